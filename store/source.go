@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/newsdesk/newsdesk"
+)
+
+const sourceColumns = `id, name, feed_url, site_url, status, last_error, error_count,
+	last_polled_at, next_poll_at, created_at, updated_at`
+
+func scanSource(row interface{ Scan(...any) error }) (*newsdesk.Source, error) {
+	var s newsdesk.Source
+	var polled sql.NullTime
+	if err := row.Scan(&s.ID, &s.Name, &s.FeedURL, &s.SiteURL, &s.Status, &s.LastError,
+		&s.ErrorCount, &polled, &s.NextPollAt, &s.CreatedAt, &s.UpdatedAt); err != nil {
+		return nil, err
+	}
+	s.LastPolledAt = timePtr(polled)
+	s.NextPollAt, s.CreatedAt, s.UpdatedAt = s.NextPollAt.UTC(), s.CreatedAt.UTC(), s.UpdatedAt.UTC()
+	return &s, nil
+}
+
+// FindSourceByID returns the source, or ENOTFOUND.
+func (d *DB) FindSourceByID(ctx context.Context, id int64) (*newsdesk.Source, error) {
+	s, err := scanSource(d.db.QueryRowContext(ctx, d.q(`SELECT `+sourceColumns+` FROM sources WHERE id = ?`), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Source", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find source %d: %w", id, err)
+	}
+	return s, nil
+}
+
+// FindSources returns every source by name.
+func (d *DB) FindSources(ctx context.Context) ([]*newsdesk.Source, error) {
+	return d.querySources(ctx, `SELECT `+sourceColumns+` FROM sources ORDER BY name, id`)
+}
+
+// DueSources returns sources whose next poll is due, most overdue first.
+func (d *DB) DueSources(ctx context.Context, now time.Time, limit int) ([]*newsdesk.Source, error) {
+	return d.querySources(ctx, `SELECT `+sourceColumns+` FROM sources
+		WHERE next_poll_at <= ? ORDER BY next_poll_at, id LIMIT ?`, now.UTC(), limit)
+}
+
+func (d *DB) querySources(ctx context.Context, query string, args ...any) ([]*newsdesk.Source, error) {
+	rows, err := d.db.QueryContext(ctx, d.q(query), args...)
+	if err != nil {
+		return nil, fmt.Errorf("find sources: %w", err)
+	}
+	defer rows.Close()
+	var out []*newsdesk.Source
+	for rows.Next() {
+		s, err := scanSource(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find sources: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// CreateSource stores a new source; ECONFLICT if its feed is followed.
+func (d *DB) CreateSource(ctx context.Context, s *newsdesk.Source) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	now := d.now()
+	if s.Status == "" {
+		s.Status = newsdesk.SourceNew
+	}
+	if s.NextPollAt.IsZero() {
+		s.NextPollAt = now
+	}
+	s.CreatedAt, s.UpdatedAt = now, now
+	err := d.db.QueryRowContext(ctx, d.q(`INSERT INTO sources
+		(name, feed_url, site_url, status, last_error, error_count, last_polled_at, next_poll_at, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		s.Name, s.FeedURL, s.SiteURL, s.Status, s.LastError, s.ErrorCount,
+		nullTime(s.LastPolledAt), s.NextPollAt.UTC(), now, now).Scan(&s.ID)
+	if isConflict(err) {
+		return newsdesk.WrapError(newsdesk.ECONFLICT, err, "The feed %s is already followed.", s.FeedURL)
+	}
+	if err != nil {
+		return fmt.Errorf("create source: %w", err)
+	}
+	return nil
+}
+
+// DeleteSource removes a source and its items.
+func (d *DB) DeleteSource(ctx context.Context, id int64) error {
+	res, err := d.db.ExecContext(ctx, d.q(`DELETE FROM sources WHERE id = ?`), id)
+	if err != nil {
+		return fmt.Errorf("delete source %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("Source", id)
+	}
+	return nil
+}
+
+// RecordPoll records a poll's outcome on the source. A failure keeps the
+// source's name and site and counts the error; a success clears it.
+func (d *DB) RecordPoll(ctx context.Context, id int64, r newsdesk.PollResult) error {
+	at := r.At.UTC()
+	var res sql.Result
+	var err error
+	if r.Err != nil {
+		res, err = d.db.ExecContext(ctx, d.q(`UPDATE sources SET status = ?, last_error = ?,
+			error_count = error_count + 1, last_polled_at = ?, next_poll_at = ?, updated_at = ?
+			WHERE id = ?`),
+			newsdesk.SourceError, newsdesk.ErrorMessage(r.Err), at, r.NextAt.UTC(), d.now(), id)
+	} else {
+		res, err = d.db.ExecContext(ctx, d.q(`UPDATE sources SET status = ?, last_error = '',
+			error_count = 0, last_polled_at = ?, next_poll_at = ?, updated_at = ?,
+			name = CASE WHEN name = feed_url AND ? <> '' THEN ? ELSE name END,
+			site_url = CASE WHEN ? <> '' THEN ? ELSE site_url END
+			WHERE id = ?`),
+			newsdesk.SourceOK, at, r.NextAt.UTC(), d.now(), r.Name, r.Name, r.SiteURL, r.SiteURL, id)
+	}
+	if err != nil {
+		return fmt.Errorf("record poll of source %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("Source", id)
+	}
+	return nil
+}

@@ -1,0 +1,70 @@
+package newsdesk
+
+import (
+	"context"
+	"net/mail"
+	"strings"
+	"time"
+)
+
+// Role is what a member of staff may do.
+type Role string
+
+// Roles, from most to least powerful.
+const (
+	RoleAdmin  Role = "admin"  // everything, including users and sources
+	RoleEditor Role = "editor" // sources, items and posts
+)
+
+// User is a member of staff who signs in to the desk.
+type User struct {
+	ID           int64
+	Email        string
+	Name         string
+	Role         Role
+	PasswordHash string
+	CreatedAt    time.Time
+}
+
+// Validate reports whether the user can be stored.
+func (u *User) Validate() error {
+	if _, err := mail.ParseAddress(u.Email); err != nil || strings.ContainsAny(u.Email, "<> ") {
+		return Errorf(EINVALID, "%q is not an e-mail address.", u.Email)
+	}
+	if u.Role != RoleAdmin && u.Role != RoleEditor {
+		return Errorf(EINVALID, "Unknown role %q: use admin or editor.", u.Role)
+	}
+	if u.PasswordHash == "" {
+		return Errorf(EINVALID, "A user needs a password.")
+	}
+	return nil
+}
+
+// Session is a signed-in user's browser session. Only a hash of its token
+// is stored.
+type Session struct {
+	TokenHash string
+	UserID    int64
+	ExpiresAt time.Time
+}
+
+// UserService manages staff and their sessions.
+type UserService interface {
+	// CreateUser returns EINVALID, or ECONFLICT if the e-mail is taken.
+	CreateUser(ctx context.Context, u *User) error
+	// FindUserByEmail returns ENOTFOUND if no user has the address.
+	FindUserByEmail(ctx context.Context, email string) (*User, error)
+	// FindUserByID returns ENOTFOUND if the user does not exist.
+	FindUserByID(ctx context.Context, id int64) (*User, error)
+	// FindUsers returns every user, by e-mail.
+	FindUsers(ctx context.Context) ([]*User, error)
+	// SetPassword returns ENOTFOUND if the user does not exist.
+	SetPassword(ctx context.Context, userID int64, hash string) error
+	// CreateSession stores a session.
+	CreateSession(ctx context.Context, s *Session) error
+	// FindSession returns the session's user, or EUNAUTHORIZED if the
+	// session does not exist or has expired.
+	FindSession(ctx context.Context, tokenHash string, now time.Time) (*User, error)
+	// DeleteSession signs a session out; deleting a missing one is no error.
+	DeleteSession(ctx context.Context, tokenHash string) error
+}
