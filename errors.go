@@ -9,19 +9,20 @@ package newsdesk
 import (
 	"errors"
 	"fmt"
+	"net/http"
 )
 
 // Error codes. Each maps to exactly one HTTP status, in one place
 // (see the site package's error handler).
 const (
-	ECONFLICT      = "conflict"       // the action conflicts with existing data
-	EINTERNAL      = "internal"       // something went wrong that the user cannot fix
-	EINVALID       = "invalid"        // the input is not acceptable
-	ENOTFOUND      = "not_found"      // the thing asked for does not exist
-	EUNAUTHORIZED  = "unauthorized"   // the caller is not signed in, or not allowed
-	EUNAVAILABLE   = "unavailable"    // a remote party (an outlet's server) failed
-	ETOOLARGE      = "too_large"      // the input is larger than newsdesk accepts
-	EUNPROCESSABLE = "unprocessable"  // the input arrived but could not be understood
+	ECONFLICT      = "conflict"      // the action conflicts with existing data
+	EINTERNAL      = "internal"      // something went wrong that the user cannot fix
+	EINVALID       = "invalid"       // the input is not acceptable
+	ENOTFOUND      = "not_found"     // the thing asked for does not exist
+	EUNAUTHORIZED  = "unauthorized"  // the caller is not signed in, or not allowed
+	EUNAVAILABLE   = "unavailable"   // a remote party (an outlet's server) failed
+	ETOOLARGE      = "too_large"     // the input is larger than newsdesk accepts
+	EUNPROCESSABLE = "unprocessable" // the input arrived but could not be understood
 )
 
 // Error is an error a user can be shown. Code says what kind of failure it
@@ -78,4 +79,29 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "Internal error."
+}
+
+// ErrorStatus returns the HTTP status for err's code. It is the one place
+// where error codes meet HTTP.
+func ErrorStatus(err error) int {
+	switch ErrorCode(err) {
+	case "":
+		return http.StatusOK
+	case ECONFLICT:
+		return http.StatusConflict
+	case EINVALID:
+		return http.StatusBadRequest
+	case ENOTFOUND:
+		return http.StatusNotFound
+	case EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case EUNAVAILABLE:
+		return http.StatusBadGateway
+	case ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	case EUNPROCESSABLE:
+		return http.StatusUnprocessableEntity
+	default:
+		return http.StatusInternalServerError
+	}
 }

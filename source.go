@@ -60,6 +60,10 @@ type SourceService interface {
 	// CreateSource stores a new source. It returns EINVALID if the source is
 	// incomplete and ECONFLICT if its feed URL is already followed.
 	CreateSource(ctx context.Context, s *Source) error
+	// UpdateSource stores a source's name, feed URL and site URL. It
+	// returns ENOTFOUND, EINVALID, or ECONFLICT if another source has the
+	// feed URL.
+	UpdateSource(ctx context.Context, s *Source) error
 	// DeleteSource removes a source and its items; posts made from them keep
 	// their attribution. It returns ENOTFOUND if the source does not exist.
 	DeleteSource(ctx context.Context, id int64) error

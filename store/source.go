@@ -131,3 +131,24 @@ func (d *DB) RecordPoll(ctx context.Context, id int64, r newsdesk.PollResult) er
 	}
 	return nil
 }
+
+// UpdateSource stores a source's name, feed URL and site URL.
+func (d *DB) UpdateSource(ctx context.Context, s *newsdesk.Source) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	now := d.now()
+	res, err := d.db.ExecContext(ctx, d.q(`UPDATE sources SET name = ?, feed_url = ?, site_url = ?, updated_at = ?
+		WHERE id = ?`), s.Name, s.FeedURL, s.SiteURL, now, s.ID)
+	if isConflict(err) {
+		return newsdesk.WrapError(newsdesk.ECONFLICT, err, "The feed %s is already followed.", s.FeedURL)
+	}
+	if err != nil {
+		return fmt.Errorf("update source %d: %w", s.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("Source", s.ID)
+	}
+	s.UpdatedAt = now
+	return nil
+}
