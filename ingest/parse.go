@@ -1,0 +1,182 @@
+package ingest
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+	"golang.org/x/net/html"
+
+	"github.com/newsdesk/newsdesk"
+)
+
+// Feed is a parsed feed: its title, its site and its items.
+type Feed struct {
+	Title   string
+	SiteURL string
+	Items   []*newsdesk.Item
+}
+
+// Parse parses an RSS, Atom or JSON feed fetched from base, resolving
+// relative links against it. It returns EUNPROCESSABLE when body is not a
+// feed (a web page, say) or is a malformed one.
+func Parse(body []byte, base *url.URL) (*Feed, error) {
+	f, err := gofeed.NewParser().Parse(bytes.NewReader(body))
+	switch {
+	case errors.Is(err, gofeed.ErrFeedTypeNotDetected):
+		if looksLikeHTML(body) {
+			return nil, newsdesk.Errorf(newsdesk.EUNPROCESSABLE, "The address is a web page, not a feed.")
+		}
+		return nil, newsdesk.Errorf(newsdesk.EUNPROCESSABLE, "The address does not serve an RSS, Atom or JSON feed.")
+	case err != nil:
+		return nil, newsdesk.WrapError(newsdesk.EUNPROCESSABLE, err, "The feed is malformed (%s).", firstLine(err.Error()))
+	}
+
+	out := &Feed{Title: clean(f.Title), SiteURL: resolve(base, f.Link)}
+	for _, fi := range f.Items {
+		if fi == nil {
+			continue
+		}
+		it := &newsdesk.Item{
+			URL:     resolve(base, fi.Link),
+			Title:   clean(htmlToText(fi.Title)),
+			Summary: clean(htmlToText(fi.Description)),
+			Content: fi.Content,
+		}
+		if it.Summary == "" && fi.Content != "" {
+			it.Summary = clean(htmlToText(fi.Content))
+		}
+		switch {
+		case len(fi.Authors) > 0 && fi.Authors[0] != nil:
+			it.Author = clean(fi.Authors[0].Name)
+		case fi.Author != nil:
+			it.Author = clean(fi.Author.Name)
+		}
+		if fi.PublishedParsed != nil {
+			t := fi.PublishedParsed.UTC()
+			it.PublishedAt = &t
+		} else if fi.UpdatedParsed != nil {
+			t := fi.UpdatedParsed.UTC()
+			it.PublishedAt = &t
+		}
+		it.GUID = guid(fi, it)
+		if it.GUID == "" {
+			continue // nothing identifies it: it could not be stored once
+		}
+		out.Items = append(out.Items, it)
+	}
+	return out, nil
+}
+
+// guid identifies an item within its feed: the feed's own id, else the
+// link, else a hash of what the item says.
+func guid(fi *gofeed.Item, it *newsdesk.Item) string {
+	if g := strings.TrimSpace(fi.GUID); g != "" {
+		return limit(g, 500)
+	}
+	if it.URL != "" {
+		return limit(it.URL, 500)
+	}
+	if it.Title == "" && it.Summary == "" {
+		return ""
+	}
+	var date string
+	if it.PublishedAt != nil {
+		date = it.PublishedAt.Format(time.RFC3339)
+	}
+	sum := sha256.Sum256([]byte(it.Title + "\x00" + it.Summary + "\x00" + date))
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+func resolve(base *url.URL, ref string) string {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return ""
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		return ""
+	}
+	if base != nil {
+		u = base.ResolveReference(u)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "" // javascript:, data: and the like are never links to an article
+	}
+	return u.String()
+}
+
+func looksLikeHTML(body []byte) bool {
+	head := bytes.ToLower(bytes.TrimSpace(body[:min(len(body), 1024)]))
+	return bytes.HasPrefix(head, []byte("<!doctype html")) || bytes.HasPrefix(head, []byte("<html")) ||
+		bytes.Contains(head, []byte("<head")) || bytes.Contains(head, []byte("<body"))
+}
+
+// htmlToText returns the text of an HTML fragment, with block elements
+// separated by blank lines. Script and style contents are dropped.
+func htmlToText(s string) string {
+	if !strings.ContainsAny(s, "<&") {
+		return s
+	}
+	z := html.NewTokenizer(strings.NewReader(s))
+	var b strings.Builder
+	skip := 0
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return b.String()
+		case html.TextToken:
+			if skip == 0 {
+				b.Write(z.Text())
+			}
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, _ := z.TagName()
+			switch string(name) {
+			case "script", "style":
+				skip++
+			case "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr":
+				b.WriteString("\n\n")
+			}
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			switch string(name) {
+			case "script", "style":
+				skip = max(skip-1, 0)
+			case "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote":
+				b.WriteString("\n\n")
+			}
+		}
+	}
+}
+
+// clean collapses runs of spaces within lines and keeps at most one blank
+// line between paragraphs.
+func clean(s string) string {
+	var paras []string
+	for _, p := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
+		if p = strings.Join(strings.Fields(p), " "); p != "" {
+			paras = append(paras, p)
+		}
+	}
+	return strings.Join(paras, "\n\n")
+}
+
+func limit(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	sum := sha256.Sum256([]byte(s))
+	return s[:n-65] + "#" + hex.EncodeToString(sum[:])
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return limit(s, 200)
+}
