@@ -1,0 +1,143 @@
+package jobs_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/ingest"
+	"github.com/newsdesk/newsdesk/jobs"
+	"github.com/newsdesk/newsdesk/store"
+	"github.com/newsdesk/newsdesk/store/storetest"
+)
+
+const feed = `<?xml version="1.0"?><rss version="2.0"><channel><title>Tidewater Times</title>
+<item><guid>t1</guid><title>Harbour dredging starts</title><link>https://tide.example/1</link></item>
+<item><guid>t2</guid><title>Lighthouse open day</title><link>https://tide.example/2</link></item>
+</channel></rss>`
+
+func startQueue(t *testing.T, db *store.DB, feeds newsdesk.FeedService) *jobs.Queue {
+	t.Helper()
+	ctx := context.Background()
+	if err := jobs.Migrate(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	q, err := jobs.New(jobs.Config{DB: db, Sources: db, Feeds: feeds, Workers: 2, Tick: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		q.Stop(ctx)
+	})
+	return q
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// The scheduler finds a due source and a poll job stores its items, on
+// both databases.
+func TestDueSourceIsPolled(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		var hits atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			hits.Add(1)
+			w.Write([]byte(feed))
+		}))
+		defer srv.Close()
+		src := &newsdesk.Source{Name: srv.URL, FeedURL: srv.URL}
+		if err := db.CreateSource(ctx, src); err != nil {
+			t.Fatal(err)
+		}
+		startQueue(t, db, ingest.New(ingest.Config{Sources: db, Items: db}))
+		waitFor(t, "items", func() bool { n, _ := db.CountItems(ctx, src.ID); return n == 2 })
+		got, _ := db.FindSourceByID(ctx, src.ID)
+		if got.Status != newsdesk.SourceOK || got.Name != "Tidewater Times" {
+			t.Fatalf("source after poll: %+v", got)
+		}
+		// Polled once: the next poll is not due for the interval.
+		time.Sleep(time.Second)
+		if hits.Load() != 1 {
+			t.Fatalf("feed fetched %d times, want 1", hits.Load())
+		}
+	})
+}
+
+// flakyFeeds fails with an internal error (the database, say) the first
+// time, then works.
+type flakyFeeds struct {
+	newsdesk.FeedService
+	calls atomic.Int32
+}
+
+func (f *flakyFeeds) PollSource(ctx context.Context, id int64) (int, error) {
+	if f.calls.Add(1) == 1 {
+		return 0, errors.New("database went away")
+	}
+	return f.FeedService.PollSource(ctx, id)
+}
+
+// A job that fails for a reason of ours is retried, with backoff, until
+// it succeeds.
+func TestFailedJobIsRetried(t *testing.T) {
+	db := storetest.SQLite(t)
+	ctx := context.Background()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(feed)) }))
+	defer srv.Close()
+	src := &newsdesk.Source{Name: "x", FeedURL: srv.URL, NextPollAt: time.Now().Add(time.Hour)}
+	if err := db.CreateSource(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	feeds := &flakyFeeds{FeedService: ingest.New(ingest.Config{Sources: db, Items: db})}
+	q := startQueue(t, db, feeds)
+	if err := q.EnqueuePoll(ctx, src.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "retried poll", func() bool { n, _ := db.CountItems(ctx, src.ID); return n == 2 })
+	if feeds.calls.Load() != 2 {
+		t.Fatalf("%d attempts, want 2", feeds.calls.Load())
+	}
+}
+
+// An outlet's failure is recorded on the source, not retried by the queue:
+// the source's own backoff decides when to try again.
+func TestOutletFailureIsNotRetried(t *testing.T) {
+	db := storetest.SQLite(t)
+	ctx := context.Background()
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.Error(w, "gone", http.StatusGone)
+	}))
+	defer srv.Close()
+	src := &newsdesk.Source{Name: "x", FeedURL: srv.URL}
+	db.CreateSource(ctx, src)
+	startQueue(t, db, ingest.New(ingest.Config{Sources: db, Items: db}))
+	waitFor(t, "failed poll recorded", func() bool {
+		s, _ := db.FindSourceByID(ctx, src.ID)
+		return s.Status == newsdesk.SourceError
+	})
+	time.Sleep(2 * time.Second) // River's first retry would come after about a second
+	if hits.Load() != 1 {
+		t.Fatalf("feed fetched %d times, want 1", hits.Load())
+	}
+}
