@@ -187,6 +187,9 @@ type pollWorker struct {
 // the job itself is done; only our own failures are retried by the queue.
 func (w *pollWorker) Work(ctx context.Context, job *river.Job[PollArgs]) error {
 	n, err := w.feeds.PollSource(ctx, job.Args.SourceID)
+	if err != nil && ctx.Err() != nil {
+		return ctx.Err() // timed out or shutting down: let River run it again
+	}
 	switch newsdesk.ErrorCode(err) {
 	case "":
 		if n > 0 {
