@@ -1,0 +1,114 @@
+package site
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/newsdesk/newsdesk"
+)
+
+// postsPerPage is how many posts the home page lists at a time.
+const postsPerPage = 20
+
+// homePage is the data of home.html.
+type homePage struct {
+	layout
+	Posts []*newsdesk.Post
+	Page  int
+	Newer string // URL of the page of newer posts, if any
+	Older string // URL of the page of older posts, if any
+}
+
+// handleHome lists published posts, newest first, a page at a time.
+func handleHome(posts newsdesk.PostService, pages *renderer) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, ok := pageNumber(r.URL.Query().Get("page"))
+		if !ok {
+			pages.notFound(w, r)
+			return
+		}
+		// One more than a page tells whether there is an older page.
+		list, err := posts.FindPosts(r.Context(), newsdesk.PostFilter{
+			Status: newsdesk.PostPublished,
+			Limit:  postsPerPage + 1,
+			Offset: (n - 1) * postsPerPage,
+		})
+		if err != nil {
+			pages.error(w, r, err)
+			return
+		}
+		if n > 1 && len(list) == 0 {
+			pages.notFound(w, r)
+			return
+		}
+		data := homePage{
+			layout: layout{
+				Site:        pages.site,
+				Description: fmt.Sprintf("The latest from %s: short summaries of the news, each linking to the full story at the outlet that reported it.", pages.site),
+			},
+			Posts: list[:min(len(list), postsPerPage)],
+			Page:  n,
+		}
+		if n > 1 {
+			data.Title = fmt.Sprintf("Page %d", n)
+			data.Newer = pageURL(n - 1)
+		}
+		if len(list) > postsPerPage {
+			data.Older = pageURL(n + 1)
+		}
+		pages.render(w, r, http.StatusOK, "home.html", data)
+	})
+}
+
+// pageNumber parses the ?page= parameter: empty is the first page; what
+// is not a page number is reported as not ok.
+func pageNumber(s string) (int, bool) {
+	if s == "" {
+		return 1, true
+	}
+	n, err := strconv.Atoi(s)
+	// The cap keeps the offset far from overflowing.
+	if err != nil || n < 1 || n > 1_000_000 {
+		return 0, false
+	}
+	return n, true
+}
+
+func pageURL(n int) string {
+	if n == 1 {
+		return "/"
+	}
+	return "/?page=" + strconv.Itoa(n)
+}
+
+// postPage is the data of post.html. Later sections of the page (the call
+// to subscribe, related articles) become fields here and blocks there.
+type postPage struct {
+	layout
+	Post *newsdesk.Post
+}
+
+// handlePost shows one published post. Drafts are not found, exactly like
+// posts that do not exist.
+func handlePost(posts newsdesk.PostService, pages *renderer) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := posts.FindPostBySlug(r.Context(), r.PathValue("slug"))
+		if err != nil {
+			pages.error(w, r, err)
+			return
+		}
+		if p.Status != newsdesk.PostPublished {
+			pages.notFound(w, r)
+			return
+		}
+		pages.render(w, r, http.StatusOK, "post.html", postPage{
+			layout: layout{
+				Site:        pages.site,
+				Title:       p.Headline,
+				Description: excerpt(160, firstParagraph(p)),
+			},
+			Post: p,
+		})
+	})
+}

@@ -1,0 +1,155 @@
+package site
+
+import (
+	"bytes"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/newsdesk/newsdesk"
+)
+
+// layout is what every page's frame needs; each page's data embeds it.
+type layout struct {
+	Site        string // the site's name
+	Title       string // this page's title, without the site's name; empty on the home page
+	Description string // the meta description
+}
+
+// renderer holds the parsed pages and writes them, and the site's error
+// pages, to responses.
+type renderer struct {
+	site   string
+	logger *slog.Logger
+	pages  map[string]*template.Template // by file name, e.g. "post.html"
+}
+
+// newRenderer parses every page in templates/ on top of layout.html, each
+// into a set of its own so that their "content" blocks do not collide.
+func newRenderer(site string, a *assets, logger *slog.Logger) *renderer {
+	base := template.Must(template.New("layout.html").Funcs(template.FuncMap{
+		"static":   a.URL,
+		"date":     formatDate,
+		"isoTime":  isoTime,
+		"excerpt":  excerpt,
+		"firstPar": firstParagraph,
+	}).ParseFS(files, "templates/layout.html"))
+	names, err := fs.Glob(files, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	rd := &renderer{site: site, logger: logger, pages: map[string]*template.Template{}}
+	for _, name := range names {
+		name = strings.TrimPrefix(name, "templates/")
+		if name == "layout.html" {
+			continue
+		}
+		rd.pages[name] = template.Must(template.Must(base.Clone()).ParseFS(files, "templates/"+name))
+	}
+	return rd
+}
+
+// render writes the named page with status. It renders into a buffer
+// first, so that a template error becomes a clean 500, not half a page.
+func (rd *renderer) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	t, ok := rd.pages[name]
+	if !ok {
+		rd.logger.Error("no such template", "template", name, "path", r.URL.Path)
+		http.Error(w, "Internal error.", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
+		rd.logger.Error("render page", "template", name, "path", r.URL.Path, "err", err)
+		http.Error(w, "Internal error.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// errorPage is the data of error.html.
+type errorPage struct {
+	layout
+	Heading string
+	Message string
+}
+
+// problem writes the error page with a heading and a message for readers.
+func (rd *renderer) problem(w http.ResponseWriter, r *http.Request, status int, heading, message string) {
+	rd.render(w, r, status, "error.html", errorPage{
+		layout:  layout{Site: rd.site, Title: heading, Description: message},
+		Heading: heading,
+		Message: message,
+	})
+}
+
+// notFound writes the 404 page. It says the same for a post that never
+// existed and for a draft, so readers cannot learn what is unpublished.
+func (rd *renderer) notFound(w http.ResponseWriter, r *http.Request) {
+	rd.problem(w, r, http.StatusNotFound, "Page not found",
+		"There is nothing at this address. The story may have moved, or the link may be mistyped.")
+}
+
+// error writes the page for err: the status its code maps to and its
+// message for users. Internal details go to the log only.
+func (rd *renderer) error(w http.ResponseWriter, r *http.Request, err error) {
+	status := newsdesk.ErrorStatus(err)
+	if status == http.StatusNotFound {
+		rd.notFound(w, r)
+		return
+	}
+	if status >= 500 {
+		rd.logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	rd.problem(w, r, status, "Something went wrong", newsdesk.ErrorMessage(err))
+}
+
+// formatDate writes a date as readers expect it in a byline: 2 March 2026.
+func formatDate(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format("2 January 2006")
+}
+
+// firstParagraph returns a post's first paragraph, for the home page.
+func firstParagraph(p *newsdesk.Post) string {
+	if paras := p.Paragraphs(); len(paras) > 0 {
+		return paras[0]
+	}
+	return ""
+}
+
+// excerpt shortens s to at most max characters, cut at a word boundary
+// and ended with an ellipsis, for meta descriptions and teasers.
+func excerpt(max int, s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len([]rune(s)) <= max {
+		return s
+	}
+	runes := []rune(s)[:max]
+	cut := len(runes)
+	for i := len(runes) - 1; i > 0; i-- {
+		if unicode.IsSpace(runes[i]) {
+			cut = i
+			break
+		}
+	}
+	return strings.TrimRightFunc(string(runes[:cut]), func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r)
+	}) + "…"
+}
+
+// isoTime writes a time for a <time datetime> attribute.
+func isoTime(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}

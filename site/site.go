@@ -1,0 +1,89 @@
+// Package site serves the public site: the list of published posts and a
+// page for each post, crediting and linking the original article.
+package site
+
+import (
+	"embed"
+	"io/fs"
+	"log/slog"
+	"net/http"
+
+	"github.com/newsdesk/newsdesk"
+)
+
+//go:embed templates static
+var files embed.FS
+
+// Config is what the public site uses.
+type Config struct {
+	Posts newsdesk.PostService
+	// Title is the site's name, shown in the masthead and in every page's
+	// <title>; "newsdesk" when empty.
+	Title string
+	// Logger receives what went wrong inside; nil discards it.
+	Logger *slog.Logger
+}
+
+// New returns the public site's handler, meant to be mounted at "/".
+// It panics if its embedded templates do not parse, which a test catches.
+func New(cfg Config) http.Handler {
+	if cfg.Title == "" {
+		cfg.Title = "newsdesk"
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	static, err := fs.Sub(files, "static")
+	if err != nil {
+		panic(err)
+	}
+	assets := newAssets(static, "/static/")
+	pages := newRenderer(cfg.Title, assets, cfg.Logger)
+
+	mux := http.NewServeMux()
+	addRoutes(mux, cfg.Posts, pages, assets)
+	return securityHeaders(unmatched(mux, pages))
+}
+
+// unmatched answers requests that no route matches with the site's own
+// 404 page (and 405 with its Allow header) rather than the mux's plain
+// text, without a catch-all route that would hide 405s.
+func unmatched(mux *http.ServeMux, pages *renderer) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		rec := &headerRecorder{header: http.Header{}}
+		h.ServeHTTP(rec, r)
+		if rec.status == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", rec.header.Get("Allow"))
+			pages.problem(w, r, http.StatusMethodNotAllowed, "Not allowed", "This address does not accept that kind of request.")
+			return
+		}
+		pages.notFound(w, r)
+	})
+}
+
+// headerRecorder keeps the status and headers a handler writes and drops
+// its body.
+type headerRecorder struct {
+	header http.Header
+	status int
+}
+
+func (h *headerRecorder) Header() http.Header         { return h.header }
+func (h *headerRecorder) Write(b []byte) (int, error) { return len(b), nil }
+func (h *headerRecorder) WriteHeader(status int)      { h.status = status }
+
+// securityHeaders tells browsers what the site's pages may load: the site
+// needs no script, so it allows none.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' https: data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		next.ServeHTTP(w, r)
+	})
+}
