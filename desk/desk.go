@@ -1,0 +1,132 @@
+// Package desk serves the editor's desk: where staff sign in, follow
+// outlets, read what came in, and publish posts that credit the original.
+// It is mounted at /desk/ and writes no SQL: it calls the services of
+// package newsdesk.
+package desk
+
+import (
+	"embed"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/newsdesk/newsdesk"
+)
+
+//go:embed templates static
+var files embed.FS
+
+// Config is what the desk uses.
+type Config struct {
+	Sources newsdesk.SourceService
+	Items   newsdesk.ItemService
+	Posts   newsdesk.PostService
+	Users   newsdesk.UserService
+	Feeds   newsdesk.FeedService
+	// Logger receives what went wrong inside; nil discards it.
+	Logger *slog.Logger
+	// Now is the clock; nil for time.Now.
+	Now func() time.Time
+	// SecureCookies marks cookies Secure, so browsers send them over
+	// HTTPS only. Set it whenever the desk is served over HTTPS.
+	SecureCookies bool
+}
+
+// maxFormBytes bounds a form's body: the longest a post's summary may be
+// is 20,000 characters, far under it.
+const maxFormBytes = 1 << 20
+
+// New returns the desk's handler, meant to be mounted at "/desk/"; its
+// routes carry the full path. It panics if its embedded templates do not
+// parse, which the tests catch.
+func New(cfg Config) http.Handler {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	static, err := fs.Sub(files, "static")
+	if err != nil {
+		panic(err)
+	}
+	assets := newAssets(static, "/desk/static/")
+	pages := newRenderer(assets, cfg.Logger, cfg.Now, cfg.SecureCookies)
+	sessions := &sessions{users: cfg.Users, now: cfg.Now, secure: cfg.SecureCookies}
+
+	mux := http.NewServeMux()
+	addRoutes(mux, cfg, sessions, pages, assets)
+
+	// Browsers say where a request comes from (Sec-Fetch-Site, Origin);
+	// a form posted from another site is refused before any handler
+	// runs, which is all the CSRF protection cookie sessions need.
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cfg.Logger.Warn("cross-origin request refused", "method", r.Method, "path", r.URL.Path,
+			"origin", r.Header.Get("Origin"), "sec_fetch_site", r.Header.Get("Sec-Fetch-Site"))
+		pages.problem(w, r, http.StatusForbidden, "Request refused",
+			"This form was sent from another site, so the desk refused it. Open the desk and try again from there.")
+	}))
+
+	var h http.Handler = unmatched(mux, pages, sessions.require(pages))
+	h = csrf.Handler(h)
+	h = limitBody(h)
+	h = securityHeaders(h)
+	return h
+}
+
+// unmatched answers requests that no route matches with the desk's own
+// 404 page (behind sign-in, like every desk page) and 405 page, rather
+// than the mux's plain text, without a catch-all route that would turn
+// every 405 into a 404.
+func unmatched(mux *http.ServeMux, pages *renderer, auth func(http.Handler) http.Handler) http.Handler {
+	notFound := auth(http.HandlerFunc(pages.notFound))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		rec := &headerRecorder{header: http.Header{}}
+		h.ServeHTTP(rec, r)
+		if rec.status == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", rec.header.Get("Allow"))
+			pages.problem(w, r, http.StatusMethodNotAllowed, "Not allowed", "This address does not accept that kind of request.")
+			return
+		}
+		notFound.ServeHTTP(w, r)
+	})
+}
+
+// headerRecorder keeps the status and headers a handler writes and drops
+// its body.
+type headerRecorder struct {
+	header http.Header
+	status int
+}
+
+func (h *headerRecorder) Header() http.Header         { return h.header }
+func (h *headerRecorder) Write(b []byte) (int, error) { return len(b), nil }
+func (h *headerRecorder) WriteHeader(status int)      { h.status = status }
+
+// limitBody caps every request body, so a huge form cannot fill memory.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders keeps desk pages out of shared caches and other sites'
+// frames, and lets them load nothing but the desk's own stylesheet.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Cache-Control", "no-store")
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}

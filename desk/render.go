@@ -1,0 +1,223 @@
+package desk
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/newsdesk/newsdesk"
+)
+
+// page is what every desk page's template gets: the frame's parts, and
+// the page's own data in Data.
+type page struct {
+	Title string // for <title> and the page's heading
+	Nav   string // the menu entry to mark as current: items, sources or posts
+	Data  any
+
+	// Filled in by render.
+	User  *newsdesk.User
+	Flash *flash
+}
+
+// flash is a one-time message shown on the page after a redirect, such
+// as "Following The Courier: 12 items".
+type flash struct {
+	Text     string `json:"t"`
+	Error    bool   `json:"e,omitempty"`
+	Link     string `json:"l,omitempty"` // a path on this site, e.g. /posts/slug
+	LinkText string `json:"lt,omitempty"`
+}
+
+const flashCookie = "newsdesk_flash"
+
+// renderer holds the parsed pages and writes them, and the desk's error
+// pages, to responses.
+type renderer struct {
+	logger *slog.Logger
+	secure bool
+	pages  map[string]*template.Template // by file name, e.g. "items.html"
+}
+
+// newRenderer parses every page in templates/ on top of layout.html, each
+// into a set of its own so that their "content" blocks do not collide.
+func newRenderer(a *assets, logger *slog.Logger, now func() time.Time, secure bool) *renderer {
+	base := template.Must(template.New("layout.html").Funcs(template.FuncMap{
+		"static":  a.URL,
+		"ago":     func(t time.Time) string { return relativeTime(now(), t) },
+		"stamp":   func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") },
+		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"excerpt": excerpt,
+	}).ParseFS(files, "templates/layout.html"))
+	names, err := fs.Glob(files, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	rd := &renderer{logger: logger, secure: secure, pages: map[string]*template.Template{}}
+	for _, name := range names {
+		name = strings.TrimPrefix(name, "templates/")
+		if name == "layout.html" {
+			continue
+		}
+		rd.pages[name] = template.Must(template.Must(base.Clone()).ParseFS(files, "templates/"+name))
+	}
+	return rd
+}
+
+// render writes the named page with status, adding the signed-in user
+// and any flash message waiting for this page. It renders into a buffer
+// first, so that a template error becomes a clean 500, not half a page.
+func (rd *renderer) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	t, ok := rd.pages[name]
+	if !ok {
+		rd.logger.Error("no such template", "template", name, "path", r.URL.Path)
+		http.Error(w, "Internal error.", http.StatusInternalServerError)
+		return
+	}
+	p.User = userFrom(r.Context())
+	p.Flash = rd.takeFlash(w, r)
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		rd.logger.Error("render page", "template", name, "path", r.URL.Path, "err", err)
+		http.Error(w, "Internal error.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// errorPage is the data of error.html.
+type errorPage struct {
+	Message string
+}
+
+// problem writes the error page with a heading and a message.
+func (rd *renderer) problem(w http.ResponseWriter, r *http.Request, status int, heading, message string) {
+	rd.render(w, r, status, "error.html", page{Title: heading, Data: errorPage{Message: message}})
+}
+
+// notFound writes the 404 page.
+func (rd *renderer) notFound(w http.ResponseWriter, r *http.Request) {
+	rd.problem(w, r, http.StatusNotFound, "Not found", "There is nothing at this address.")
+}
+
+// error writes the page for err: the status its code maps to and its
+// message for users. Internal details go to the log only.
+func (rd *renderer) error(w http.ResponseWriter, r *http.Request, err error) {
+	status := newsdesk.ErrorStatus(err)
+	if status >= 500 {
+		rd.logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	heading := "Something went wrong"
+	switch status {
+	case http.StatusNotFound:
+		heading = "Not found"
+	case http.StatusBadRequest:
+		heading = "That did not work"
+	}
+	rd.problem(w, r, status, heading, newsdesk.ErrorMessage(err))
+}
+
+// flash keeps a message for the next page the browser shows. It rides in
+// a short-lived cookie, so that a redirect after a form shows it once and
+// reloading the page does not.
+func (rd *renderer) flash(w http.ResponseWriter, f flash) {
+	b, err := json.Marshal(f)
+	if err != nil {
+		rd.logger.Error("flash", "err", err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: flashCookie, Value: base64.RawURLEncoding.EncodeToString(b), Path: "/desk/",
+		MaxAge: 60, HttpOnly: true, Secure: rd.secure, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// takeFlash returns the waiting flash message, if any, and clears it.
+func (rd *renderer) takeFlash(w http.ResponseWriter, r *http.Request) *flash {
+	c, err := r.Cookie(flashCookie)
+	if err != nil {
+		return nil
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: flashCookie, Path: "/desk/", MaxAge: -1, HttpOnly: true, Secure: rd.secure, SameSite: http.SameSiteLaxMode,
+	})
+	var f flash
+	b, err := base64.RawURLEncoding.DecodeString(c.Value)
+	if err != nil || json.Unmarshal(b, &f) != nil || f.Text == "" {
+		return nil
+	}
+	// Only links within this site: the cookie is not signed.
+	if !strings.HasPrefix(f.Link, "/") || strings.HasPrefix(f.Link, "//") || strings.Contains(f.Link, "\\") {
+		f.Link = ""
+	}
+	return &f
+}
+
+// relativeTime says how far t is from now in the words an editor scans
+// for: "5 minutes ago", "in 2 hours"; past a month, the date.
+func relativeTime(now, t time.Time) string {
+	d := now.Sub(t)
+	future := d < 0
+	if future {
+		d = -d
+	}
+	var s string
+	switch {
+	case d < time.Minute:
+		if future {
+			return "in under a minute"
+		}
+		return "just now"
+	case d < time.Hour:
+		s = plural(int(d/time.Minute), "minute")
+	case d < 48*time.Hour:
+		s = plural(int(d/time.Hour), "hour")
+	case d < 31*24*time.Hour:
+		s = plural(int(d/(24*time.Hour)), "day")
+	default:
+		return t.UTC().Format("2 Jan 2006")
+	}
+	if future {
+		return "in " + s
+	}
+	return s + " ago"
+}
+
+// plural writes a count with its noun: "1 item", "3 items".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// excerpt shortens s to at most max characters, cut at a word boundary
+// and ended with an ellipsis.
+func excerpt(max int, s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	runes := []rune(s)
+	if len(runes) <= max {
+		return s
+	}
+	runes = runes[:max]
+	cut := len(runes)
+	for i := len(runes) - 1; i > 0; i-- {
+		if unicode.IsSpace(runes[i]) {
+			cut = i
+			break
+		}
+	}
+	return strings.TrimRightFunc(string(runes[:cut]), func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r)
+	}) + "…"
+}

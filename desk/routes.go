@@ -1,0 +1,30 @@
+package desk
+
+import "net/http"
+
+// addRoutes lists every route of the desk. All but signing in and the
+// static files need a signed-in user.
+func addRoutes(mux *http.ServeMux, cfg Config, s *sessions, pages *renderer, assets *assets) {
+	auth := s.require(pages)
+
+	mux.Handle("GET /desk/signin", handleSignInForm(s, pages))
+	mux.Handle("POST /desk/signin", handleSignIn(s, pages))
+	mux.Handle("POST /desk/signout", handleSignOut(s, pages))
+	mux.Handle("GET /desk/static/{hash}/{name}", assets.handler(pages.notFound))
+
+	mux.Handle("GET /desk/{$}", auth(http.RedirectHandler("/desk/items", http.StatusSeeOther)))
+
+	mux.Handle("GET /desk/sources", auth(handleSources(cfg.Sources, pages)))
+	mux.Handle("POST /desk/sources", auth(handleAddSource(cfg.Sources, cfg.Items, cfg.Feeds, pages)))
+	mux.Handle("POST /desk/sources/{id}/poll", auth(handlePollSource(cfg.Sources, cfg.Feeds, pages)))
+	mux.Handle("GET /desk/sources/{id}/delete", auth(handleDeleteSourceForm(cfg.Sources, cfg.Items, pages)))
+	mux.Handle("POST /desk/sources/{id}/delete", auth(handleDeleteSource(cfg.Sources, pages)))
+
+	mux.Handle("GET /desk/items", auth(handleItems(cfg.Sources, cfg.Items, pages)))
+
+	mux.Handle("GET /desk/posts", auth(handlePosts(cfg.Posts, pages)))
+	mux.Handle("GET /desk/posts/new", auth(handleComposeForm(cfg.Items, pages)))
+	mux.Handle("POST /desk/posts", auth(handleCreatePost(cfg.Items, cfg.Posts, pages)))
+	mux.Handle("GET /desk/posts/{id}", auth(handleEditForm(cfg.Posts, pages)))
+	mux.Handle("POST /desk/posts/{id}", auth(handleUpdatePost(cfg.Posts, pages)))
+}

@@ -1,0 +1,232 @@
+package desk
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/newsdesk/newsdesk"
+)
+
+// SessionCookie names the cookie that holds a signed-in editor's session
+// token. The JSON API accepts the same cookie, so it is set for the whole
+// site, not only /desk/.
+const SessionCookie = "newsdesk_session"
+
+// sessionLifetime is how long a sign-in lasts.
+const sessionLifetime = 30 * 24 * time.Hour
+
+// dummyHash is a bcrypt hash of a password nobody has. Signing in with an
+// unknown e-mail checks against it, so that an unknown address takes as
+// long to refuse as a wrong password and the timing does not tell them
+// apart.
+const dummyHash = "$2a$10$D.4zbCPFZ/K1Dc42/cYwM.RlwM8O0M0d9wMOQJY5YLDJZFd7odMBO"
+
+// TokenHash returns what the store keeps of a session token: the hex
+// SHA-256 of the cookie's value. A leaked sessions table then signs
+// nobody in.
+func TokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// sessions signs editors in and out and finds who is signed in.
+type sessions struct {
+	users  newsdesk.UserService
+	now    func() time.Time
+	secure bool
+}
+
+// user returns the signed-in user of r, or EUNAUTHORIZED.
+func (s *sessions) user(r *http.Request) (*newsdesk.User, error) {
+	c, err := r.Cookie(SessionCookie)
+	if err != nil || c.Value == "" {
+		return nil, newsdesk.Errorf(newsdesk.EUNAUTHORIZED, "Please sign in.")
+	}
+	return s.users.FindSession(r.Context(), TokenHash(c.Value), s.now())
+}
+
+// start creates a session for u and sets its cookie.
+func (s *sessions) start(w http.ResponseWriter, r *http.Request, u *newsdesk.User) error {
+	var b [32]byte
+	rand.Read(b[:]) // never fails, per crypto/rand
+	token := base64.RawURLEncoding.EncodeToString(b[:])
+	expires := s.now().Add(sessionLifetime)
+	if err := s.users.CreateSession(r.Context(), &newsdesk.Session{
+		TokenHash: TokenHash(token),
+		UserID:    u.ID,
+		ExpiresAt: expires,
+	}); err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name:     SessionCookie,
+		Value:    token,
+		Path:     "/",
+		Expires:  expires,
+		MaxAge:   int(sessionLifetime / time.Second),
+		HttpOnly: true,
+		Secure:   s.secure,
+		SameSite: http.SameSiteLaxMode,
+	})
+	return nil
+}
+
+// end deletes r's session, if any, and clears its cookie.
+func (s *sessions) end(w http.ResponseWriter, r *http.Request) error {
+	http.SetCookie(w, &http.Cookie{
+		Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode,
+	})
+	c, err := r.Cookie(SessionCookie)
+	if err != nil || c.Value == "" {
+		return nil
+	}
+	return s.users.DeleteSession(r.Context(), TokenHash(c.Value))
+}
+
+// require is middleware that lets only signed-in users through, with the
+// user in the request's context. Others go to the sign-in page, which
+// brings them back to the page they asked for.
+func (s *sessions) require(pages *renderer) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			u, err := s.user(r)
+			if newsdesk.ErrorCode(err) == newsdesk.EUNAUTHORIZED {
+				target := "/desk/signin"
+				// A form's POST cannot be replayed after sign-in; only a
+				// page to look at is worth coming back to.
+				if r.Method == http.MethodGet || r.Method == http.MethodHead {
+					if uri := r.URL.RequestURI(); uri != "/desk/" {
+						target += "?next=" + url.QueryEscape(uri)
+					}
+				}
+				http.Redirect(w, r, target, http.StatusSeeOther)
+				return
+			}
+			if err != nil {
+				pages.error(w, r, err)
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(withUser(r.Context(), u)))
+		})
+	}
+}
+
+type userKey struct{}
+
+func withUser(ctx context.Context, u *newsdesk.User) context.Context {
+	return context.WithValue(ctx, userKey{}, u)
+}
+
+// userFrom returns the signed-in user, or nil outside require.
+func userFrom(ctx context.Context) *newsdesk.User {
+	u, _ := ctx.Value(userKey{}).(*newsdesk.User)
+	return u
+}
+
+// safeNext returns where to go after signing in: next if it is a page of
+// the desk on this site, else the desk's front page. Anything else would
+// let a link to the sign-in page send editors to another site.
+func safeNext(next string) string {
+	const home = "/desk/"
+	if !strings.HasPrefix(next, "/desk/") || strings.ContainsFunc(next, func(r rune) bool {
+		return r == '\\' || r < 0x20 || r == 0x7f
+	}) {
+		return home
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+		return home
+	}
+	// "/desk/../elsewhere", also spelled with %2e, leaves the desk.
+	if clean := path.Clean(u.Path); clean != "/desk" && !strings.HasPrefix(clean, "/desk/") {
+		return home
+	}
+	return next
+}
+
+// signInPage is the data of signin.html.
+type signInPage struct {
+	Email string
+	Next  string
+	Error string
+}
+
+// handleSignInForm shows the sign-in form, or sends a signed-in user on.
+func handleSignInForm(s *sessions, pages *renderer) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next := r.URL.Query().Get("next")
+		if _, err := s.user(r); err == nil {
+			http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
+			return
+		}
+		pages.render(w, r, http.StatusOK, "signin.html", page{Title: "Sign in", Data: signInPage{Next: next}})
+	})
+}
+
+// handleSignIn checks an e-mail and password and starts a session. It
+// says the same for an unknown e-mail as for a wrong password, so the
+// form cannot be used to learn who has an account.
+func handleSignIn(s *sessions, pages *renderer) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseForm(); err != nil {
+			pages.error(w, r, formError(err))
+			return
+		}
+		email := strings.TrimSpace(r.PostForm.Get("email"))
+		password := r.PostForm.Get("password")
+		next := r.PostForm.Get("next")
+
+		u, err := s.users.FindUserByEmail(r.Context(), email)
+		if err != nil && newsdesk.ErrorCode(err) != newsdesk.ENOTFOUND {
+			pages.error(w, r, err)
+			return
+		}
+		hash := dummyHash
+		if u != nil {
+			hash = u.PasswordHash
+		}
+		if !newsdesk.CheckPassword(hash, password) || u == nil {
+			err := newsdesk.Errorf(newsdesk.EUNAUTHORIZED, "Wrong e-mail or password.")
+			pages.render(w, r, newsdesk.ErrorStatus(err), "signin.html", page{Title: "Sign in", Data: signInPage{
+				Email: email, Next: next, Error: newsdesk.ErrorMessage(err),
+			}})
+			return
+		}
+		if err := s.start(w, r, u); err != nil {
+			pages.error(w, r, err)
+			return
+		}
+		http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
+	})
+}
+
+// handleSignOut ends the session and goes back to the sign-in page.
+func handleSignOut(s *sessions, pages *renderer) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := s.end(w, r); err != nil {
+			pages.error(w, r, err)
+			return
+		}
+		pages.flash(w, flash{Text: "You are signed out."})
+		http.Redirect(w, r, "/desk/signin", http.StatusSeeOther)
+	})
+}
+
+// formError turns a failure to read a form into an error for the user.
+func formError(err error) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return newsdesk.WrapError(newsdesk.ETOOLARGE, err, "The form is too large to send.")
+	}
+	return newsdesk.WrapError(newsdesk.EINVALID, err, "The form could not be read.")
+}

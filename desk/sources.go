@@ -1,0 +1,144 @@
+package desk
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/newsdesk/newsdesk"
+)
+
+// sourcesPage is the data of sources.html.
+type sourcesPage struct {
+	Sources []*newsdesk.Source
+	// The add form's input and what was wrong with it, kept after an error.
+	AddURL   string
+	AddError string
+}
+
+// handleSources lists the sources, each with how its last poll went.
+func handleSources(sources newsdesk.SourceService, pages *renderer) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		renderSources(w, r, sources, pages, http.StatusOK, sourcesPage{})
+	})
+}
+
+// renderSources fills in the list of sources and writes the page.
+func renderSources(w http.ResponseWriter, r *http.Request, sources newsdesk.SourceService, pages *renderer, status int, data sourcesPage) {
+	list, err := sources.FindSources(r.Context())
+	if err != nil {
+		pages.error(w, r, err)
+		return
+	}
+	data.Sources = list
+	pages.render(w, r, status, "sources.html", page{Title: "Sources", Nav: "sources", Data: data})
+}
+
+// handleAddSource follows a new feed. When the feed cannot be followed the
+// form comes back with the address as typed and the reason.
+func handleAddSource(sources newsdesk.SourceService, items newsdesk.ItemService, feeds newsdesk.FeedService, pages *renderer) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseForm(); err != nil {
+			pages.error(w, r, formError(err))
+			return
+		}
+		rawURL := strings.TrimSpace(r.PostForm.Get("url"))
+		src, err := feeds.AddFeed(r.Context(), rawURL)
+		if err != nil {
+			status := newsdesk.ErrorStatus(err)
+			if status >= 500 {
+				pages.logger.Error("add source", "url", rawURL, "err", err)
+			}
+			renderSources(w, r, sources, pages, status, sourcesPage{AddURL: rawURL, AddError: newsdesk.ErrorMessage(err)})
+			return
+		}
+		text := fmt.Sprintf("Following %s.", src.Name)
+		if n, err := items.CountItems(r.Context(), src.ID); err != nil {
+			pages.logger.Error("count items of new source", "source", src.ID, "err", err)
+		} else {
+			text = fmt.Sprintf("Following %s: %s", src.Name, plural(n, "item"))
+		}
+		pages.flash(w, flash{Text: text, Link: "/desk/items?source=" + strconv.FormatInt(src.ID, 10), LinkText: "See them"})
+		http.Redirect(w, r, "/desk/sources", http.StatusSeeOther)
+	})
+}
+
+// handlePollSource polls a source now and says what came of it. A failed
+// poll is also recorded on the source, where the sources page shows it.
+func handlePollSource(sources newsdesk.SourceService, feeds newsdesk.FeedService, pages *renderer) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		src, ok := findSource(w, r, sources, pages)
+		if !ok {
+			return
+		}
+		n, err := feeds.PollSource(r.Context(), src.ID)
+		switch {
+		case err != nil && newsdesk.ErrorStatus(err) >= 500:
+			pages.logger.Error("poll source", "source", src.ID, "err", err)
+			fallthrough
+		case err != nil:
+			pages.flash(w, flash{Error: true, Text: fmt.Sprintf("Polling %s failed: %s", src.Name, newsdesk.ErrorMessage(err))})
+		default:
+			pages.flash(w, flash{Text: fmt.Sprintf("Polled %s: %s", src.Name, plural(n, "new item"))})
+		}
+		http.Redirect(w, r, "/desk/sources", http.StatusSeeOther)
+	})
+}
+
+// deleteSourcePage is the data of source_delete.html.
+type deleteSourcePage struct {
+	Source *newsdesk.Source
+	Items  int
+}
+
+// handleDeleteSourceForm asks before a source and its items are deleted;
+// with no script on the desk, a page of its own is the confirmation.
+func handleDeleteSourceForm(sources newsdesk.SourceService, items newsdesk.ItemService, pages *renderer) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		src, ok := findSource(w, r, sources, pages)
+		if !ok {
+			return
+		}
+		n, err := items.CountItems(r.Context(), src.ID)
+		if err != nil {
+			pages.error(w, r, err)
+			return
+		}
+		pages.render(w, r, http.StatusOK, "source_delete.html", page{
+			Title: "Stop following " + src.Name, Nav: "sources",
+			Data: deleteSourcePage{Source: src, Items: n},
+		})
+	})
+}
+
+// handleDeleteSource stops following a source and deletes its items.
+func handleDeleteSource(sources newsdesk.SourceService, pages *renderer) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		src, ok := findSource(w, r, sources, pages)
+		if !ok {
+			return
+		}
+		if err := sources.DeleteSource(r.Context(), src.ID); err != nil {
+			pages.error(w, r, err)
+			return
+		}
+		pages.flash(w, flash{Text: fmt.Sprintf("Stopped following %s and deleted its items.", src.Name)})
+		http.Redirect(w, r, "/desk/sources", http.StatusSeeOther)
+	})
+}
+
+// findSource loads the source the path names, or writes the error page.
+func findSource(w http.ResponseWriter, r *http.Request, sources newsdesk.SourceService, pages *renderer) (*newsdesk.Source, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		pages.notFound(w, r)
+		return nil, false
+	}
+	src, err := sources.FindSourceByID(r.Context(), id)
+	if err != nil {
+		pages.error(w, r, err)
+		return nil, false
+	}
+	return src, true
+}
