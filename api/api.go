@@ -1,0 +1,89 @@
+// Package api serves newsdesk's JSON API at /api/: published posts for
+// anyone, and sources, items and writing posts for signed-in staff, who
+// authenticate with HTTP Basic (e-mail and password) or the desk's
+// session cookie.
+//
+// Every error is answered as {"error": {"code": "...", "message": "..."}}
+// with the status its code maps to (newsdesk.ErrorStatus); the code is one
+// of newsdesk's error codes, or "method_not_allowed" for a 405.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/newsdesk/newsdesk"
+)
+
+// Config is what the API uses.
+type Config struct {
+	Sources newsdesk.SourceService
+	Items   newsdesk.ItemService
+	Posts   newsdesk.PostService
+	Users   newsdesk.UserService
+	Feeds   newsdesk.FeedService
+	// Logger receives what went wrong inside; nil discards it.
+	Logger *slog.Logger
+	// Now is the clock, for sessions; nil for time.Now.
+	Now func() time.Time
+}
+
+// New returns the API's handler, meant to be mounted at "/api/"; its
+// routes carry the full path.
+func New(cfg Config) http.Handler {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	auth := &authenticator{users: cfg.Users, now: cfg.Now}
+	mux := http.NewServeMux()
+	addRoutes(mux, cfg, auth)
+
+	// The desk's session cookie is accepted here, so a page on another
+	// site must not be able to make a signed-in browser POST to the API.
+	// Clients that are not browsers send no Origin or Sec-Fetch-Site and
+	// pass.
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		respondError(w, r, cfg.Logger, newsdesk.Errorf(newsdesk.EUNAUTHORIZED,
+			"Cross-origin requests are refused: call the API from the same site, or from outside a browser."))
+	}))
+	return csrf.Handler(unmatched(mux, cfg.Logger))
+}
+
+// unmatched answers requests that no route matches in JSON, like every
+// other answer of the API, keeping the mux's 405 and its Allow header.
+func unmatched(mux *http.ServeMux, logger *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		rec := &headerRecorder{header: http.Header{}}
+		h.ServeHTTP(rec, r)
+		if rec.status == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", rec.header.Get("Allow"))
+			respond(w, http.StatusMethodNotAllowed, errorBody{Error: errorDetail{
+				Code:    "method_not_allowed",
+				Message: r.Method + " is not allowed here; use " + rec.header.Get("Allow") + ".",
+			}})
+			return
+		}
+		respondError(w, r, logger, newsdesk.Errorf(newsdesk.ENOTFOUND, "No such endpoint: %s %s.", r.Method, r.URL.Path))
+	})
+}
+
+// headerRecorder keeps the status and headers a handler writes and drops
+// its body.
+type headerRecorder struct {
+	header http.Header
+	status int
+}
+
+func (h *headerRecorder) Header() http.Header         { return h.header }
+func (h *headerRecorder) Write(b []byte) (int, error) { return len(b), nil }
+func (h *headerRecorder) WriteHeader(status int)      { h.status = status }

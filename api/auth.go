@@ -1,0 +1,114 @@
+package api
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/newsdesk/newsdesk"
+)
+
+// sessionCookie is the desk's session cookie (desk.SessionCookie). It is
+// repeated here rather than imported so that the API does not depend on
+// the desk's pages; a test checks that the two agree.
+const sessionCookie = "newsdesk_session"
+
+// tokenHash is what the store keeps of a session token, as the desk
+// computes it (desk.TokenHash); a test checks that the two agree.
+func tokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// dummyHash is a bcrypt hash of a password nobody has: an unknown e-mail
+// is checked against it, so that it takes as long to refuse as a wrong
+// password.
+const dummyHash = "$2a$10$D.4zbCPFZ/K1Dc42/cYwM.RlwM8O0M0d9wMOQJY5YLDJZFd7odMBO"
+
+// authenticator finds who is calling.
+type authenticator struct {
+	users newsdesk.UserService
+	now   func() time.Time
+}
+
+// presented reports whether r carries credentials of either kind.
+func presented(r *http.Request) bool {
+	if _, _, ok := r.BasicAuth(); ok {
+		return true
+	}
+	c, err := r.Cookie(sessionCookie)
+	return err == nil && c.Value != ""
+}
+
+// user returns the caller: Basic credentials first, else the session
+// cookie. It returns EUNAUTHORIZED when neither identifies a user.
+func (a *authenticator) user(r *http.Request) (*newsdesk.User, error) {
+	if email, password, ok := r.BasicAuth(); ok {
+		u, err := a.users.FindUserByEmail(r.Context(), email)
+		if err != nil && newsdesk.ErrorCode(err) != newsdesk.ENOTFOUND {
+			return nil, err
+		}
+		hash := dummyHash
+		if u != nil {
+			hash = u.PasswordHash
+		}
+		if !newsdesk.CheckPassword(hash, password) || u == nil {
+			return nil, newsdesk.Errorf(newsdesk.EUNAUTHORIZED, "Wrong e-mail or password.")
+		}
+		return u, nil
+	}
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		u, err := a.users.FindSession(r.Context(), tokenHash(c.Value), a.now())
+		if newsdesk.ErrorCode(err) == newsdesk.EUNAUTHORIZED {
+			return nil, newsdesk.Errorf(newsdesk.EUNAUTHORIZED, "The session has ended: sign in again.")
+		}
+		return u, err
+	}
+	return nil, newsdesk.Errorf(newsdesk.EUNAUTHORIZED,
+		"Authentication required: send HTTP Basic credentials (e-mail and password) or the desk's session cookie.")
+}
+
+// required is middleware that lets only identified users through.
+func (a *authenticator) required(logger *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			u, err := a.user(r)
+			if err != nil {
+				respondError(w, r, logger, err)
+				return
+			}
+			w.Header().Set("Cache-Control", "private, no-store")
+			next.ServeHTTP(w, r.WithContext(withUser(r.Context(), u)))
+		})
+	}
+}
+
+// optional is middleware for what anyone may ask and staff may see more
+// of. Credentials that are sent must be right: a typo should not quietly
+// turn a caller into the public.
+func (a *authenticator) optional(logger *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !presented(r) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			a.required(logger)(next).ServeHTTP(w, r)
+		})
+	}
+}
+
+type userKey struct{}
+
+func withUser(ctx context.Context, u *newsdesk.User) context.Context {
+	return context.WithValue(ctx, userKey{}, u)
+}
+
+// userFrom returns the identified user, or nil for the public.
+func userFrom(ctx context.Context) *newsdesk.User {
+	u, _ := ctx.Value(userKey{}).(*newsdesk.User)
+	return u
+}
