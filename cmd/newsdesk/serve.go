@@ -1,0 +1,225 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/api"
+	"github.com/newsdesk/newsdesk/demo"
+	"github.com/newsdesk/newsdesk/desk"
+	"github.com/newsdesk/newsdesk/ingest"
+	"github.com/newsdesk/newsdesk/jobs"
+	"github.com/newsdesk/newsdesk/site"
+	"github.com/newsdesk/newsdesk/store"
+)
+
+// Roles of a serve process.
+const (
+	roleAll    = "all"
+	roleWeb    = "web"
+	roleWorker = "worker"
+)
+
+// The demo editor, printed at start so a newcomer can sign in.
+const (
+	demoEmail    = "demo@example.com"
+	demoPassword = "newsdesk-demo"
+	demoAddr     = "127.0.0.1:18080"
+)
+
+func cmdServe(ctx context.Context, e *env, args []string) error {
+	fs := e.flagSet("serve", "serve [flags]",
+		"Serves the public site (/), the editor's desk (/desk/) and the JSON API\n(/api/), and runs the background workers that poll sources, all in one\nprocess. Data lives in SQLite under ./newsdesk-data unless --database names\na PostgreSQL server; several processes may share one PostgreSQL database.")
+	dsn := databaseFlag(fs)
+	addr := fs.String("addr", "localhost:8080", "host:port to listen on (port 0 picks a free one)")
+	role := fs.String("role", roleAll, "what this process does: all, web (HTTP only) or worker (jobs only)")
+	demoFlag := fs.Bool("demo", false, "load sample outlets and posts, served from loopback, so the site is populated with no internet")
+	title := fs.String("title", "newsdesk", "the public site's name")
+	workers := fs.Int("workers", 8, "how many polls run at once in this process")
+	interval := fs.Duration("poll-interval", 30*time.Minute, "time between polls of a healthy source")
+	tick := fs.Duration("tick", time.Minute, "how often due sources are looked for")
+	jobTimeout := fs.Duration("job-timeout", 2*time.Minute, "longest a job may run; a job left running twice as long by a dead process is run again")
+	secure := fs.Bool("secure-cookies", false, "mark sign-in cookies Secure (set this behind HTTPS)")
+	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	if _, err := e.parse(fs, args); err != nil {
+		return err
+	}
+	if *role != roleAll && *role != roleWeb && *role != roleWorker {
+		return newsdesk.Errorf(newsdesk.EINVALID, "Unknown role %q: use all, web or worker.", *role)
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return newsdesk.Errorf(newsdesk.EINVALID, "Unknown log level %q.", *logLevel)
+	}
+	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	fetcher := ingest.NewFetcher()
+	feeds := ingest.New(ingest.Config{Sources: db, Items: db, Fetcher: fetcher, Interval: *interval, Logger: logger})
+	queueWorkers := *workers
+	if *role == roleWeb {
+		queueWorkers = 0
+	}
+	queue, err := jobs.New(jobs.Config{
+		DB: db, Sources: db, Feeds: feeds, Workers: queueWorkers,
+		Tick: *tick, JobTimeout: *jobTimeout, Logger: logger.With("part", "jobs"),
+	})
+	if err != nil {
+		return err
+	}
+
+	if *demoFlag {
+		srv, err := loadDemo(ctx, db, feeds)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		defer srv.Close()
+	}
+
+	if queueWorkers > 0 {
+		if err := queue.Start(ctx); err != nil {
+			return fmt.Errorf("start workers: %w", err)
+		}
+		defer func() {
+			stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer cancel()
+			if err := queue.Stop(stopCtx); err != nil {
+				logger.Warn("stop workers", "err", err)
+			}
+		}()
+	}
+
+	if *role == roleWorker {
+		fmt.Fprintf(e.stdout, "newsdesk worker running on %s (%d workers)\n", db.Dialect(), queueWorkers)
+		<-ctx.Done()
+		return nil
+	}
+
+	handler := routes(logger, db, feeds, *title, *secure)
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return newsdesk.WrapError(newsdesk.EUNAVAILABLE, err, "Cannot listen on %s", *addr)
+	}
+	server := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       time.Minute,
+		WriteTimeout:      time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	url := "http://" + ln.Addr().String()
+	fmt.Fprintf(e.stdout, "newsdesk listening on %s (%s database, role %s)\n", url, db.Dialect(), *role)
+	fmt.Fprintf(e.stdout, "  site %s/  desk %s/desk/  api %s/api/posts\n", url, url, url)
+	if *demoFlag {
+		fmt.Fprintf(e.stdout, "  demo desk sign-in: %s / %s\n", demoEmail, demoPassword)
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- server.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := server.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// loadDemo starts the demo outlets' server on loopback, makes sure the demo
+// editor exists, and follows the outlets and publishes the sample posts.
+func loadDemo(ctx context.Context, db *store.DB, feeds newsdesk.FeedService) (*demo.Server, error) {
+	// A fixed port keeps the demo's links (items, and posts' credit lines)
+	// working across restarts; any free port will do if it is taken.
+	srv, err := demo.StartAt(demoAddr)
+	if err != nil {
+		if srv, err = demo.Start(); err != nil {
+			return nil, err
+		}
+	}
+	u, err := db.FindUserByEmail(ctx, demoEmail)
+	if newsdesk.ErrorCode(err) == newsdesk.ENOTFOUND {
+		hash, herr := newsdesk.HashPassword(demoPassword)
+		if herr != nil {
+			srv.Close()
+			return nil, herr
+		}
+		u = &newsdesk.User{Email: demoEmail, Name: "Demo Editor", Role: newsdesk.RoleAdmin, PasswordHash: hash}
+		err = db.CreateUser(ctx, u)
+	}
+	if err != nil {
+		srv.Close()
+		return nil, err
+	}
+	if err := demo.Load(ctx, srv, demo.Deps{Sources: db, Items: db, Posts: db, Feeds: feeds, AuthorID: u.ID, Now: time.Now}); err != nil {
+		srv.Close()
+		return nil, err
+	}
+	return srv, nil
+}
+
+// routes mounts the site, the desk and the API on one mux.
+func routes(logger *slog.Logger, db *store.DB, feeds newsdesk.FeedService, title string, secure bool) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/", site.New(site.Config{Posts: db, Title: title, Logger: logger}))
+	mux.Handle("/desk/", desk.New(desk.Config{
+		Sources: db, Items: db, Posts: db, Users: db, Feeds: feeds,
+		Logger: logger, Now: time.Now, SecureCookies: secure,
+	}))
+	mux.Handle("/api/", api.New(api.Config{
+		Sources: db, Items: db, Posts: db, Users: db, Feeds: feeds, Logger: logger, Now: time.Now,
+	}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := db.SQL().PingContext(ctx); err != nil {
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ok\n"))
+	})
+	return recoverPanics(logger, securityHeaders(mux))
+}
+
+// securityHeaders sets the headers every response should carry.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// recoverPanics turns a handler's panic into a 500 and a log line instead
+// of a dropped connection.
+func recoverPanics(logger *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				logger.Error("panic", "path", r.URL.Path, "panic", v)
+				http.Error(w, "Internal error.", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}

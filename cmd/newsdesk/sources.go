@@ -1,0 +1,193 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/ingest"
+)
+
+const sourcesUsage = `Usage: newsdesk sources <add|list|poll|remove> [flags] [args]
+
+  add URL      check that URL serves a feed, follow it, and store its items
+               (--no-check follows it without fetching it first)
+  list         show every source with its status, last error and next check
+  poll ID      fetch a source now
+  remove ID    stop following a source and delete its items (posts stay)
+`
+
+func cmdSources(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(e.stderr, sourcesUsage)
+		return flag.ErrHelp
+	}
+	switch args[0] {
+	case "add":
+		return cmdSourcesAdd(ctx, e, args[1:])
+	case "list":
+		return cmdSourcesList(ctx, e, args[1:])
+	case "poll":
+		return cmdSourcesPoll(ctx, e, args[1:])
+	case "remove":
+		return cmdSourcesRemove(ctx, e, args[1:])
+	default:
+		fmt.Fprint(e.stderr, sourcesUsage)
+		return fmt.Errorf("unknown sources command %q", args[0])
+	}
+}
+
+func cmdSourcesAdd(ctx context.Context, e *env, args []string) error {
+	fs := e.flagSet("sources add", "sources add [flags] URL",
+		"Checks that URL serves an RSS, Atom or JSON feed, follows it as a new source\nnamed after the feed, and stores its items. Nothing is stored if the feed\ncannot be read; the message says why.")
+	dsn := databaseFlag(fs)
+	noCheck := fs.Bool("no-check", false, "follow the feed without fetching it first (for a feed that is down for now)")
+	name := fs.String("name", "", "the outlet's name, as credited on posts (default: the feed's title)")
+	pos, err := e.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return newsdesk.Errorf(newsdesk.EINVALID, "Give one feed URL.")
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *noCheck {
+		u, err := ingest.ParseFeedURL(pos[0])
+		if err != nil {
+			return err
+		}
+		s := &newsdesk.Source{Name: *name, FeedURL: u.String()}
+		if s.Name == "" {
+			s.Name = u.String() // replaced by the feed's title at the first good poll
+		}
+		if err := db.CreateSource(ctx, s); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Following %s (source %d); it will be fetched at the next poll.\n", s.FeedURL, s.ID)
+		return nil
+	}
+	feeds := ingest.New(ingest.Config{Sources: db, Items: db})
+	s, err := feeds.AddFeed(ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	if *name != "" {
+		s.Name = *name
+		if err := db.UpdateSource(ctx, s); err != nil {
+			return err
+		}
+	}
+	n, err := db.CountItems(ctx, s.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Following %s (source %d): %d items.\n", s.Name, s.ID, n)
+	return nil
+}
+
+func cmdSourcesList(ctx context.Context, e *env, args []string) error {
+	fs := e.flagSet("sources list", "sources list [flags]",
+		"Lists every source with its status, last error and next check.")
+	dsn := databaseFlag(fs)
+	if _, err := e.parse(fs, args); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	sources, err := db.FindSources(ctx)
+	if err != nil {
+		return err
+	}
+	if len(sources) == 0 {
+		fmt.Fprintln(e.stdout, "No sources yet: add one with newsdesk sources add URL.")
+		return nil
+	}
+	now := time.Now()
+	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tNAME\tSTATUS\tITEMS\tLAST POLL\tNEXT CHECK\tFEED\tLAST ERROR")
+	for _, s := range sources {
+		n, err := db.CountItems(ctx, s.ID)
+		if err != nil {
+			return err
+		}
+		last := "never"
+		if s.LastPolledAt != nil {
+			last = since(now, *s.LastPolledAt)
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", s.ID, s.Name, s.Status, n, last,
+			since(now, s.NextPollAt), s.FeedURL, s.LastError)
+	}
+	return w.Flush()
+}
+
+func cmdSourcesPoll(ctx context.Context, e *env, args []string) error {
+	fs := e.flagSet("sources poll", "sources poll [flags] ID", "Fetches a source's feed now and stores its new items.")
+	dsn := databaseFlag(fs)
+	pos, err := e.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	id, err := sourceID(fs, pos)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := ingest.New(ingest.Config{Sources: db, Items: db}).PollSource(ctx, id)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Source %d: %d new items.\n", id, n)
+	return nil
+}
+
+func cmdSourcesRemove(ctx context.Context, e *env, args []string) error {
+	fs := e.flagSet("sources remove", "sources remove [flags] ID",
+		"Stops following a source and deletes its items. Posts made from them keep\ntheir credit and link.")
+	dsn := databaseFlag(fs)
+	pos, err := e.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	id, err := sourceID(fs, pos)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.DeleteSource(ctx, id); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Removed source %d.\n", id)
+	return nil
+}
+
+func sourceID(fs *flag.FlagSet, pos []string) (int64, error) {
+	if len(pos) != 1 {
+		fs.Usage()
+		return 0, newsdesk.Errorf(newsdesk.EINVALID, "Give one source ID (see newsdesk sources list).")
+	}
+	id, err := strconv.ParseInt(pos[0], 10, 64)
+	if err != nil || id <= 0 {
+		return 0, newsdesk.Errorf(newsdesk.EINVALID, "%q is not a source ID (see newsdesk sources list).", pos[0])
+	}
+	return id, nil
+}
