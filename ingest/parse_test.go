@@ -166,8 +166,11 @@ func FuzzParse(f *testing.F) {
 			if it.GUID == "" || len(it.GUID) > 500 {
 				t.Fatalf("item GUID %q", it.GUID)
 			}
-			if it.URL != "" && !strings.HasPrefix(it.URL, "http://") && !strings.HasPrefix(it.URL, "https://") {
-				t.Fatalf("item URL %q", it.URL)
+			if it.URL != "" {
+				u, err := url.Parse(it.URL)
+				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+					t.Fatalf("item URL %q", it.URL)
+				}
 			}
 		}
 	})
