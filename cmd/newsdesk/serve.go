@@ -73,7 +73,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	queue, err := jobs.New(jobs.Config{
 		DB: db, Sources: db, Feeds: feeds, Workers: queueWorkers,
-		Tick: *tick, JobTimeout: *jobTimeout, Logger: logger.With("part", "jobs"),
+		Tick: *tick, JobTimeout: *jobTimeout,
+		Logger: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: riverLevel(level)})).With("part", "jobs"),
 	})
 	if err != nil {
 		return err
@@ -139,6 +140,15 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	return nil
+}
+
+// riverLevel is the log level for the job queue: River reports every few
+// seconds at info, so only its warnings are shown unless debugging.
+func riverLevel(level slog.Level) slog.Level {
+	if level <= slog.LevelDebug {
+		return level
+	}
+	return slog.LevelWarn
 }
 
 // loadDemo starts the demo outlets' server on loopback, makes sure the demo
