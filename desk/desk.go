@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/page"
 )
 
 //go:embed templates static
@@ -51,7 +52,7 @@ func New(cfg Config) http.Handler {
 	if err != nil {
 		panic(err)
 	}
-	assets := newAssets(static, "/desk/static/")
+	assets := page.NewAssets(static, "/desk/static/")
 	pages := newRenderer(assets, cfg.Logger, cfg.Now, cfg.SecureCookies)
 	sessions := &sessions{users: cfg.Users, now: cfg.Now, secure: cfg.SecureCookies}
 

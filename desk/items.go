@@ -56,7 +56,7 @@ func handleItems(sources newsdesk.SourceService, items newsdesk.ItemService, pag
 			data.Older = "/desk/items?" + older.Encode()
 		}
 		data.Items = list
-		pages.render(w, r, http.StatusOK, "items.html", page{Title: "Items", Nav: "items", Data: data})
+		pages.render(w, r, http.StatusOK, "items.html", view{Title: "Items", Nav: "items", Data: data})
 	})
 }
 

@@ -33,7 +33,7 @@ func handleComposeForm(items newsdesk.ItemService, pages *renderer) http.Handler
 		if !ok {
 			return
 		}
-		pages.render(w, r, http.StatusOK, "post_form.html", page{Title: "Write a post", Nav: "items", Data: postForm{
+		pages.render(w, r, http.StatusOK, "post_form.html", view{Title: "Write a post", Nav: "items", Data: postForm{
 			Action:      "/desk/posts",
 			ItemID:      it.ID,
 			Headline:    it.Title,
@@ -72,7 +72,7 @@ func handleCreatePost(items newsdesk.ItemService, posts newsdesk.PostService, pa
 				pages.error(w, r, err)
 				return
 			}
-			pages.render(w, r, newsdesk.ErrorStatus(err), "post_form.html", page{Title: "Write a post", Nav: "items", Data: postForm{
+			pages.render(w, r, newsdesk.ErrorStatus(err), "post_form.html", view{Title: "Write a post", Nav: "items", Data: postForm{
 				Action: "/desk/posts", ItemID: it.ID,
 				Headline: p.Headline, Summary: p.Summary, Status: p.Status,
 				SourceName: it.SourceName, OriginalURL: it.URL,
@@ -149,7 +149,7 @@ func handlePosts(posts newsdesk.PostService, pages *renderer) http.Handler {
 			data.Older = "/desk/posts?page=" + strconv.Itoa(n+1)
 		}
 		data.Posts = list
-		pages.render(w, r, http.StatusOK, "posts.html", page{Title: "Posts", Nav: "posts", Data: data})
+		pages.render(w, r, http.StatusOK, "posts.html", view{Title: "Posts", Nav: "posts", Data: data})
 	})
 }
 
@@ -160,7 +160,7 @@ func handleEditForm(posts newsdesk.PostService, pages *renderer) http.Handler {
 		if !ok {
 			return
 		}
-		pages.render(w, r, http.StatusOK, "post_form.html", page{Title: "Edit post", Nav: "posts", Data: editForm(p)})
+		pages.render(w, r, http.StatusOK, "post_form.html", view{Title: "Edit post", Nav: "posts", Data: editForm(p)})
 	})
 }
 
@@ -193,7 +193,7 @@ func handleUpdatePost(posts newsdesk.PostService, pages *renderer) http.Handler 
 			}
 			form := editForm(p)
 			form.Error = newsdesk.ErrorMessage(err)
-			pages.render(w, r, newsdesk.ErrorStatus(err), "post_form.html", page{Title: "Edit post", Nav: "posts", Data: form})
+			pages.render(w, r, newsdesk.ErrorStatus(err), "post_form.html", view{Title: "Edit post", Nav: "posts", Data: form})
 			return
 		}
 		pages.flash(w, savedFlash(p, false))

@@ -1,12 +1,10 @@
 package desk
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -14,11 +12,12 @@ import (
 	"unicode"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/page"
 )
 
-// page is what every desk page's template gets: the frame's parts, and
+// view is what every desk page's template gets: the frame's parts, and
 // the page's own data in Data.
-type page struct {
+type view struct {
 	Title string // for <title> and the page's heading
 	Nav   string // the menu entry to mark as current: items, sources or posts
 	Data  any
@@ -47,52 +46,25 @@ type renderer struct {
 	pages  map[string]*template.Template // by file name, e.g. "items.html"
 }
 
-// newRenderer parses every page in templates/ on top of layout.html, each
-// into a set of its own so that their "content" blocks do not collide.
-func newRenderer(a *assets, logger *slog.Logger, now func() time.Time, secure bool) *renderer {
-	base := template.Must(template.New("layout.html").Funcs(template.FuncMap{
+// newRenderer parses every page in templates/ on top of layout.html.
+func newRenderer(a *page.Assets, logger *slog.Logger, now func() time.Time, secure bool) *renderer {
+	return &renderer{logger: logger, secure: secure, pages: page.ParseTemplates(files, "templates", template.FuncMap{
 		"static":  a.URL,
 		"ago":     func(t time.Time) string { return relativeTime(now(), t) },
 		"stamp":   func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") },
 		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"excerpt": excerpt,
-	}).ParseFS(files, "templates/layout.html"))
-	names, err := fs.Glob(files, "templates/*.html")
-	if err != nil {
-		panic(err)
-	}
-	rd := &renderer{logger: logger, secure: secure, pages: map[string]*template.Template{}}
-	for _, name := range names {
-		name = strings.TrimPrefix(name, "templates/")
-		if name == "layout.html" {
-			continue
-		}
-		rd.pages[name] = template.Must(template.Must(base.Clone()).ParseFS(files, "templates/"+name))
-	}
-	return rd
+	})}
 }
 
 // render writes the named page with status, adding the signed-in user
-// and any flash message waiting for this page. It renders into a buffer
-// first, so that a template error becomes a clean 500, not half a page.
-func (rd *renderer) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
-	t, ok := rd.pages[name]
-	if !ok {
-		rd.logger.Error("no such template", "template", name, "path", r.URL.Path)
-		http.Error(w, "Internal error.", http.StatusInternalServerError)
-		return
-	}
+// and any flash message waiting for this page.
+func (rd *renderer) render(w http.ResponseWriter, r *http.Request, status int, name string, p view) {
 	p.User = userFrom(r.Context())
 	p.Flash = rd.takeFlash(w, r)
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+	if err := page.Write(w, status, rd.pages[name], p); err != nil {
 		rd.logger.Error("render page", "template", name, "path", r.URL.Path, "err", err)
-		http.Error(w, "Internal error.", http.StatusInternalServerError)
-		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
 }
 
 // errorPage is the data of error.html.
@@ -102,7 +74,7 @@ type errorPage struct {
 
 // problem writes the error page with a heading and a message.
 func (rd *renderer) problem(w http.ResponseWriter, r *http.Request, status int, heading, message string) {
-	rd.render(w, r, status, "error.html", page{Title: heading, Data: errorPage{Message: message}})
+	rd.render(w, r, status, "error.html", view{Title: heading, Data: errorPage{Message: message}})
 }
 
 // notFound writes the 404 page.

@@ -1,16 +1,20 @@
 package desk
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/newsdesk/newsdesk/page"
+)
 
 // addRoutes lists every route of the desk. All but signing in and the
 // static files need a signed-in user.
-func addRoutes(mux *http.ServeMux, cfg Config, s *sessions, pages *renderer, assets *assets) {
+func addRoutes(mux *http.ServeMux, cfg Config, s *sessions, pages *renderer, assets *page.Assets) {
 	auth := s.require(pages)
 
 	mux.Handle("GET /desk/signin", handleSignInForm(s, pages))
 	mux.Handle("POST /desk/signin", handleSignIn(s, pages))
 	mux.Handle("POST /desk/signout", handleSignOut(s, pages))
-	mux.Handle("GET /desk/static/{hash}/{name}", assets.handler(pages.notFound))
+	mux.Handle("GET /desk/static/{hash}/{name}", assets.Handler(pages.notFound))
 
 	mux.Handle("GET /desk/{$}", auth(http.RedirectHandler("/desk/items", http.StatusSeeOther)))
 

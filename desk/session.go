@@ -169,7 +169,7 @@ func handleSignInForm(s *sessions, pages *renderer) http.Handler {
 			http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
 			return
 		}
-		pages.render(w, r, http.StatusOK, "signin.html", page{Title: "Sign in", Data: signInPage{Next: next}})
+		pages.render(w, r, http.StatusOK, "signin.html", view{Title: "Sign in", Data: signInPage{Next: next}})
 	})
 }
 
@@ -197,7 +197,7 @@ func handleSignIn(s *sessions, pages *renderer) http.Handler {
 		}
 		if !newsdesk.CheckPassword(hash, password) || u == nil {
 			err := newsdesk.Errorf(newsdesk.EUNAUTHORIZED, "Wrong e-mail or password.")
-			pages.render(w, r, newsdesk.ErrorStatus(err), "signin.html", page{Title: "Sign in", Data: signInPage{
+			pages.render(w, r, newsdesk.ErrorStatus(err), "signin.html", view{Title: "Sign in", Data: signInPage{
 				Email: email, Next: next, Error: newsdesk.ErrorMessage(err),
 			}})
 			return

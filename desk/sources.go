@@ -32,7 +32,7 @@ func renderSources(w http.ResponseWriter, r *http.Request, sources newsdesk.Sour
 		return
 	}
 	data.Sources = list
-	pages.render(w, r, status, "sources.html", page{Title: "Sources", Nav: "sources", Data: data})
+	pages.render(w, r, status, "sources.html", view{Title: "Sources", Nav: "sources", Data: data})
 }
 
 // handleAddSource follows a new feed. When the feed cannot be followed the
@@ -105,7 +105,7 @@ func handleDeleteSourceForm(sources newsdesk.SourceService, items newsdesk.ItemS
 			pages.error(w, r, err)
 			return
 		}
-		pages.render(w, r, http.StatusOK, "source_delete.html", page{
+		pages.render(w, r, http.StatusOK, "source_delete.html", view{
 			Title: "Stop following " + src.Name, Nav: "sources",
 			Data: deleteSourcePage{Source: src, Items: n},
 		})

@@ -1,9 +1,7 @@
 package site
 
 import (
-	"bytes"
 	"html/template"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -11,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/page"
 )
 
 // layout is what every page's frame needs; each page's data embeds it.
@@ -28,49 +27,22 @@ type renderer struct {
 	pages  map[string]*template.Template // by file name, e.g. "post.html"
 }
 
-// newRenderer parses every page in templates/ on top of layout.html, each
-// into a set of its own so that their "content" blocks do not collide.
-func newRenderer(site string, a *assets, logger *slog.Logger) *renderer {
-	base := template.Must(template.New("layout.html").Funcs(template.FuncMap{
+// newRenderer parses every page in templates/ on top of layout.html.
+func newRenderer(site string, a *page.Assets, logger *slog.Logger) *renderer {
+	return &renderer{site: site, logger: logger, pages: page.ParseTemplates(files, "templates", template.FuncMap{
 		"static":   a.URL,
 		"date":     formatDate,
 		"isoTime":  isoTime,
 		"excerpt":  excerpt,
 		"firstPar": firstParagraph,
-	}).ParseFS(files, "templates/layout.html"))
-	names, err := fs.Glob(files, "templates/*.html")
-	if err != nil {
-		panic(err)
-	}
-	rd := &renderer{site: site, logger: logger, pages: map[string]*template.Template{}}
-	for _, name := range names {
-		name = strings.TrimPrefix(name, "templates/")
-		if name == "layout.html" {
-			continue
-		}
-		rd.pages[name] = template.Must(template.Must(base.Clone()).ParseFS(files, "templates/"+name))
-	}
-	return rd
+	})}
 }
 
-// render writes the named page with status. It renders into a buffer
-// first, so that a template error becomes a clean 500, not half a page.
+// render writes the named page with status.
 func (rd *renderer) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	t, ok := rd.pages[name]
-	if !ok {
-		rd.logger.Error("no such template", "template", name, "path", r.URL.Path)
-		http.Error(w, "Internal error.", http.StatusInternalServerError)
-		return
-	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
+	if err := page.Write(w, status, rd.pages[name], data); err != nil {
 		rd.logger.Error("render page", "template", name, "path", r.URL.Path, "err", err)
-		http.Error(w, "Internal error.", http.StatusInternalServerError)
-		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
 }
 
 // errorPage is the data of error.html.

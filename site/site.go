@@ -9,6 +9,7 @@ import (
 	"net/http"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/page"
 )
 
 //go:embed templates static
@@ -37,7 +38,7 @@ func New(cfg Config) http.Handler {
 	if err != nil {
 		panic(err)
 	}
-	assets := newAssets(static, "/static/")
+	assets := page.NewAssets(static, "/static/")
 	pages := newRenderer(cfg.Title, assets, cfg.Logger)
 
 	mux := http.NewServeMux()

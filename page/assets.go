@@ -1,4 +1,7 @@
-package site
+// Package page holds what the site and the desk share to serve HTML:
+// templates parsed from an embedded layout and pages, rendered whole before
+// a byte is sent, and static files under content-hashed URLs.
+package page
 
 import (
 	"bytes"
@@ -10,10 +13,10 @@ import (
 	"time"
 )
 
-// assets serves embedded static files under URLs that carry a hash of
+// Assets serves embedded static files under URLs that carry a hash of
 // their content (/static/<hash>/site.css). A changed file gets a new URL,
 // so browsers may keep each one for a year without asking again.
-type assets struct {
+type Assets struct {
 	prefix string
 	files  map[string]asset // by file name
 }
@@ -23,9 +26,10 @@ type asset struct {
 	body []byte
 }
 
-// newAssets reads and hashes every file at the top of fsys once, at start.
-func newAssets(fsys fs.FS, prefix string) *assets {
-	a := &assets{prefix: prefix, files: map[string]asset{}}
+// NewAssets reads and hashes every file at the top of fsys once, at
+// start; prefix is the path they are served under, such as "/static/".
+func NewAssets(fsys fs.FS, prefix string) *Assets {
+	a := &Assets{prefix: prefix, files: map[string]asset{}}
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		panic(err)
@@ -45,7 +49,7 @@ func newAssets(fsys fs.FS, prefix string) *assets {
 }
 
 // URL returns the hashed URL of the named file, for templates.
-func (a *assets) URL(name string) (string, error) {
+func (a *Assets) URL(name string) (string, error) {
 	f, ok := a.files[name]
 	if !ok {
 		return "", fmt.Errorf("no static file %q", name)
@@ -53,9 +57,10 @@ func (a *assets) URL(name string) (string, error) {
 	return a.prefix + f.hash + "/" + name, nil
 }
 
-// handler serves a file when the hash in its URL is the current one; an
-// old hash is a 404, so a stale URL never caches today's file forever.
-func (a *assets) handler(notFound http.HandlerFunc) http.Handler {
+// Handler serves a file when the hash in its URL is the current one; an
+// old hash is a 404, so a stale URL never caches today's file forever. Its
+// route must name the path values {hash} and {name}.
+func (a *Assets) Handler(notFound http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f, ok := a.files[r.PathValue("name")]
 		if !ok || f.hash != r.PathValue("hash") {
