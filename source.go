@@ -24,7 +24,18 @@ type Source struct {
 	Status    SourceStatus
 	LastError string // the last poll's error, for users; empty after a success
 	// ErrorCount counts consecutive failed polls.
-	ErrorCount   int
+	ErrorCount int
+	// Note says something a user should know about a poll that worked,
+	// such as items left out because the feed lists too many; empty if
+	// there is nothing to say.
+	Note string
+	// ETag and LastModified are the validators the feed last answered
+	// with, sent back on the next poll so an unchanged feed costs a 304.
+	ETag         string
+	LastModified string
+	// PollInterval is the time between polls of this source while it is
+	// healthy, adapted to how often it posts; zero until first polled.
+	PollInterval time.Duration
 	LastPolledAt *time.Time
 	NextPollAt   time.Time
 	CreatedAt    time.Time
@@ -43,12 +54,21 @@ func (s *Source) Validate() error {
 }
 
 // PollResult is what one poll of a source did, recorded on the source.
+// A failed poll records only At, Err and NextAt; the source keeps its
+// validators, interval and note.
 type PollResult struct {
 	At      time.Time
 	Err     error     // nil on success
 	Name    string    // the feed's title, used if the source has no name yet
-	SiteURL string    // the feed's link
+	SiteURL string    // the feed's link; empty keeps the stored one
 	NextAt  time.Time // when to poll next
+
+	// On success: the feed's validators (replacing the stored ones), the
+	// source's interval, and a note for users ("" clears it).
+	ETag         string
+	LastModified string
+	Interval     time.Duration
+	Note         string
 }
 
 // SourceService manages sources.

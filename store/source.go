@@ -11,15 +11,19 @@ import (
 )
 
 const sourceColumns = `id, name, feed_url, site_url, status, last_error, error_count,
+	note, etag, last_modified, poll_interval_seconds,
 	last_polled_at, next_poll_at, created_at, updated_at`
 
 func scanSource(row interface{ Scan(...any) error }) (*newsdesk.Source, error) {
 	var s newsdesk.Source
 	var polled sql.NullTime
+	var interval int64
 	if err := row.Scan(&s.ID, &s.Name, &s.FeedURL, &s.SiteURL, &s.Status, &s.LastError,
-		&s.ErrorCount, &polled, &s.NextPollAt, &s.CreatedAt, &s.UpdatedAt); err != nil {
+		&s.ErrorCount, &s.Note, &s.ETag, &s.LastModified, &interval,
+		&polled, &s.NextPollAt, &s.CreatedAt, &s.UpdatedAt); err != nil {
 		return nil, err
 	}
+	s.PollInterval = time.Duration(interval) * time.Second
 	s.LastPolledAt = timePtr(polled)
 	s.NextPollAt, s.CreatedAt, s.UpdatedAt = s.NextPollAt.UTC(), s.CreatedAt.UTC(), s.UpdatedAt.UTC()
 	return &s, nil
@@ -79,10 +83,11 @@ func (d *DB) CreateSource(ctx context.Context, s *newsdesk.Source) error {
 	}
 	s.CreatedAt, s.UpdatedAt = now, now
 	err := d.db.QueryRowContext(ctx, d.q(`INSERT INTO sources
-		(name, feed_url, site_url, status, last_error, error_count, last_polled_at, next_poll_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		s.Name, s.FeedURL, s.SiteURL, s.Status, s.LastError, s.ErrorCount,
-		nullTime(s.LastPolledAt), s.NextPollAt.UTC(), now, now).Scan(&s.ID)
+		(name, feed_url, site_url, status, last_error, error_count, note, etag, last_modified,
+		 poll_interval_seconds, last_polled_at, next_poll_at, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		s.Name, s.FeedURL, s.SiteURL, s.Status, s.LastError, s.ErrorCount, s.Note, s.ETag, s.LastModified,
+		seconds(s.PollInterval), nullTime(s.LastPolledAt), s.NextPollAt.UTC(), now, now).Scan(&s.ID)
 	if isConflict(err) {
 		return newsdesk.WrapError(newsdesk.ECONFLICT, err, "The feed %s is already followed.", s.FeedURL)
 	}
@@ -105,7 +110,8 @@ func (d *DB) DeleteSource(ctx context.Context, id int64) error {
 }
 
 // RecordPoll records a poll's outcome on the source. A failure keeps the
-// source's name and site and counts the error; a success clears it.
+// source's name, site, validators, interval and note, and counts the
+// error; a success clears it and stores what the poll learned.
 func (d *DB) RecordPoll(ctx context.Context, id int64, r newsdesk.PollResult) error {
 	at := r.At.UTC()
 	var res sql.Result
@@ -118,10 +124,13 @@ func (d *DB) RecordPoll(ctx context.Context, id int64, r newsdesk.PollResult) er
 	} else {
 		res, err = d.db.ExecContext(ctx, d.q(`UPDATE sources SET status = ?, last_error = '',
 			error_count = 0, last_polled_at = ?, next_poll_at = ?, updated_at = ?,
+			note = ?, etag = ?, last_modified = ?, poll_interval_seconds = ?,
 			name = CASE WHEN name = feed_url AND ? <> '' THEN ? ELSE name END,
 			site_url = CASE WHEN ? <> '' THEN ? ELSE site_url END
 			WHERE id = ?`),
-			newsdesk.SourceOK, at, r.NextAt.UTC(), d.now(), r.Name, r.Name, r.SiteURL, r.SiteURL, id)
+			newsdesk.SourceOK, at, r.NextAt.UTC(), d.now(),
+			r.Note, r.ETag, r.LastModified, seconds(r.Interval),
+			r.Name, r.Name, r.SiteURL, r.SiteURL, id)
 	}
 	if err != nil {
 		return fmt.Errorf("record poll of source %d: %w", id, err)
@@ -132,14 +141,17 @@ func (d *DB) RecordPoll(ctx context.Context, id int64, r newsdesk.PollResult) er
 	return nil
 }
 
-// UpdateSource stores a source's name, feed URL and site URL.
+// UpdateSource stores a source's name, feed URL and site URL. A new feed
+// URL drops the old feed's validators, which say nothing about the new one.
 func (d *DB) UpdateSource(ctx context.Context, s *newsdesk.Source) error {
 	if err := s.Validate(); err != nil {
 		return err
 	}
 	now := d.now()
-	res, err := d.db.ExecContext(ctx, d.q(`UPDATE sources SET name = ?, feed_url = ?, site_url = ?, updated_at = ?
-		WHERE id = ?`), s.Name, s.FeedURL, s.SiteURL, now, s.ID)
+	res, err := d.db.ExecContext(ctx, d.q(`UPDATE sources SET name = ?, feed_url = ?, site_url = ?, updated_at = ?,
+		etag = CASE WHEN feed_url = ? THEN etag ELSE '' END,
+		last_modified = CASE WHEN feed_url = ? THEN last_modified ELSE '' END
+		WHERE id = ?`), s.Name, s.FeedURL, s.SiteURL, now, s.FeedURL, s.FeedURL, s.ID)
 	if isConflict(err) {
 		return newsdesk.WrapError(newsdesk.ECONFLICT, err, "The feed %s is already followed.", s.FeedURL)
 	}
@@ -152,3 +164,6 @@ func (d *DB) UpdateSource(ctx context.Context, s *newsdesk.Source) error {
 	s.UpdatedAt = now
 	return nil
 }
+
+// seconds stores a duration as whole seconds.
+func seconds(d time.Duration) int64 { return int64(d / time.Second) }

@@ -73,13 +73,34 @@ func TestSources(t *testing.T) {
 			t.Fatalf("due at next poll: %v %v", due, err)
 		}
 
-		// A success clears the error.
-		if err := db.RecordPoll(ctx, s.ID, newsdesk.PollResult{At: at.Add(time.Hour), NextAt: at.Add(2 * time.Hour), SiteURL: "https://ledger.example/"}); err != nil {
+		// A success clears the error and keeps what the poll learned.
+		if err := db.RecordPoll(ctx, s.ID, newsdesk.PollResult{At: at.Add(time.Hour), NextAt: at.Add(2 * time.Hour), SiteURL: "https://ledger.example/",
+			ETag: `"v1"`, LastModified: "Sun, 01 Mar 2026 11:00:00 GMT", Interval: 45 * time.Minute, Note: "Only the newest 1000 items were stored."}); err != nil {
 			t.Fatal(err)
 		}
 		got, _ = db.FindSourceByID(ctx, s.ID)
 		if got.Status != newsdesk.SourceOK || got.LastError != "" || got.ErrorCount != 0 || got.SiteURL != "https://ledger.example/" {
 			t.Fatalf("after good poll: %+v", got)
+		}
+		if got.ETag != `"v1"` || got.LastModified != "Sun, 01 Mar 2026 11:00:00 GMT" || got.PollInterval != 45*time.Minute || got.Note == "" {
+			t.Fatalf("poll state after good poll: %+v", got)
+		}
+		// A failure keeps it: the validators still describe the last good copy.
+		if err := db.RecordPoll(ctx, s.ID, newsdesk.PollResult{At: at.Add(2 * time.Hour), Err: pollErr, NextAt: at.Add(3 * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = db.FindSourceByID(ctx, s.ID)
+		if got.Status != newsdesk.SourceError || got.ETag != `"v1"` || got.PollInterval != 45*time.Minute || got.Note == "" {
+			t.Fatalf("poll state after failed poll: %+v", got)
+		}
+		// A new feed URL drops the old feed's validators.
+		got.FeedURL = "https://ledger.example/feed2"
+		if err := db.UpdateSource(ctx, got); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = db.FindSourceByID(ctx, s.ID)
+		if got.ETag != "" || got.LastModified != "" {
+			t.Fatalf("validators kept across a new feed URL: %+v", got)
 		}
 
 		if err := db.DeleteSource(ctx, s.ID); err != nil {
