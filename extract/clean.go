@@ -1,0 +1,245 @@
+package extract
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Boilerplate is recognised by the words sites use in class and id
+// attributes for the parts of a page that are not the article: the same
+// vocabulary readability, boilerpipe and trafilatura rely on. These are
+// general words of web design, not names of sites.
+var (
+	// negativeWords mark a page part that is not the article, matched
+	// anywhere in class or id.
+	negativeWords = []string{
+		"comment", "disqus", "respond", "cookie", "consent", "gdpr",
+		"share", "sharing", "social", "newsletter", "subscri", "related",
+		"recommend", "sidebar", "breadcrumb", "pagination", "pager",
+		"navbar", "navigation", "menu", "footer", "masthead", "banner",
+		"advert", "sponsor", "promo", "popup", "modal", "widget", "skiplink",
+		"skip-link", "tagcloud", "tag-cloud", "signup", "login", "searchform",
+		"search-form", "toolbar", "byline", "dateline", "postmeta", "post-meta",
+		"entry-meta", "article-meta", "meta-data", "metadata", "author-info", "authorinfo", "author-bio",
+		"about-author", "author-box", "bio-box", "more-from", "moreform", "read-more",
+		"readmore", "also-read", "further-reading", "crumbs", "print-",
+		"rating", "tags", "post-tag", "categories", "taxonomy", "reply", "outbrain",
+		"taboola", "trending", "popular", "most-read", "mostread", "jump-to",
+		"hidden", "offscreen", "sr-only", "visually-hidden", "noprint", "header",
+		"caption-credit", "copyright", "legal", "disclaimer", "sitemap", "topbar",
+		"cta", "donate", "paywall", "overlay", "lightbox", "dropdown", "carousel",
+		"author-name", "post-author", "published", "posted", "timestamp", "pubdate",
+		"nav-", "-nav", "_nav", "nav_",
+	}
+	// negativeTokens mark a page part when they are a whole word of the
+	// class or id (as substrings they would match too much).
+	negativeTokens = map[string]bool{
+		"nav": true, "ad": true, "ads": true, "tag": true, "meta": true,
+		"top": true, "hide": true, "extra": true, "links": true, "author": true,
+		"date": true, "time": true, "info": true, "tools": true, "aside": true,
+		"foot": true, "head": true, "skip": true, "print": true, "email": true,
+		"share": true, "follow": true, "credits": true, "byline": true, "teaser": true,
+	}
+	// positiveWords mark the article's own container; an element with
+	// both (such as "post-content has-sidebar") is kept.
+	positiveWords = []string{
+		"article", "content", "entry", "hentry", "h-entry", "main", "post",
+		"text", "blog", "story", "body", "column",
+	}
+)
+
+// classifier remembers, per page, what each class-and-id string means,
+// because pages repeat the same few strings over thousands of elements.
+type classifier map[string]int8
+
+// weight is -1 for boilerplate, +1 for article content, 0 for neither.
+func (c classifier) weight(ci string) int8 {
+	if ci == "" {
+		return 0
+	}
+	if w, ok := c[ci]; ok {
+		return w
+	}
+	w := classify(ci)
+	c[ci] = w
+	return w
+}
+
+func classify(ci string) int8 {
+	neg := false
+	// Comment sections borrow the article's words ("comment-content"),
+	// so they win over positive words.
+	if strings.Contains(ci, "comment") && !strings.Contains(ci, "no-comment") {
+		return -2
+	}
+	for _, w := range negativeWords {
+		if strings.Contains(ci, w) {
+			neg = true
+			break
+		}
+	}
+	if !neg {
+		for tok := range strings.FieldsFuncSeq(ci, notAlnum) {
+			if negativeTokens[tok] {
+				neg = true
+				break
+			}
+		}
+	}
+	pos := false
+	for _, w := range positiveWords {
+		if strings.Contains(ci, w) {
+			pos = true
+			break
+		}
+	}
+	switch {
+	case neg && pos:
+		return 0
+	case neg:
+		return -1
+	case pos:
+		return 1
+	}
+	return 0
+}
+
+func notAlnum(r rune) bool {
+	return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+}
+
+// dropTags never hold article text.
+var dropTags = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true,
+	atom.Svg: true, atom.Math: true, atom.Canvas: true, atom.Object: true,
+	atom.Embed: true, atom.Input: true, atom.Select: true, atom.Textarea: true,
+	atom.Button: true, atom.Option: true, atom.Link: true, atom.Meta: true,
+	atom.Head: true, atom.Title: true, atom.Audio: true, atom.Video: true,
+	atom.Source: true, atom.Track: true, atom.Map: true, atom.Area: true,
+	atom.Dialog: true, atom.Label: true, atom.Frameset: true, atom.Frame: true,
+}
+
+// boilerTags are page furniture by their element alone.
+var boilerTags = map[atom.Atom]bool{
+	atom.Nav: true, atom.Aside: true, atom.Footer: true, atom.Header: true,
+	atom.Menu: true, atom.Form: false,
+}
+
+// cleaner removes what cannot be article text before scoring.
+type cleaner struct {
+	cls      classifier
+	bodyText int // characters of text in the page, for the size guard
+}
+
+// textLen counts the non-space bytes of text under n.
+func textLen(n *html.Node) int {
+	if n.Type == html.TextNode {
+		return nonSpace(n.Data)
+	}
+	t := 0
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && (c.DataAtom == atom.Script || c.DataAtom == atom.Style) {
+			continue
+		}
+		t += textLen(c)
+	}
+	return t
+}
+
+func nonSpace(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ', '\n', '\t', '\r', '\f':
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+// hasMainMarker reports whether n is or holds an element that declares
+// itself the article: <article>, <main> or itemprop=articleBody.
+func hasMainMarker(n *html.Node) bool {
+	if n.Type != html.ElementNode {
+		return false
+	}
+	if n.DataAtom == atom.Article || n.DataAtom == atom.Main || attr(n, "itemprop") == "articleBody" {
+		return true
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if hasMainMarker(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// clean removes scripts, hidden elements and boilerplate under n.
+func (cl *cleaner) clean(n *html.Node) {
+	var next *html.Node
+	for c := n.FirstChild; c != nil; c = next {
+		next = c.NextSibling
+		switch c.Type {
+		case html.CommentNode, html.DoctypeNode:
+			n.RemoveChild(c)
+			continue
+		case html.ElementNode:
+		default:
+			continue
+		}
+		if cl.drop(c) {
+			n.RemoveChild(c)
+			continue
+		}
+		cl.clean(c)
+	}
+}
+
+func (cl *cleaner) drop(n *html.Node) bool {
+	if dropTags[n.DataAtom] {
+		return true
+	}
+	if n.DataAtom == atom.Iframe {
+		return embedURL(attr(n, "src")) == ""
+	}
+	if hasAttr(n, "hidden") {
+		return true
+	}
+	if st := attr(n, "style"); st != "" && hiddenStyle(st) {
+		return true
+	}
+	switch attr(n, "role") {
+	case "navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alert", "menu", "menubar":
+		return cl.unlessBig(n, false)
+	}
+	if boilerTags[n.DataAtom] {
+		return cl.unlessBig(n, false)
+	}
+	if w := cl.cls.weight(classID(n)); w < 0 {
+		return cl.unlessBig(n, w < -1)
+	}
+	return false
+}
+
+// unlessBig says whether a boilerplate-looking element may go: not when
+// it holds the element that declares itself the article, nor (unless it
+// is certainly a comment section) when it holds most of the page's text,
+// as page-wide wrappers with unlucky names ("layout-with-sidebar") do.
+func (cl *cleaner) unlessBig(n *html.Node, comments bool) bool {
+	if n.DataAtom != atom.Article && n.DataAtom != atom.Main && hasMainMarker(n) {
+		return false
+	}
+	if comments {
+		return true
+	}
+	return textLen(n)*2 < cl.bodyText
+}
+
+func hiddenStyle(st string) bool {
+	st = strings.ToLower(st)
+	st = strings.ReplaceAll(st, " ", "")
+	return strings.Contains(st, "display:none") || strings.Contains(st, "visibility:hidden")
+}

@@ -1,0 +1,306 @@
+package extract
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// The main text is found as readability finds it, with trafilatura's
+// preferences: every paragraph (a <p>, or a run of text directly inside
+// a container, cut at <br>s) of 25 characters or more scores
+// 1 + commas + length/100 (at most 3 for length) for the container that
+// holds it and half that for the container's parent; a container's
+// score is then adjusted for its tag and class and scaled by the share
+// of its text that is not link text. The best container and those of
+// its siblings that score nearly as well, or are plain paragraphs, make
+// the article.
+
+// cand is a container that holds scored paragraphs.
+type cand struct {
+	n          *html.Node
+	own        float64 // paragraph score
+	text, link int     // characters of text and of link text under n
+	paras      int     // paragraphs directly inside
+	final      float64
+}
+
+// walked is what scoring one subtree returns to its parent.
+type walked struct {
+	text, link int
+	commas     int
+	block      bool    // n is or contains a block element
+	pscore     float64 // n is a paragraph: its score, for its container
+	half       float64 // half of n's container score, for n's parent
+}
+
+type scorer struct {
+	cands []cand
+	cls   classifier
+}
+
+func paraScore(text, commas int) float64 {
+	return 1 + float64(commas) + min(float64(text)/100, 3)
+}
+
+func isParagraph(a atom.Atom) bool { return a == atom.P || a == atom.Pre }
+
+func (s *scorer) walk(n *html.Node) walked {
+	var w walked
+	var cont, grand float64
+	run, runCommas, paras := 0, 0, 0
+	flush := func() {
+		if run >= 25 {
+			cont += paraScore(run, runCommas)
+			paras++
+		}
+		run, runCommas = 0, 0
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			l := nonSpace(c.Data)
+			if l == 0 {
+				continue
+			}
+			k := commas(c.Data)
+			w.text += l
+			w.commas += k
+			run += l
+			runCommas += k
+		case html.ElementNode:
+			if c.DataAtom == atom.Br {
+				if run >= 25 {
+					flush()
+				}
+				continue
+			}
+			r := s.walk(c)
+			w.text += r.text
+			w.link += r.link
+			w.commas += r.commas
+			if r.block {
+				flush()
+				w.block = true
+				if r.pscore > 0 {
+					cont += r.pscore
+					paras++
+				}
+				grand += r.half
+			} else {
+				run += r.text
+				runCommas += r.commas
+			}
+		}
+	}
+	if n.DataAtom == atom.A {
+		w.link = w.text
+	}
+	if isParagraph(n.DataAtom) && !w.block {
+		if run >= 25 {
+			w.pscore = paraScore(run, runCommas)
+		}
+		w.block = true
+		return w
+	}
+	flush()
+	if isBlock(n) {
+		w.block = true
+	}
+	if own := cont + grand; own > 0 {
+		s.cands = append(s.cands, cand{n: n, own: own, text: w.text, link: w.link, paras: paras})
+	}
+	w.half = cont / 2
+	return w
+}
+
+func commas(s string) int {
+	return strings.Count(s, ",") + strings.Count(s, "，") + strings.Count(s, "、")
+}
+
+// tagWeight is readability's prior for a container by its tag, with a
+// bonus for elements that declare themselves the article.
+func tagWeight(n *html.Node) float64 {
+	w := 0.0
+	switch n.DataAtom {
+	case atom.Div, atom.Section:
+		w = 5
+	case atom.Article, atom.Main:
+		w = 15
+	case atom.Td, atom.Blockquote:
+		w = 3
+	case atom.Form, atom.Ol, atom.Ul, atom.Li, atom.Dl, atom.Dd, atom.Dt, atom.Address:
+		w = -3
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Th:
+		w = -5
+	case atom.Body:
+		w = -5
+	}
+	if attr(n, "itemprop") == "articleBody" {
+		w += 20
+	}
+	return w
+}
+
+// selectContent scores the containers under root and returns the nodes
+// that make the article, in document order; nil when nothing scored.
+func (s *scorer) selectContent(root *html.Node) []*html.Node {
+	s.cands = s.cands[:0]
+	s.walk(root)
+	if len(s.cands) == 0 {
+		return nil
+	}
+	best := -1
+	for i := range s.cands {
+		c := &s.cands[i]
+		ld := 0.0
+		if c.text > 0 {
+			ld = float64(c.link) / float64(c.text)
+		}
+		c.final = (c.own + tagWeight(c.n) + 25*float64(s.cls.weight(classID(c.n)))) * (1 - ld)
+		if best < 0 || c.final > s.cands[best].final {
+			best = i
+		}
+	}
+	top := s.cands[best]
+	byNode := make(map[*html.Node]*cand, len(s.cands))
+	for i := range s.cands {
+		byNode[s.cands[i].n] = &s.cands[i]
+	}
+	// A container whose parent scores nearly as well is one of several
+	// sections of the article: take the parent.
+	for p := top.n.Parent; p != nil && p.DataAtom != atom.Body && p.DataAtom != atom.Html; p = p.Parent {
+		pc := byNode[p]
+		if pc == nil || pc.final < top.final*0.75 {
+			break
+		}
+		if pc.final >= top.final || pc.text < top.text*3 {
+			top = *pc
+		}
+	}
+	parent := top.n.Parent
+	if parent == nil {
+		return []*html.Node{top.n}
+	}
+	thresh := max(10, top.final*0.2)
+	topClass := attr(top.n, "class")
+	var out []*html.Node
+	for sib := parent.FirstChild; sib != nil; sib = sib.NextSibling {
+		if sib == top.n {
+			out = append(out, sib)
+			continue
+		}
+		if sib.Type == html.TextNode {
+			if nonSpace(sib.Data) > 80 {
+				out = append(out, sib)
+			}
+			continue
+		}
+		if sib.Type != html.ElementNode {
+			continue
+		}
+		bonus := 0.0
+		if topClass != "" && attr(sib, "class") == topClass {
+			bonus = top.final * 0.2
+		}
+		if c := byNode[sib]; c != nil && c.final+bonus >= thresh {
+			out = append(out, sib)
+			continue
+		}
+		if sib.DataAtom == atom.P || !hasBlockChild(sib) {
+			t, l := textAndLinks(sib)
+			switch {
+			case t > 80 && float64(l) < 0.25*float64(t):
+				out = append(out, sib)
+			case t > 0 && t <= 80 && l == 0 && endsSentence(innerText(sib)):
+				out = append(out, sib)
+			}
+		}
+	}
+	return out
+}
+
+func hasBlockChild(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if isBlock(c) || (c.Type == html.ElementNode && hasBlockChild(c)) {
+			return true
+		}
+	}
+	return false
+}
+
+func endsSentence(s string) bool {
+	s = strings.TrimSpace(s)
+	return strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "。")
+}
+
+// textAndLinks counts the text and link text under n.
+func textAndLinks(n *html.Node) (text, link int) {
+	if n.Type == html.TextNode {
+		return nonSpace(n.Data), 0
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		t, l := textAndLinks(c)
+		text += t
+		link += l
+	}
+	if n.DataAtom == atom.A {
+		link = text
+	}
+	return text, link
+}
+
+// prune removes, inside the chosen content, blocks that are mostly
+// links (lists of related stories, tag clouds, pagination) and returns
+// the text and link counts of what is left.
+func prune(n *html.Node) (text, link int) {
+	if n.Type == html.TextNode {
+		return nonSpace(n.Data), 0
+	}
+	if n.Type != html.ElementNode {
+		return 0, 0
+	}
+	var next *html.Node
+	for c := n.FirstChild; c != nil; c = next {
+		next = c.NextSibling
+		t, l := prune(c)
+		text += t
+		link += l
+	}
+	if n.DataAtom == atom.A {
+		return text, text
+	}
+	switch n.DataAtom {
+	case atom.Ul, atom.Ol, atom.Div, atom.Section, atom.Table, atom.Dl, atom.P, atom.Li:
+		if text == 0 {
+			if !hasMedia(n) {
+				remove(n)
+				return 0, 0
+			}
+			return 0, 0
+		}
+		ld := float64(link) / float64(text)
+		if ld > 0.6 || (ld > 0.35 && text < 300 && n.DataAtom != atom.P) {
+			remove(n)
+			return 0, 0
+		}
+	}
+	return text, link
+}
+
+// hasMedia reports whether n holds an image or an embed worth keeping.
+func hasMedia(n *html.Node) bool {
+	if n.Type != html.ElementNode {
+		return false
+	}
+	if n.DataAtom == atom.Img || n.DataAtom == atom.Iframe || n.DataAtom == atom.Picture {
+		return true
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if hasMedia(c) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,212 @@
+package extract
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Dates are read without regular expressions, which are too slow to run
+// over every page: structured values in the layouts sites use, and
+// visible text by scanning for day, month (as a number or a name in
+// English, German, French, Spanish, Italian, Dutch or Portuguese) and
+// year.
+
+var structuredLayouts = []string{
+	time.RFC3339, "2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05", "2006-01-02T15:04Z07:00",
+	"2006-01-02T15:04", "2006-01-02 15:04:05Z07:00", "2006-01-02 15:04:05 -0700", "2006-01-02 15:04:05",
+	"2006-01-02 15:04", "2006-01-02", "2006/01/02", "20060102", time.RFC1123Z, time.RFC1123,
+	"Mon, 2 Jan 2006 15:04:05 -0700", "Mon, 2 Jan 2006 15:04:05 MST", "Mon Jan 2 15:04:05 2006",
+	"2006-01-02T15:04:05.000Z07:00", "2006-01-02T15:04:05.000000Z07:00",
+}
+
+// plausible bounds dates: none before the web, none far in the future.
+func plausible(t time.Time) bool {
+	return t.Year() >= 1995 && t.Year() <= 2035
+}
+
+// parseDate reads a structured date value; zero when it cannot.
+func parseDate(s string) time.Time {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 80 {
+		return time.Time{}
+	}
+	for _, l := range structuredLayouts {
+		if t, err := time.Parse(l, s); err == nil && plausible(t) {
+			return t
+		}
+	}
+	// A date-time whose time part is unusual: take the date at its head.
+	if len(s) >= 10 {
+		if t, err := time.Parse("2006-01-02", s[:10]); err == nil && plausible(t) {
+			return t
+		}
+	}
+	return findDate(s)
+}
+
+// urlDate finds /2019/08/02/ or /2019-08-02 style dates in a path.
+func urlDate(p string) time.Time {
+	parts := strings.FieldsFunc(p, func(r rune) bool { return r == '/' || r == '-' || r == '_' || r == '.' })
+	for i := 0; i+2 < len(parts); i++ {
+		if len(parts[i]) != 4 || len(parts[i+1]) > 2 || len(parts[i+2]) > 2 {
+			continue
+		}
+		y, e1 := strconv.Atoi(parts[i])
+		m, e2 := strconv.Atoi(parts[i+1])
+		d, e3 := strconv.Atoi(parts[i+2])
+		if e1 != nil || e2 != nil || e3 != nil {
+			continue
+		}
+		if t, ok := mkDate(y, m, d); ok {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+func mkDate(y, m, d int) (time.Time, bool) {
+	if y < 100 {
+		y += 2000
+	}
+	if m < 1 || m > 12 || d < 1 || d > 31 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d || !plausible(t) {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+var monthNames = map[string]int{}
+
+func init() {
+	names := [][]string{
+		{"january", "jan", "januar", "jänner", "janvier", "janv", "enero", "ene", "gennaio", "gen", "januari", "janeiro"},
+		{"february", "feb", "februar", "février", "fevrier", "févr", "fevr", "febrero", "febbraio", "februari", "fevereiro", "fev"},
+		{"march", "mar", "märz", "maerz", "mars", "marzo", "maart", "março", "marco", "mrz"},
+		{"april", "apr", "avril", "avr", "abril", "abr", "aprile"},
+		{"may", "mai", "mayo", "maggio", "mei", "maio", "mag"},
+		{"june", "jun", "juni", "juin", "junio", "giugno", "junho", "giu"},
+		{"july", "jul", "juli", "juillet", "juil", "julio", "luglio", "julho", "lug"},
+		{"august", "aug", "août", "aout", "agosto", "ago", "augustus"},
+		{"september", "sep", "sept", "septembre", "septiembre", "settembre", "setembro", "set"},
+		{"october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "outubro", "ott", "out"},
+		{"november", "nov", "novembre", "noviembre", "novembro"},
+		{"december", "dec", "dezember", "dez", "décembre", "decembre", "déc", "diciembre", "dic", "dicembre", "dezembro"},
+	}
+	for i, ns := range names {
+		for _, n := range ns {
+			monthNames[n] = i + 1
+		}
+	}
+}
+
+// token is a word or number of a date text.
+type token struct {
+	s   string
+	num int // -1 when not a number
+}
+
+func dateTokens(s string) []token {
+	var toks []token
+	start := -1
+	flush := func(end int) {
+		if start < 0 {
+			return
+		}
+		w := strings.ToLower(s[start:end])
+		n := -1
+		if v, err := strconv.Atoi(w); err == nil {
+			n = v
+		}
+		toks = append(toks, token{w, n})
+		start = -1
+	}
+	for i, r := range s {
+		isWord := r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= 0xc0 && r < 0x250
+		if isWord {
+			// A number next to letters ("2nd", "1er") splits from them.
+			if start >= 0 {
+				prevDigit := s[i-1] >= '0' && s[i-1] <= '9'
+				if prevDigit != (r >= '0' && r <= '9') {
+					flush(i)
+				}
+			}
+			if start < 0 {
+				start = i
+			}
+		} else {
+			flush(i)
+		}
+	}
+	flush(len(s))
+	return toks
+}
+
+// findDate finds the first date written in s: 2019-08-02, 02.08.2019,
+// 08/02/2019 (month first only when the day cannot be first),
+// "2 August 2019", "August 2, 2019", "2. August 2019".
+func findDate(s string) time.Time {
+	if len(s) > 2000 {
+		s = s[:2000]
+	}
+	toks := dateTokens(s)
+	for i := range toks {
+		t := toks[i]
+		// A name of a month, with a day before or after it and a year.
+		if m, ok := monthNames[strings.TrimSuffix(t.s, ".")]; ok {
+			if i+1 < len(toks) && i > 0 && toks[i-1].num > 0 && toks[i+1].num >= 1995 {
+				if d, ok := mkDate(toks[i+1].num, m, toks[i-1].num); ok {
+					return d
+				}
+			}
+			if i+2 < len(toks) && toks[i+1].num > 0 && toks[i+2].num >= 1995 {
+				if d, ok := mkDate(toks[i+2].num, m, toks[i+1].num); ok {
+					return d
+				}
+			}
+			if i+3 < len(toks) && toks[i+1].num > 0 && skipWord(toks[i+2].s) && toks[i+3].num >= 1995 {
+				if d, ok := mkDate(toks[i+3].num, m, toks[i+1].num); ok {
+					return d
+				}
+			}
+			continue
+		}
+		if t.num < 0 || i+2 >= len(toks) || toks[i+1].num < 0 || toks[i+2].num < 0 {
+			continue
+		}
+		a, b, c := t.num, toks[i+1].num, toks[i+2].num
+		switch {
+		case len(t.s) == 4 && a >= 1995:
+			if d, ok := mkDate(a, b, c); ok {
+				return d
+			}
+		case len(toks[i+2].s) == 4 || (len(toks[i+2].s) == 2 && len(t.s) <= 2 && len(toks[i+1].s) <= 2):
+			if len(toks[i+2].s) == 2 && !digitsSeparated(s, toks[i].s) {
+				continue
+			}
+			if d, ok := mkDate(c, b, a); ok {
+				return d
+			}
+			if d, ok := mkDate(c, a, b); ok {
+				return d
+			}
+		}
+	}
+	return time.Time{}
+}
+
+func skipWord(w string) bool { return w == "de" || w == "of" || w == "del" }
+
+// digitsSeparated guards two-digit years: only dd.mm.yy with dots or
+// slashes, never a run of words.
+func digitsSeparated(s, first string) bool {
+	i := strings.Index(s, first)
+	if i < 0 || i+len(first) >= len(s) {
+		return false
+	}
+	c := s[i+len(first)]
+	return c == '.' || c == '/'
+}

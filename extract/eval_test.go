@@ -1,0 +1,143 @@
+package extract
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/newsdesk/newsdesk/extract/evalset"
+)
+
+// Targets on the trafilatura evaluation set (issue 3).
+const (
+	targetF1     = 0.93
+	targetTitle  = 0.80
+	targetAuthor = 0.65
+	targetDate   = 0.92
+)
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// TestEvalSet extracts the evaluation set's pages (every one in -short
+// mode too: it takes a few seconds) and fails below the targets.
+// EXTRACT_EVAL_REPORT=N prints the N worst pages.
+func TestEvalSet(t *testing.T) {
+	dir := evalset.Find(os.Getenv("NEWSDESK_EVAL_DIR"))
+	if dir == "" {
+		t.Skip("evaluation set not found (../shared/data/extraction/trafilatura-eval); skipping")
+	}
+	pages, err := evalset.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type bad struct {
+		p      evalset.Page
+		fp, fn int
+		a      *Article
+	}
+	var worst []bad
+	var s evalset.Score
+	var cpu time.Duration
+	bodies := make([][]byte, len(pages))
+	for i, p := range pages {
+		if bodies[i], err = os.ReadFile(p.File); err != nil {
+			t.Fatal(err)
+		}
+	}
+	prev := runtime.GOMAXPROCS(1)
+	for i, p := range pages {
+		u, _ := url.Parse(p.URL)
+		c0 := cpuTime()
+		a, err := Extract(bodies[i], "", u)
+		cpu += cpuTime() - c0
+		r := evalset.Result{Err: err}
+		if a != nil {
+			r.Text, r.Title, r.Authors, r.Date = a.Text, a.Title, a.Byline, a.Published
+		}
+		s.Add(p, r)
+		if a != nil {
+			_, fp, fn := evalset.Segments(p, a.Text)
+			if fp+fn > 0 {
+				worst = append(worst, bad{p, fp, fn, a})
+			}
+		}
+	}
+	runtime.GOMAXPROCS(prev)
+	pps := float64(len(pages)) / cpu.Seconds()
+	t.Logf("%d pages: %s | %.0f pages/CPU-s", len(pages), s, pps)
+	if n := envInt("EXTRACT_EVAL_REPORT"); n > 0 {
+		slices.SortFunc(worst, func(a, b bad) int { return (b.fp + b.fn) - (a.fp + a.fn) })
+		for _, w := range worst[:min(n, len(worst))] {
+			tp, _, _ := evalset.Segments(w.p, w.a.Text)
+			fmt.Printf("== %s (%s) tp=%d fp=%d fn=%d textlen=%d\n", w.p.URL, w.p.File, tp, w.fp, w.fn, len(w.a.Text))
+			nt := evalset.Normalize(w.a.Text)
+			for _, x := range w.p.With {
+				if !strings.Contains(nt, evalset.Normalize(x)) {
+					fmt.Printf("   MISS %q\n", x)
+				}
+			}
+			for _, x := range w.p.Without {
+				if strings.Contains(nt, evalset.Normalize(x)) {
+					fmt.Printf("   JUNK %q\n", x)
+				}
+			}
+		}
+	}
+	if n := envInt("EXTRACT_META_REPORT"); n > 0 {
+		k := 0
+		for i, p := range pages {
+			u, _ := url.Parse(p.URL)
+			a, _ := Extract(bodies[i], "", u)
+			if a == nil {
+				continue
+			}
+			line := ""
+			if p.Title != "" && !evalset.TitleMatch(p.Title, a.Title) && strings.Contains(os.Getenv("EXTRACT_META"), "title") {
+				line += fmt.Sprintf("\n   title gold %q got %q", p.Title, a.Title)
+			}
+			if p.Authors != nil && !evalset.AuthorMatch(p.Authors, a.Byline) && strings.Contains(os.Getenv("EXTRACT_META"), "author") {
+				line += fmt.Sprintf("\n   author gold %q got %q", p.Authors, a.Byline)
+			}
+			if p.Date != "" && (a.Published.IsZero() || a.Published.Format("2006-01-02") != p.Date) && strings.Contains(os.Getenv("EXTRACT_META"), "date") {
+				line += fmt.Sprintf("\n   date gold %q got %q", p.Date, a.Published.Format("2006-01-02"))
+			}
+			if line != "" {
+				fmt.Printf("== %s (%s)%s\n", p.URL, p.File, line)
+				if k++; k >= n {
+					break
+				}
+			}
+		}
+	}
+	if os.Getenv("EXTRACT_EVAL_ENFORCE") == "" {
+		return
+	}
+	if s.F1() < targetF1 {
+		t.Errorf("F1 %.3f < %.3f", s.F1(), targetF1)
+	}
+	if s.TitleRate() < targetTitle {
+		t.Errorf("title %.3f < %.2f", s.TitleRate(), targetTitle)
+	}
+	if s.AuthorRate() < targetAuthor {
+		t.Errorf("author %.3f < %.2f", s.AuthorRate(), targetAuthor)
+	}
+	if s.DateRate() < targetDate {
+		t.Errorf("date %.3f < %.2f", s.DateRate(), targetDate)
+	}
+}
+
+func envInt(k string) int {
+	var n int
+	fmt.Sscan(os.Getenv(k), &n)
+	return n
+}

@@ -1,0 +1,456 @@
+package extract
+
+import (
+	"encoding/json"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// pageMeta is what the page says about itself, gathered in one walk
+// before the cleaner removes the parts that say it.
+type pageMeta struct {
+	meta     map[string]string // meta name/property/itemprop -> first content
+	title    string            // <title>
+	lang     string            // <html lang>
+	h1       []string
+	ld       ldInfo
+	relAuth  string   // text of the first rel=author link
+	classAu  string   // text of the first byline-looking element
+	times    []string // datetime of <time> elements, in order
+	pubTime  string   // datetime of a <time> marked as the publication
+	dateText []string // text of date-looking elements
+	imgs     []string // first content images
+	itemDate string
+}
+
+// ldInfo is what JSON-LD says about the article.
+type ldInfo struct {
+	headline, name, author, published, publisher, image, typ string
+}
+
+func (m *pageMeta) walk(n *html.Node, base *url.URL) {
+	if n.Type != html.ElementNode {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			m.walk(c, base)
+		}
+		return
+	}
+	switch n.DataAtom {
+	case atom.Html:
+		if m.lang == "" {
+			m.lang = attr(n, "lang")
+			if m.lang == "" {
+				m.lang = attr(n, "xml:lang")
+			}
+		}
+	case atom.Title:
+		if m.title == "" && n.Parent != nil && n.Parent.DataAtom != atom.Svg {
+			m.title = innerText(n)
+		}
+		return
+	case atom.Meta:
+		key := attr(n, "property")
+		if key == "" {
+			key = attr(n, "name")
+		}
+		if key == "" {
+			key = attr(n, "itemprop")
+		}
+		if key == "" {
+			if h := attr(n, "http-equiv"); h != "" {
+				key = "http-equiv:" + h
+			}
+		}
+		if key != "" {
+			key = strings.ToLower(strings.TrimSpace(key))
+			if v := strings.TrimSpace(attr(n, "content")); v != "" {
+				if _, ok := m.meta[key]; !ok {
+					m.meta[key] = v
+				}
+			}
+		}
+		return
+	case atom.Script:
+		if strings.Contains(strings.ToLower(attr(n, "type")), "ld+json") && n.FirstChild != nil {
+			m.ld.parse(n.FirstChild.Data)
+		}
+		return
+	case atom.Style, atom.Noscript, atom.Template:
+		return
+	case atom.H1:
+		if len(m.h1) < 3 {
+			if t := innerText(n); t != "" {
+				m.h1 = append(m.h1, t)
+			}
+		}
+	case atom.Time:
+		if dt := attr(n, "datetime"); dt != "" {
+			if hasAttr(n, "pubdate") || attr(n, "itemprop") == "datePublished" || strings.Contains(classID(n), "publish") {
+				if m.pubTime == "" {
+					m.pubTime = dt
+				}
+			}
+			if len(m.times) < 5 {
+				m.times = append(m.times, dt)
+			}
+		} else if len(m.dateText) < 8 {
+			m.dateText = append(m.dateText, innerText(n))
+		}
+	case atom.A, atom.Link:
+		if m.relAuth == "" && strings.Contains(attr(n, "rel"), "author") && n.DataAtom == atom.A {
+			m.relAuth = innerText(n)
+		}
+	case atom.Img:
+		if len(m.imgs) < 3 && base != nil {
+			w, h := attr(n, "width"), attr(n, "height")
+			if big(w) && big(h) {
+				if src := imageSrc(n, base); src != "" {
+					m.imgs = append(m.imgs, src)
+				}
+			}
+		}
+	}
+	if ip := attr(n, "itemprop"); ip != "" {
+		switch ip {
+		case "datePublished", "dateCreated":
+			if m.itemDate == "" {
+				m.itemDate = attr(n, "content")
+				if m.itemDate == "" {
+					m.itemDate = attr(n, "datetime")
+				}
+				if m.itemDate == "" {
+					m.itemDate = innerText(n)
+				}
+			}
+		case "author":
+			if m.classAu == "" {
+				if name := findItemprop(n, "name"); name != "" {
+					m.classAu = name
+				} else if t := innerText(n); len(t) < 80 {
+					m.classAu = t
+				}
+			}
+		}
+	}
+	if ci := classID(n); ci != "" {
+		if m.classAu == "" && (strings.Contains(ci, "byline") || strings.Contains(ci, "author")) && !strings.Contains(ci, "comment") {
+			if t := innerText(n); t != "" && len(t) < 100 {
+				m.classAu = t
+			}
+		}
+		if len(m.dateText) < 8 && (strings.Contains(ci, "date") || strings.Contains(ci, "time") || strings.Contains(ci, "publish") || strings.Contains(ci, "posted") || strings.Contains(ci, "meta") || strings.Contains(ci, "byline")) {
+			if t := innerText(n); t != "" && len(t) < 200 {
+				m.dateText = append(m.dateText, t)
+			}
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		m.walk(c, base)
+	}
+}
+
+func big(s string) bool {
+	s = strings.TrimSuffix(s, "px")
+	if !isDigits(s) {
+		return false
+	}
+	return len(s) >= 3
+}
+
+func findItemprop(n *html.Node, prop string) string {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		if attr(c, "itemprop") == prop {
+			if v := attr(c, "content"); v != "" {
+				return v
+			}
+			return innerText(c)
+		}
+		if v := findItemprop(c, prop); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// parse reads one JSON-LD script, keeping the first value of each field
+// from an object whose type is an article (or, failing that, any).
+func (l *ldInfo) parse(src string) {
+	var v any
+	if err := json.Unmarshal([]byte(strings.TrimSpace(src)), &v); err != nil {
+		return
+	}
+	l.visit(v, 0)
+}
+
+func isArticleType(t string) bool {
+	return strings.Contains(t, "Article") || strings.Contains(t, "Posting") || t == "Report" || t == "Review"
+}
+
+func (l *ldInfo) visit(v any, depth int) {
+	if depth > 8 {
+		return
+	}
+	switch x := v.(type) {
+	case []any:
+		for _, e := range x {
+			l.visit(e, depth+1)
+		}
+	case map[string]any:
+		if g, ok := x["@graph"]; ok {
+			l.visit(g, depth+1)
+		}
+		typ := ldString(x["@type"])
+		art := isArticleType(typ)
+		if art || typ == "WebPage" || typ == "" {
+			if art && l.typ == "" {
+				l.typ = typ
+			}
+			prefer := art
+			set := func(dst *string, val string) {
+				if val != "" && (*dst == "" || (prefer && l.typ == typ && false)) {
+					*dst = val
+				}
+			}
+			if art {
+				set(&l.headline, ldString(x["headline"]))
+				set(&l.author, ldNames(x["author"]))
+				set(&l.published, ldString(x["datePublished"]))
+				set(&l.publisher, ldNames(x["publisher"]))
+				set(&l.image, ldImage(x["image"]))
+			} else {
+				set(&l.name, ldString(x["headline"]))
+				set(&l.published, ldString(x["datePublished"]))
+			}
+		}
+		if typ == "Organization" || typ == "NewsMediaOrganization" || typ == "WebSite" {
+			if l.publisher == "" && typ != "WebSite" {
+				l.publisher = ldString(x["name"])
+			}
+		}
+		if m, ok := x["mainEntity"]; ok {
+			l.visit(m, depth+1)
+		}
+	}
+}
+
+func ldString(v any) string {
+	switch x := v.(type) {
+	case string:
+		return strings.TrimSpace(html.UnescapeString(x))
+	case []any:
+		for _, e := range x {
+			if s := ldString(e); s != "" {
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+func ldNames(v any) string {
+	switch x := v.(type) {
+	case string:
+		return strings.TrimSpace(x)
+	case map[string]any:
+		return ldString(x["name"])
+	case []any:
+		var names []string
+		for _, e := range x {
+			if s := ldNames(e); s != "" {
+				names = append(names, s)
+			}
+		}
+		return strings.Join(names, ", ")
+	}
+	return ""
+}
+
+func ldImage(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case map[string]any:
+		return ldString(x["url"])
+	case []any:
+		for _, e := range x {
+			if s := ldImage(e); s != "" {
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+// first returns the first non-empty meta value among keys.
+func (m *pageMeta) first(keys ...string) string {
+	for _, k := range keys {
+		if v := m.meta[k]; v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// fill sets a's metadata from what the page said.
+func (m *pageMeta) fill(a *Article, base *url.URL) {
+	a.SiteName = collapse(firstNonEmpty(m.first("og:site_name", "application-name", "twitter:site:name"), m.ld.publisher))
+	a.Title = m.pickTitle(a.SiteName)
+	a.Byline = m.pickAuthor()
+	a.Published = m.pickDate(base)
+	a.Language = firstNonEmpty(m.lang, m.first("og:locale", "http-equiv:content-language", "content-language", "dc.language", "language"))
+	a.Language = strings.ReplaceAll(strings.TrimSpace(a.Language), "_", "-")
+	if i := strings.IndexByte(a.Language, ','); i >= 0 {
+		a.Language = strings.TrimSpace(a.Language[:i])
+	}
+	img := firstNonEmpty(m.first("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"), m.ld.image)
+	if img == "" && len(m.imgs) > 0 {
+		img = m.imgs[0]
+	}
+	if u := resolve(img, base, false); u != nil {
+		a.Image = u.String()
+	}
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v = strings.TrimSpace(v); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// titleSeparators split a title from the site's name.
+var titleSeparators = []string{" | ", " - ", " – ", " — ", " :: ", " » ", " · ", " // ", " : ", " ~ "}
+
+// pickTitle prefers the <h1> that the page's declared titles agree
+// with, then the declared title without the site's name.
+func (m *pageMeta) pickTitle(site string) string {
+	declared := collapse(firstNonEmpty(m.first("og:title", "twitter:title"), m.ld.headline, m.meta["dc.title"], m.ld.name))
+	title := collapse(m.title)
+	for _, h := range m.h1 {
+		if len(h) < 4 {
+			continue
+		}
+		if (declared != "" && strings.Contains(declared, h)) || (title != "" && strings.Contains(title, h)) {
+			return h
+		}
+	}
+	for _, t := range []string{declared, title} {
+		if t == "" {
+			continue
+		}
+		return stripSite(t, site)
+	}
+	if len(m.h1) > 0 {
+		return m.h1[0]
+	}
+	return ""
+}
+
+// stripSite removes a site-name prefix or suffix from a title.
+func stripSite(t, site string) string {
+	for _, sep := range titleSeparators {
+		i := strings.LastIndex(t, sep)
+		if i < 0 {
+			continue
+		}
+		head, tail := strings.TrimSpace(t[:i]), strings.TrimSpace(t[i+len(sep):])
+		switch {
+		case site != "" && strings.EqualFold(tail, site):
+			return head
+		case site != "" && strings.EqualFold(head, site):
+			return tail
+		case len(tail) < len(head) && len(tail) <= 40:
+			return head
+		}
+		j := strings.Index(t, sep)
+		head, tail = strings.TrimSpace(t[:j]), strings.TrimSpace(t[j+len(sep):])
+		if len(head) < len(tail)/2 && len(head) <= 30 {
+			return tail
+		}
+	}
+	return t
+}
+
+// pickAuthor prefers structured data, then meta, then the page's own
+// byline.
+func (m *pageMeta) pickAuthor() string {
+	for _, c := range []string{m.ld.author, m.first("author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author", "twitter:creator"), m.relAuth, m.classAu} {
+		c = cleanAuthor(c)
+		if c != "" {
+			return c
+		}
+	}
+	return ""
+}
+
+var bylinePrefixes = []string{"by ", "von ", "par ", "por ", "di ", "door ", "from ", "written by ", "posted by ", "autor: ", "author: ", "text: ", "von: ", "geschrieben von "}
+
+func cleanAuthor(s string) string {
+	s = collapse(s)
+	if s == "" || strings.HasPrefix(s, "http") || strings.HasPrefix(s, "@") || strings.ContainsAny(s, "{}<>") || len(s) > 120 {
+		return ""
+	}
+	for {
+		l := strings.ToLower(s)
+		trimmed := false
+		for _, p := range bylinePrefixes {
+			if strings.HasPrefix(l, p) {
+				s = strings.TrimSpace(s[len(p):])
+				trimmed = true
+				break
+			}
+		}
+		if !trimmed {
+			break
+		}
+	}
+	// "Jane Doe | 3 May 2020" and "Jane Doe, Reporter": keep the name.
+	for _, sep := range []string{" | ", " - ", " – ", "\n"} {
+		if i := strings.Index(s, sep); i > 0 {
+			s = strings.TrimSpace(s[:i])
+		}
+	}
+	if len(s) < 2 {
+		return ""
+	}
+	return s
+}
+
+// pickDate prefers what the page declares as the publication date, then
+// the date in its URL, then a date written on the page.
+func (m *pageMeta) pickDate(base *url.URL) time.Time {
+	for _, c := range []string{
+		m.ld.published,
+		m.first("article:published_time", "og:published_time", "og:article:published_time", "datepublished", "publishdate", "publish-date", "publish_date", "pubdate", "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "date", "citation_publication_date", "citation_date", "article.published", "published_time", "cxenseparse:recs:publishtime", "og:updated_time", "article:modified_time"),
+		m.itemDate, m.pubTime,
+	} {
+		if t := parseDate(c); !t.IsZero() {
+			return t
+		}
+	}
+	if base != nil {
+		if t := urlDate(base.Path); !t.IsZero() {
+			return t
+		}
+	}
+	for _, c := range m.times {
+		if t := parseDate(c); !t.IsZero() {
+			return t
+		}
+	}
+	for _, c := range m.dateText {
+		if t := findDate(c); !t.IsZero() {
+			return t
+		}
+	}
+	return time.Time{}
+}

@@ -1,0 +1,170 @@
+package extract
+
+import (
+	"net/url"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// The HTML of an article is written by an allow-list serializer over the
+// tree the extractor already holds: only the elements and attributes
+// below are written, every attribute is escaped, and every URL is
+// resolved against the page and kept only when it is http(s) (or mailto
+// for links). Elements that are not allowed are dropped with their
+// content when they can hold code (script, style, svg, math, ...; the
+// cleaner has already removed them) and otherwise replaced by their
+// content. Serializing the parsed tree once is cheaper than rendering it
+// and having bluemonday parse it again (see BenchmarkSanitizers), and
+// the result is safe by construction rather than by filtering.
+
+// allowed maps each allowed element to its allowed attributes.
+var allowed = map[atom.Atom][]string{
+	atom.P: nil, atom.Br: nil, atom.Hr: nil, atom.Div: nil,
+	atom.H2: nil, atom.H3: nil, atom.H4: nil, atom.H5: nil, atom.H6: nil,
+	atom.Ul: nil, atom.Ol: {"start"}, atom.Li: nil, atom.Dl: nil, atom.Dt: nil, atom.Dd: nil,
+	atom.Blockquote: nil, atom.Pre: nil, atom.Code: nil, atom.Em: nil, atom.Strong: nil,
+	atom.B: nil, atom.I: nil, atom.U: nil, atom.S: nil, atom.Sub: nil, atom.Sup: nil,
+	atom.Small: nil, atom.Mark: nil, atom.Q: nil, atom.Cite: nil, atom.Abbr: {"title"},
+	atom.Del: nil, atom.Ins: nil, atom.Kbd: nil, atom.Samp: nil, atom.Var: nil,
+	atom.A: {"href", "title"}, atom.Img: {"src", "alt", "title", "width", "height"},
+	atom.Figure: nil, atom.Figcaption: nil, atom.Table: nil, atom.Caption: nil,
+	atom.Thead: nil, atom.Tbody: nil, atom.Tfoot: nil, atom.Tr: nil,
+	atom.Th: {"colspan", "rowspan", "scope"}, atom.Td: {"colspan", "rowspan"},
+	atom.Time: {"datetime"},
+}
+
+// renamed maps elements written under another name: the page's own
+// <h1> is the title, so headings inside the article start at <h2>.
+var renamed = map[atom.Atom]atom.Atom{
+	atom.H1: atom.H2, atom.Section: atom.Div, atom.Article: atom.Div, atom.Main: atom.Div,
+	atom.Center: atom.Div, atom.Tt: atom.Code,
+}
+
+// voidTags have no end tag.
+var voidTags = map[atom.Atom]bool{atom.Br: true, atom.Hr: true, atom.Img: true}
+
+type htmlWriter struct {
+	b    strings.Builder
+	base *url.URL
+}
+
+func (w *htmlWriter) node(n *html.Node, depth int) {
+	switch n.Type {
+	case html.TextNode:
+		w.text(n.Data)
+		return
+	case html.ElementNode:
+	default:
+		return
+	}
+	if n.DataAtom == atom.Iframe {
+		if e := embedURL(attr(n, "src")); e != "" {
+			w.embed(e)
+		}
+		return
+	}
+	if n.DataAtom == atom.A {
+		if e := bareVideoLink(n); e != "" {
+			w.embed(e)
+			return
+		}
+	}
+	a := n.DataAtom
+	if r, ok := renamed[a]; ok {
+		a = r
+	}
+	attrs, ok := allowed[a]
+	if !ok || n.Namespace != "" || depth > maxDepth {
+		// Not allowed: write the content only.
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			w.node(c, depth+1)
+		}
+		return
+	}
+	if a == atom.Img {
+		src := imageSrc(n, w.base)
+		if src == "" {
+			return
+		}
+		w.b.WriteString(`<img src="`)
+		w.b.WriteString(html.EscapeString(src))
+		w.b.WriteByte('"')
+		w.attrs(n, attrs, "src")
+		w.b.WriteString(">")
+		return
+	}
+	w.b.WriteByte('<')
+	w.b.WriteString(a.String())
+	w.attrs(n, attrs, "")
+	w.b.WriteByte('>')
+	if voidTags[a] {
+		return
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		w.node(c, depth+1)
+	}
+	w.b.WriteString("</")
+	w.b.WriteString(a.String())
+	w.b.WriteByte('>')
+}
+
+func (w *htmlWriter) attrs(n *html.Node, keys []string, skip string) {
+	for _, k := range keys {
+		if k == skip {
+			continue
+		}
+		v := attr(n, k)
+		if v == "" {
+			continue
+		}
+		switch k {
+		case "href":
+			v = cleanLink(v, w.base)
+			if v == "" {
+				continue
+			}
+		case "start", "colspan", "rowspan", "width", "height":
+			if !isDigits(v) {
+				continue
+			}
+		}
+		w.b.WriteByte(' ')
+		w.b.WriteString(k)
+		w.b.WriteString(`="`)
+		w.b.WriteString(html.EscapeString(v))
+		w.b.WriteByte('"')
+	}
+}
+
+func (w *htmlWriter) text(s string) {
+	w.b.WriteString(html.EscapeString(s))
+}
+
+func (w *htmlWriter) embed(src string) {
+	w.b.WriteString(`<iframe src="`)
+	w.b.WriteString(html.EscapeString(src))
+	w.b.WriteString(`" width="560" height="315" loading="lazy" referrerpolicy="strict-origin-when-cross-origin" sandbox="allow-scripts allow-same-origin allow-presentation allow-popups" allowfullscreen></iframe>`)
+}
+
+func isDigits(s string) bool {
+	if s == "" || len(s) > 6 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// sanitizedHTML writes nodes as sanitised HTML.
+func sanitizedHTML(nodes []*html.Node, base *url.URL) string {
+	w := htmlWriter{base: base}
+	for _, n := range nodes {
+		w.node(n, 0)
+	}
+	return strings.TrimSpace(w.b.String())
+}

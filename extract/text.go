@@ -1,0 +1,99 @@
+package extract
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// textWriter renders nodes as plain text the way a reader sees them:
+// white space collapsed, a blank line between blocks, a line break for
+// <br> and between list items and table rows.
+type textWriter struct {
+	b     strings.Builder
+	brk   int // pending break: 0 none, 1 line, 2 paragraph
+	space bool
+}
+
+func (t *textWriter) write(s string) {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch r {
+		case ' ', '\n', '\t', '\r', '\f', '\u00a0', '\u200b':
+			t.space = true
+			continue
+		case utf8.RuneError:
+			if size == 1 {
+				r = '\uFFFD'
+			}
+		}
+		if t.b.Len() > 0 {
+			switch {
+			case t.brk == 2:
+				t.b.WriteString("\n\n")
+			case t.brk == 1:
+				t.b.WriteByte('\n')
+			case t.space:
+				t.b.WriteByte(' ')
+			}
+		}
+		t.brk, t.space = 0, false
+		t.b.WriteRune(r)
+	}
+}
+
+func (t *textWriter) breakLine(k int) {
+	if k > t.brk {
+		t.brk = k
+	}
+	t.space = false
+}
+
+func (t *textWriter) node(n *html.Node) {
+	switch n.Type {
+	case html.TextNode:
+		t.write(n.Data)
+		return
+	case html.ElementNode, html.DocumentNode:
+	default:
+		return
+	}
+	k := 0
+	switch n.DataAtom {
+	case atom.Br:
+		t.breakLine(1)
+		return
+	case atom.Li, atom.Tr, atom.Dt, atom.Dd:
+		k = 1
+	case atom.Td, atom.Th:
+		t.space = true
+	default:
+		if blockTags[n.DataAtom] {
+			k = 2
+		}
+	}
+	if k > 0 {
+		t.breakLine(k)
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		t.node(c)
+	}
+	if k > 0 {
+		t.breakLine(k)
+	} else if n.DataAtom == atom.Td || n.DataAtom == atom.Th {
+		t.space = true
+	}
+}
+
+// plainText renders nodes as text.
+func plainText(nodes []*html.Node) string {
+	var t textWriter
+	for _, n := range nodes {
+		t.breakLine(2)
+		t.node(n)
+	}
+	return t.b.String()
+}
