@@ -27,9 +27,10 @@ var (
 		"readmore", "also-read", "further-reading", "crumbs", "print-",
 		"rating", "tags", "post-tag", "categories", "taxonomy", "reply", "outbrain",
 		"taboola", "trending", "popular", "most-read", "mostread", "jump-to",
-		"hidden", "offscreen", "sr-only", "visually-hidden", "noprint", "header",
+		"offscreen", "sr-only", "visually-hidden", "noprint", "site-header",
+		"global-header", "main-header", "header-nav", "top-header",
 		"caption-credit", "copyright", "legal", "disclaimer", "sitemap", "topbar",
-		"cta", "donate", "paywall", "overlay", "lightbox", "dropdown", "carousel",
+		"donate", "overlay", "lightbox", "dropdown", "carousel",
 		"author-name", "post-author", "published", "posted", "timestamp", "pubdate",
 		"nav-", "-nav", "_nav", "nav_",
 	}
@@ -37,7 +38,7 @@ var (
 	// class or id (as substrings they would match too much).
 	negativeTokens = map[string]bool{
 		"nav": true, "ad": true, "ads": true, "tag": true, "meta": true,
-		"top": true, "hide": true, "extra": true, "links": true, "author": true,
+		"hide": true, "cta": true, "legal": true, "extra": true, "links": true, "author": true,
 		"date": true, "time": true, "info": true, "tools": true, "aside": true,
 		"foot": true, "head": true, "skip": true, "print": true, "email": true,
 		"share": true, "follow": true, "credits": true, "byline": true, "teaser": true,
@@ -130,6 +131,7 @@ var boilerTags = map[atom.Atom]bool{
 // cleaner removes what cannot be article text before scoring.
 type cleaner struct {
 	cls      classifier
+	debug    func(n *html.Node, why string)
 	bodyText int // characters of text in the page, for the size guard
 }
 
@@ -191,6 +193,9 @@ func (cl *cleaner) clean(n *html.Node) {
 			continue
 		}
 		if cl.drop(c) {
+			if cl.debug != nil {
+				cl.debug(c, "")
+			}
 			n.RemoveChild(c)
 			continue
 		}

@@ -23,6 +23,7 @@ type cand struct {
 	own        float64 // paragraph score
 	text, link int     // characters of text and of link text under n
 	paras      int     // paragraphs directly inside
+	good, bad  int
 	final      float64
 }
 
@@ -30,6 +31,7 @@ type cand struct {
 type walked struct {
 	text, link int
 	commas     int
+	good, bad  int     // characters of paragraph text, and of the rest
 	block      bool    // n is or contains a block element
 	pscore     float64 // n is a paragraph: its score, for its container
 	half       float64 // half of n's container score, for n's parent
@@ -40,6 +42,14 @@ type scorer struct {
 	cls   classifier
 }
 
+// minGood is the length from which a paragraph counts as article text.
+const minGood = 25
+
+// alpha is what a character of non-paragraph text costs a container.
+var alpha = 1.0
+
+var noSiblings = true
+
 func paraScore(text, commas int) float64 {
 	return 1 + float64(commas) + min(float64(text)/100, 3)
 }
@@ -49,13 +59,19 @@ func isParagraph(a atom.Atom) bool { return a == atom.P || a == atom.Pre }
 func (s *scorer) walk(n *html.Node) walked {
 	var w walked
 	var cont, grand float64
-	run, runCommas, paras := 0, 0, 0
+	run, runCommas, runLink, paras := 0, 0, 0, 0
 	flush := func() {
 		if run >= 25 {
 			cont += paraScore(run, runCommas)
 			paras++
 		}
-		run, runCommas = 0, 0
+		if run >= minGood && runLink*3 < run {
+			w.good += run - runLink
+			w.bad += runLink
+		} else {
+			w.bad += run
+		}
+		run, runCommas, runLink = 0, 0, 0
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		switch c.Type {
@@ -81,6 +97,8 @@ func (s *scorer) walk(n *html.Node) walked {
 			w.link += r.link
 			w.commas += r.commas
 			if r.block {
+				w.good += r.good
+				w.bad += r.bad
 				flush()
 				w.block = true
 				if r.pscore > 0 {
@@ -91,6 +109,7 @@ func (s *scorer) walk(n *html.Node) walked {
 			} else {
 				run += r.text
 				runCommas += r.commas
+				runLink += r.link
 			}
 		}
 	}
@@ -101,6 +120,12 @@ func (s *scorer) walk(n *html.Node) walked {
 		if run >= 25 {
 			w.pscore = paraScore(run, runCommas)
 		}
+		if run >= minGood && runLink*3 < run {
+			w.good += run - runLink
+			w.bad += runLink
+		} else {
+			w.bad += run
+		}
 		w.block = true
 		return w
 	}
@@ -108,8 +133,8 @@ func (s *scorer) walk(n *html.Node) walked {
 	if isBlock(n) {
 		w.block = true
 	}
-	if own := cont + grand; own > 0 {
-		s.cands = append(s.cands, cand{n: n, own: own, text: w.text, link: w.link, paras: paras})
+	if own := cont + grand; own > 0 || w.good > 0 {
+		s.cands = append(s.cands, cand{n: n, own: own, text: w.text, link: w.link, paras: paras, good: w.good, bad: w.bad})
 	}
 	w.half = cont / 2
 	return w
@@ -158,7 +183,11 @@ func (s *scorer) selectContent(root *html.Node) []*html.Node {
 		if c.text > 0 {
 			ld = float64(c.link) / float64(c.text)
 		}
-		c.final = (c.own + tagWeight(c.n) + 25*float64(s.cls.weight(classID(c.n)))) * (1 - ld)
+		_ = ld
+		c.final = float64(c.good) - alpha*float64(c.bad)
+		if c.n.DataAtom == atom.Article || c.n.DataAtom == atom.Main || attr(c.n, "itemprop") == "articleBody" {
+			c.final *= 1.1
+		}
 		if best < 0 || c.final > s.cands[best].final {
 			best = i
 		}
@@ -170,7 +199,7 @@ func (s *scorer) selectContent(root *html.Node) []*html.Node {
 	}
 	// A container whose parent scores nearly as well is one of several
 	// sections of the article: take the parent.
-	for p := top.n.Parent; p != nil && p.DataAtom != atom.Body && p.DataAtom != atom.Html; p = p.Parent {
+	for p := top.n.Parent; false && p != nil && p.DataAtom != atom.Body && p.DataAtom != atom.Html; p = p.Parent {
 		pc := byNode[p]
 		if pc == nil || pc.final < top.final*0.75 {
 			break
@@ -180,7 +209,7 @@ func (s *scorer) selectContent(root *html.Node) []*html.Node {
 		}
 	}
 	parent := top.n.Parent
-	if parent == nil {
+	if parent == nil || noSiblings {
 		return []*html.Node{top.n}
 	}
 	thresh := max(10, top.final*0.2)

@@ -54,6 +54,9 @@ func TestEvalSet(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if v := os.Getenv("EXTRACT_ALPHA"); v != "" {
+		fmt.Sscan(v, &alpha)
+	}
 	prev := runtime.GOMAXPROCS(1)
 	for i, p := range pages {
 		u, _ := url.Parse(p.URL)
