@@ -119,7 +119,7 @@ var dropTags = map[atom.Atom]bool{
 	atom.Button: true, atom.Option: true, atom.Link: true, atom.Meta: true,
 	atom.Head: true, atom.Title: true, atom.Audio: true, atom.Video: true,
 	atom.Source: true, atom.Track: true, atom.Map: true, atom.Area: true,
-	atom.Dialog: true, atom.Label: true, atom.Frameset: true, atom.Frame: true,
+	atom.Dialog: true, atom.Label: true, atom.Figcaption: true, atom.Frameset: true, atom.Frame: true,
 }
 
 // boilerTags are page furniture by their element alone.

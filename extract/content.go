@@ -311,6 +311,7 @@ func prune(n *html.Node) (text, link int) {
 		}
 		ld := float64(link) / float64(text)
 		if ld > 0.6 || (ld > 0.35 && text < 300 && n.DataAtom != atom.P) {
+			dropLeadingHeading(n)
 			remove(n)
 			return 0, 0
 		}
@@ -332,4 +333,50 @@ func hasMedia(n *html.Node) bool {
 		}
 	}
 	return false
+}
+
+// dropLeadingHeading removes the heading that introduces a block about
+// to be removed ("Related articles" above a list of links), so that it
+// does not dangle in the text.
+func dropLeadingHeading(n *html.Node) {
+	p := n.PrevSibling
+	for p != nil && p.Type == html.TextNode && nonSpace(p.Data) == 0 {
+		p = p.PrevSibling
+	}
+	if p == nil || p.Type != html.ElementNode {
+		return
+	}
+	switch p.DataAtom {
+	case atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Strong, atom.B:
+	default:
+		if !(p.DataAtom == atom.P || p.DataAtom == atom.Div) || textLen(p) > 50 || hasBlockChild(p) {
+			return
+		}
+	}
+	if textLen(p) <= 80 {
+		remove(p)
+	}
+}
+
+// trimTrailingHeadings removes headings left at the end of the content
+// with nothing under them.
+func trimTrailingHeadings(n *html.Node) {
+	for c := n.LastChild; c != nil; {
+		prev := c.PrevSibling
+		switch {
+		case c.Type == html.TextNode && nonSpace(c.Data) == 0:
+		case c.Type == html.ElementNode && isHeading(c.DataAtom):
+			remove(c)
+		case c.Type == html.ElementNode && hasBlockChild(c):
+			trimTrailingHeadings(c)
+			return
+		default:
+			return
+		}
+		c = prev
+	}
+}
+
+func isHeading(a atom.Atom) bool {
+	return a == atom.H1 || a == atom.H2 || a == atom.H3 || a == atom.H4 || a == atom.H5 || a == atom.H6
 }

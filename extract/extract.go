@@ -74,6 +74,7 @@ func Extract(body []byte, contentType string, pageURL *url.URL) (*Article, error
 	nodes := s.selectContent(root)
 	for _, n := range nodes {
 		prune(n)
+		trimTrailingHeadings(n)
 	}
 	a.Text = plainText(nodes)
 	a.HTML = sanitizedHTML(nodes, pageURL)

@@ -25,6 +25,8 @@ type pageMeta struct {
 	dateText []string // text of date-looking elements
 	imgs     []string // first content images
 	itemDate string
+	h2       []string
+	text     strings.Builder // the page's first visible text
 }
 
 // ldInfo is what JSON-LD says about the article.
@@ -33,6 +35,13 @@ type ldInfo struct {
 }
 
 func (m *pageMeta) walk(n *html.Node, base *url.URL) {
+	if n.Type == html.TextNode {
+		if m.text.Len() < 20000 {
+			m.text.WriteString(n.Data)
+			m.text.WriteByte(' ')
+		}
+		return
+	}
 	if n.Type != html.ElementNode {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			m.walk(c, base)
@@ -85,6 +94,12 @@ func (m *pageMeta) walk(n *html.Node, base *url.URL) {
 		if len(m.h1) < 3 {
 			if t := innerText(n); t != "" {
 				m.h1 = append(m.h1, t)
+			}
+		}
+	case atom.H2:
+		if len(m.h2) < 3 {
+			if t := innerText(n); t != "" {
+				m.h2 = append(m.h2, t)
 			}
 		}
 	case atom.Time:
@@ -335,12 +350,19 @@ var titleSeparators = []string{" | ", " - ", " – ", " — ", " :: ", " » ", "
 func (m *pageMeta) pickTitle(site string) string {
 	declared := collapse(firstNonEmpty(m.first("og:title", "twitter:title"), m.ld.headline, m.meta["dc.title"], m.ld.name))
 	title := collapse(m.title)
-	for _, h := range m.h1 {
-		if len(h) < 4 {
+	for _, h := range append(m.h1, m.h2...) {
+		if len(h) < 4 || strings.EqualFold(h, site) {
 			continue
 		}
 		if (declared != "" && strings.Contains(declared, h)) || (title != "" && strings.Contains(title, h)) {
 			return h
+		}
+	}
+	if (title == "" || strings.EqualFold(title, site) || (declared == "" && !hasSeparator(title))) && len(m.h1)+len(m.h2) > 0 {
+		for _, h := range append(m.h1, m.h2...) {
+			if len(h) >= 4 && !strings.EqualFold(h, site) && !strings.EqualFold(h, title) {
+				return h
+			}
 		}
 	}
 	for _, t := range []string{declared, title} {
@@ -452,5 +474,14 @@ func (m *pageMeta) pickDate(base *url.URL) time.Time {
 			return t
 		}
 	}
-	return time.Time{}
+	return findDate(m.text.String())
+}
+
+func hasSeparator(t string) bool {
+	for _, sep := range titleSeparators {
+		if strings.Contains(t, sep) {
+			return true
+		}
+	}
+	return false
 }
