@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mmcdole/gofeed"
+	"github.com/mmcdole/gofeed/rss"
 	"golang.org/x/net/html"
 
 	"github.com/newsdesk/newsdesk"
@@ -20,13 +21,22 @@ type Feed struct {
 	Title   string
 	SiteURL string
 	Items   []*newsdesk.Item
+	// TTL is an RSS channel's <ttl>: how long it may be cached, so the
+	// least time until the next poll. Zero if the feed does not say.
+	TTL time.Duration
 }
 
 // Parse parses an RSS, Atom or JSON feed fetched from base, resolving
 // relative links against it. It returns EUNPROCESSABLE when body is not a
 // feed (a web page, say) or is a malformed one.
 func Parse(body []byte, base *url.URL) (*Feed, error) {
-	f, err := gofeed.NewParser().Parse(bytes.NewReader(body))
+	// encoding/xml, under gofeed, expands only the five predefined XML
+	// entities and character references, never a DOCTYPE's own: a
+	// billion-laughs feed stays as small as it arrived (see
+	// TestBillionLaughs).
+	p := gofeed.NewParser()
+	p.KeepOriginalFeed = true // for RSS's <ttl>, which gofeed's Feed drops
+	f, err := p.Parse(bytes.NewReader(body))
 	switch {
 	case errors.Is(err, gofeed.ErrFeedTypeNotDetected):
 		if looksLikeHTML(body) {
@@ -38,6 +48,9 @@ func Parse(body []byte, base *url.URL) (*Feed, error) {
 	}
 
 	out := &Feed{Title: clean(f.Title), SiteURL: resolve(base, f.Link)}
+	if r, ok := f.OriginalFeed().(*rss.Feed); ok {
+		out.TTL, _ = parseTTL(r.TTL)
+	}
 	for _, fi := range f.Items {
 		if fi == nil {
 			continue

@@ -175,3 +175,34 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// encoding/xml, under gofeed, does not expand entities a DOCTYPE declares,
+// so a billion-laughs feed parses in bounded time and memory: what comes
+// out is no larger than what went in.
+func TestBillionLaughs(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY lol0 "lol">`)
+	for i := 1; i <= 9; i++ {
+		b.WriteString(`<!ENTITY lol` + string(rune('0'+i)) + ` "` + strings.Repeat("&lol"+string(rune('0'+i-1))+";", 10) + `">`)
+	}
+	b.WriteString(`]><rss version="2.0"><channel><title>&lol9;</title><item><guid>x</guid><title>&lol9;&lol9;</title><description>&lol9;</description></item></channel></rss>`)
+	body := []byte(b.String())
+	start := time.Now()
+	feed, err := Parse(body, mustURL(t, "https://laughs.example/"))
+	if took := time.Since(start); took > time.Second {
+		t.Fatalf("took %s", took)
+	}
+	if err != nil {
+		if newsdesk.ErrorCode(err) != newsdesk.EUNPROCESSABLE {
+			t.Fatal(err)
+		}
+		return
+	}
+	size := len(feed.Title)
+	for _, it := range feed.Items {
+		size += len(it.Title) + len(it.Summary) + len(it.Content)
+	}
+	if size > len(body) || strings.Contains(feed.Title+feed.Items[0].Title, "lollol") {
+		t.Fatalf("entities expanded: %d bytes out of %d in", size, len(body))
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/newsdesk/newsdesk"
@@ -13,14 +15,36 @@ import (
 type Config struct {
 	Sources newsdesk.SourceService
 	Items   newsdesk.ItemService
-	Fetcher *Fetcher // nil for NewFetcher()
-	// Interval is the time between polls of a healthy source.
+	Fetcher *Fetcher // nil for NewFetcher(), which fetches from public addresses only
+	// Interval is the time between polls of a healthy source until it
+	// has posted enough for its own rhythm to show.
 	Interval time.Duration
+	// MinInterval and MaxInterval bound a source's adapted interval.
+	MinInterval time.Duration
+	MaxInterval time.Duration
 	// MaxBackoff caps the time between polls of a failing source.
 	MaxBackoff time.Duration
-	Now        func() time.Time
-	Logger     *slog.Logger
+	// MaxItemsPerPoll bounds the items one poll stores: the newest are
+	// kept, and the source's note says how many were left out.
+	MaxItemsPerPoll int
+	Now             func() time.Time
+	// Rand returns a number in [0, 1) for jitter; nil for math/rand.
+	Rand   func() float64
+	Logger *slog.Logger
 }
+
+// Defaults for Config.
+const (
+	DefaultInterval        = 30 * time.Minute
+	DefaultMinInterval     = 5 * time.Minute
+	DefaultMaxInterval     = 24 * time.Hour
+	DefaultMaxItemsPerPoll = 1000
+	// recentItems is how many of a feed's newest dated items show how
+	// often it posts.
+	recentItems = 20
+	// jitter spreads polls of sources added together, ±10%.
+	jitter = 0.10
+)
 
 // Service reads feeds into sources and items. It implements
 // newsdesk.FeedService.
@@ -36,13 +60,25 @@ func New(cfg Config) *Service {
 		cfg.Fetcher = NewFetcher()
 	}
 	if cfg.Interval <= 0 {
-		cfg.Interval = 30 * time.Minute
+		cfg.Interval = DefaultInterval
+	}
+	if cfg.MinInterval <= 0 {
+		cfg.MinInterval = min(DefaultMinInterval, cfg.Interval)
+	}
+	if cfg.MaxInterval <= 0 {
+		cfg.MaxInterval = max(DefaultMaxInterval, cfg.Interval)
 	}
 	if cfg.MaxBackoff <= 0 {
 		cfg.MaxBackoff = 24 * time.Hour
 	}
+	if cfg.MaxItemsPerPoll <= 0 {
+		cfg.MaxItemsPerPoll = DefaultMaxItemsPerPoll
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Rand == nil {
+		cfg.Rand = rand.Float64
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -57,18 +93,27 @@ func (s *Service) AddFeed(ctx context.Context, rawURL string) (*newsdesk.Source,
 	if err != nil {
 		return nil, err
 	}
-	feed, err := s.read(ctx, u.String())
+	resp, err := s.cfg.Fetcher.Fetch(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	feed, err := Parse(resp.Body, resp.URL)
 	if err != nil {
 		return nil, err
 	}
 	now := s.cfg.Now()
+	r := s.success(now, nil, resp, feed)
 	src := &newsdesk.Source{
 		Name:         feed.Title,
 		FeedURL:      u.String(),
 		SiteURL:      feed.SiteURL,
 		Status:       newsdesk.SourceOK,
+		Note:         r.Note,
+		ETag:         r.ETag,
+		LastModified: r.LastModified,
+		PollInterval: r.Interval,
 		LastPolledAt: &now,
-		NextPollAt:   now.Add(s.cfg.Interval),
+		NextPollAt:   r.NextAt,
 	}
 	if src.Name == "" {
 		src.Name = u.Hostname()
@@ -82,35 +127,132 @@ func (s *Service) AddFeed(ctx context.Context, rawURL string) (*newsdesk.Source,
 	return src, nil
 }
 
-// PollSource fetches a source's feed and stores its new items, recording
-// the outcome (and the time of the next poll) on the source.
+// PollSource fetches a source's feed, sending back the validators of the
+// copy it has, and stores its new items, recording the outcome (and the
+// time of the next poll) on the source. A 304 Not Modified is a good poll
+// with no new items.
 func (s *Service) PollSource(ctx context.Context, id int64) (int, error) {
 	src, err := s.cfg.Sources.FindSourceByID(ctx, id)
 	if err != nil {
 		return 0, err
 	}
-	feed, err := s.read(ctx, src.FeedURL)
+	added, r, err := s.poll(ctx, src)
 	if err == nil {
-		var added int
-		added, err = s.cfg.Items.SaveItems(ctx, src.ID, feed.Items)
-		if err == nil {
-			now := s.cfg.Now()
-			return added, s.cfg.Sources.RecordPoll(ctx, id, newsdesk.PollResult{
-				At: now, Name: feed.Title, SiteURL: feed.SiteURL, NextAt: now.Add(s.cfg.Interval),
-			})
-		}
+		return added, s.cfg.Sources.RecordPoll(ctx, id, r)
 	}
 	if ctx.Err() != nil {
 		return 0, err // shutting down: this says nothing about the source
 	}
 	now := s.cfg.Now()
-	s.cfg.Logger.Warn("poll failed", "source", id, "feed", src.FeedURL, "err", err)
+	wait := s.backoff(src.ErrorCount + 1)
+	if d, ok := RetryAfter(err); ok {
+		wait = max(wait, min(d, s.cfg.MaxBackoff))
+	}
+	s.cfg.Logger.Warn("poll failed", "source", id, "feed", src.FeedURL, "err", err, "next_in", wait)
 	if rerr := s.cfg.Sources.RecordPoll(ctx, id, newsdesk.PollResult{
-		At: now, Err: err, NextAt: now.Add(s.backoff(src.ErrorCount + 1)),
+		At: now, Err: err, NextAt: now.Add(wait),
 	}); rerr != nil {
 		return 0, fmt.Errorf("record failed poll of source %d: %w (poll: %v)", id, rerr, err)
 	}
 	return 0, err
+}
+
+// poll fetches, parses and stores one source's feed, returning how many
+// items were new and what to record on success.
+func (s *Service) poll(ctx context.Context, src *newsdesk.Source) (int, newsdesk.PollResult, error) {
+	u, err := ParseFeedURL(src.FeedURL)
+	if err != nil {
+		return 0, newsdesk.PollResult{}, err
+	}
+	resp, err := s.cfg.Fetcher.FetchIf(ctx, u, Validators{ETag: src.ETag, LastModified: src.LastModified})
+	if err != nil {
+		return 0, newsdesk.PollResult{}, err
+	}
+	if resp.NotModified {
+		return 0, s.success(s.cfg.Now(), src, resp, nil), nil
+	}
+	feed, err := Parse(resp.Body, resp.URL)
+	if err != nil {
+		return 0, newsdesk.PollResult{}, err
+	}
+	r := s.success(s.cfg.Now(), src, resp, feed)
+	added, err := s.cfg.Items.SaveItems(ctx, src.ID, feed.Items)
+	if err != nil {
+		return 0, newsdesk.PollResult{}, err
+	}
+	if r.Note != "" {
+		s.cfg.Logger.Info("poll stored part of a feed", "source", src.ID, "note", r.Note)
+	}
+	return added, r, nil
+}
+
+// success works out what a good poll records: the validators, the
+// source's interval, the time of the next poll and a note. src is nil for
+// a source being added; feed is nil for a 304. It caps feed.Items.
+func (s *Service) success(now time.Time, src *newsdesk.Source, resp *Response, feed *Feed) newsdesk.PollResult {
+	r := newsdesk.PollResult{At: now, ETag: resp.ETag, LastModified: resp.LastModified}
+	hint := resp.MaxAge
+	if feed == nil { // not modified: nothing new to learn from
+		r.Interval, r.Note = src.PollInterval, src.Note
+		if r.Interval <= 0 {
+			r.Interval = s.cfg.Interval
+		}
+	} else {
+		r.Name, r.SiteURL = feed.Title, feed.SiteURL
+		r.Interval = s.interval(feed.Items)
+		hint = max(hint, feed.TTL)
+		if n := len(feed.Items); n > s.cfg.MaxItemsPerPoll {
+			feed.Items = newest(feed.Items, s.cfg.MaxItemsPerPoll)
+			r.Note = fmt.Sprintf("The feed lists %d items; newsdesk stores at most %d per poll and kept the newest.", n, s.cfg.MaxItemsPerPoll)
+		}
+	}
+	wait := time.Duration(float64(r.Interval) * (1 - jitter + 2*jitter*s.cfg.Rand()))
+	// Cache-Control max-age and RSS ttl are the server's word on how
+	// long the feed stays as it is: never poll sooner.
+	wait = max(wait, min(hint, s.cfg.MaxInterval))
+	r.NextAt = now.Add(wait)
+	return r
+}
+
+// interval is the time between polls that suits a feed: the median gap
+// between its newest dated items, so a wire that posts every few minutes
+// is read often and a weekly column rarely, within the configured bounds.
+// A feed with too few dated items gets the default interval.
+func (s *Service) interval(items []*newsdesk.Item) time.Duration {
+	var dates []time.Time
+	for _, it := range items {
+		if it.PublishedAt != nil {
+			dates = append(dates, *it.PublishedAt)
+		}
+	}
+	if len(dates) < 3 {
+		return s.cfg.Interval
+	}
+	slices.SortFunc(dates, func(a, b time.Time) int { return b.Compare(a) })
+	dates = dates[:min(len(dates), recentItems)]
+	gaps := make([]time.Duration, len(dates)-1)
+	for i := range gaps {
+		gaps[i] = dates[i].Sub(dates[i+1])
+	}
+	slices.Sort(gaps)
+	median := gaps[len(gaps)/2]
+	if len(gaps)%2 == 0 {
+		median = (gaps[len(gaps)/2-1] + gaps[len(gaps)/2]) / 2
+	}
+	return min(max(median, s.cfg.MinInterval), s.cfg.MaxInterval)
+}
+
+// newest returns the n newest items: by date when every item has one,
+// else the first n, since feeds list their newest first.
+func newest(items []*newsdesk.Item, n int) []*newsdesk.Item {
+	for _, it := range items {
+		if it.PublishedAt == nil {
+			return items[:n]
+		}
+	}
+	sorted := slices.Clone(items)
+	slices.SortStableFunc(sorted, func(a, b *newsdesk.Item) int { return b.PublishedAt.Compare(*a.PublishedAt) })
+	return sorted[:n]
 }
 
 // backoff doubles the interval with each consecutive failure, up to the cap.
@@ -120,17 +262,4 @@ func (s *Service) backoff(failures int) time.Duration {
 		d *= 2
 	}
 	return min(d, s.cfg.MaxBackoff)
-}
-
-// read fetches and parses one feed.
-func (s *Service) read(ctx context.Context, feedURL string) (*Feed, error) {
-	u, err := ParseFeedURL(feedURL)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := s.cfg.Fetcher.Fetch(ctx, u)
-	if err != nil {
-		return nil, err
-	}
-	return Parse(resp.Body, resp.URL)
 }

@@ -19,7 +19,17 @@ import (
 )
 
 func newService(db *store.DB) *ingest.Service {
-	return ingest.New(ingest.Config{Sources: db, Items: db, Interval: time.Hour})
+	return ingest.New(ingest.Config{Sources: db, Items: db, Interval: time.Hour, Fetcher: loopbackFetcher()})
+}
+
+// loopbackFetcher is newsdesk's fetcher, allowed to reach the tests'
+// servers on 127.0.0.1 (and nothing else private), without the per-host
+// delay that would only slow the tests down.
+func loopbackFetcher() *ingest.Fetcher {
+	f := ingest.NewFetcher()
+	f.Allow = ingest.MustAllow("127.0.0.1")
+	f.Hosts = ingest.NewHostLimiter(ingest.DefaultPerHost, 0)
+	return f
 }
 
 // feedServer serves whatever body the test currently sets.
@@ -216,8 +226,8 @@ func TestSlowServerTimesOut(t *testing.T) {
 	}))
 	defer srv.Close()
 	defer close(release)
-	f := ingest.NewFetcher()
-	f.Client.Timeout = 300 * time.Millisecond
+	f := loopbackFetcher()
+	f.Timeout = 300 * time.Millisecond
 	svc := ingest.New(ingest.Config{Sources: db, Items: db, Fetcher: f})
 	_, err := svc.AddFeed(context.Background(), srv.URL)
 	if newsdesk.ErrorCode(err) != newsdesk.EUNAVAILABLE || !strings.Contains(newsdesk.ErrorMessage(err), "did not answer in time") {
@@ -231,7 +241,7 @@ func TestBackoffGrowsAndCaps(t *testing.T) {
 	srv := newFeedServer(t)
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	svc := ingest.New(ingest.Config{Sources: db, Items: db, Interval: time.Hour, MaxBackoff: 6 * time.Hour,
-		Now: func() time.Time { return now }})
+		Now: func() time.Time { return now }, Fetcher: loopbackFetcher()})
 	src, err := svc.AddFeed(ctx, srv.URL)
 	if err != nil {
 		t.Fatal(err)

@@ -3,8 +3,10 @@ package jobs_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -42,6 +44,15 @@ func startQueue(t *testing.T, db *store.DB, feeds newsdesk.FeedService) *jobs.Qu
 	return q
 }
 
+// feeds is the ingest service, allowed to fetch from the tests' servers
+// on loopback.
+func feeds(db *store.DB) *ingest.Service {
+	f := ingest.NewFetcher()
+	f.Allow = ingest.MustAllow("127.0.0.1")
+	f.Hosts = ingest.NewHostLimiter(ingest.DefaultPerHost, 0)
+	return ingest.New(ingest.Config{Sources: db, Items: db, Fetcher: f})
+}
+
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
@@ -68,7 +79,7 @@ func TestDueSourceIsPolled(t *testing.T) {
 		if err := db.CreateSource(ctx, src); err != nil {
 			t.Fatal(err)
 		}
-		startQueue(t, db, ingest.New(ingest.Config{Sources: db, Items: db}))
+		startQueue(t, db, feeds(db))
 		waitFor(t, "items", func() bool { n, _ := db.CountItems(ctx, src.ID); return n == 2 })
 		got, _ := db.FindSourceByID(ctx, src.ID)
 		if got.Status != newsdesk.SourceOK || got.Name != "Tidewater Times" {
@@ -107,7 +118,7 @@ func TestFailedJobIsRetried(t *testing.T) {
 	if err := db.CreateSource(ctx, src); err != nil {
 		t.Fatal(err)
 	}
-	feeds := &flakyFeeds{FeedService: ingest.New(ingest.Config{Sources: db, Items: db})}
+	feeds := &flakyFeeds{FeedService: feeds(db)}
 	q := startQueue(t, db, feeds)
 	if err := q.EnqueuePoll(ctx, src.ID); err != nil {
 		t.Fatal(err)
@@ -131,7 +142,7 @@ func TestOutletFailureIsNotRetried(t *testing.T) {
 	defer srv.Close()
 	src := &newsdesk.Source{Name: "x", FeedURL: srv.URL}
 	db.CreateSource(ctx, src)
-	startQueue(t, db, ingest.New(ingest.Config{Sources: db, Items: db}))
+	startQueue(t, db, feeds(db))
 	waitFor(t, "failed poll recorded", func() bool {
 		s, _ := db.FindSourceByID(ctx, src.ID)
 		return s.Status == newsdesk.SourceError
@@ -139,5 +150,73 @@ func TestOutletFailureIsNotRetried(t *testing.T) {
 	time.Sleep(2 * time.Second) // River's first retry would come after about a second
 	if hits.Load() != 1 {
 		t.Fatalf("feed fetched %d times, want 1", hits.Load())
+	}
+}
+
+// A hostile source (here one that trickles a byte a second) takes up one
+// worker until the fetch's time limit ends it with an error on that
+// source; meanwhile the other sources are polled as usual.
+func TestHostileSourceDoesNotStopOthers(t *testing.T) {
+	db := storetest.SQLite(t)
+	ctx := context.Background()
+	var trickling atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/trickle" {
+			w.Write([]byte(feed))
+			return
+		}
+		trickling.Store(true)
+		defer trickling.Store(false)
+		for {
+			if _, err := w.Write([]byte(" ")); err != nil {
+				return
+			}
+			w.(http.Flusher).Flush()
+			select {
+			case <-r.Context().Done():
+				return
+			case <-time.After(time.Second):
+			}
+		}
+	}))
+	defer srv.Close()
+	hostile := &newsdesk.Source{Name: "trickle", FeedURL: srv.URL + "/trickle"}
+	if err := db.CreateSource(ctx, hostile); err != nil {
+		t.Fatal(err)
+	}
+	var good []*newsdesk.Source
+	for i := range 6 {
+		s := &newsdesk.Source{Name: fmt.Sprint("good ", i), FeedURL: fmt.Sprintf("%s/good/%d", srv.URL, i),
+			NextPollAt: time.Now().Add(time.Second)} // due after the hostile one has a worker
+		if err := db.CreateSource(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		good = append(good, s)
+	}
+	f := ingest.NewFetcher()
+	f.Allow = ingest.MustAllow("127.0.0.1")
+	f.Hosts = ingest.NewHostLimiter(4, 0)
+	f.Timeout = 8 * time.Second
+	startQueue(t, db, ingest.New(ingest.Config{Sources: db, Items: db, Fetcher: f}))
+
+	waitFor(t, "every good source polled", func() bool {
+		n, _ := db.CountItems(ctx, 0)
+		return n == 2*len(good)
+	})
+	if !trickling.Load() {
+		t.Fatal("the hostile source was not being fetched while the others were polled")
+	}
+	waitFor(t, "the hostile source's error", func() bool {
+		s, _ := db.FindSourceByID(ctx, hostile.ID)
+		return s.Status == newsdesk.SourceError
+	})
+	s, _ := db.FindSourceByID(ctx, hostile.ID)
+	if !strings.Contains(s.LastError, "did not answer in time") {
+		t.Fatalf("hostile source's error: %q", s.LastError)
+	}
+	for _, g := range good {
+		if s, _ := db.FindSourceByID(ctx, g.ID); s.Status != newsdesk.SourceOK {
+			t.Fatalf("good source %d: %+v", g.ID, s)
+		}
 	}
 }

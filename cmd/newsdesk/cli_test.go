@@ -111,7 +111,7 @@ func TestSourcesAddBadInput(t *testing.T) {
 		{"huge feed", srv.URL + "/huge", "The feed is larger than newsdesk accepts (10 MB)."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, _, msg := cli(t, "", "sources", "add", "--database", db, tc.url)
+			_, _, msg := cli(t, "", "sources", "add", "--database", db, "--allow-private", "127.0.0.1", tc.url)
 			if !strings.Contains(msg, tc.want) {
 				t.Fatalf("message %q, want it to contain %q", msg, tc.want)
 			}
@@ -122,17 +122,22 @@ func TestSourcesAddBadInput(t *testing.T) {
 		})
 	}
 
-	out, _, msg := cli(t, "", "sources", "add", "--database", db, srv.URL+"/good")
+	// The test server is on loopback, which newsdesk refuses unless allowed.
+	_, _, msg := cli(t, "", "sources", "add", "--database", db, srv.URL+"/good")
+	if want := "newsdesk does not fetch from private addresses (127.0.0.1); allow it with --allow-private."; msg != want {
+		t.Fatalf("loopback feed not allowed: %q, want %q", msg, want)
+	}
+	out, _, msg := cli(t, "", "sources", "add", "--database", db, "--allow-private", "127.0.0.1", srv.URL+"/good")
 	if msg != "" || !strings.Contains(out, "Following Millbrook Echo (source 1): 1 items.") {
 		t.Fatalf("good feed: %q %q", out, msg)
 	}
-	_, _, msg = cli(t, "", "sources", "add", "--database", db, srv.URL+"/good")
+	_, _, msg = cli(t, "", "sources", "add", "--database", db, "--allow-private", "127.0.0.1", srv.URL+"/good")
 	if !strings.Contains(msg, "is already followed") {
 		t.Fatalf("adding twice: %q", msg)
 	}
 	// A later failure shows on the source in the listing.
 	srv.Config.Handler = http.NotFoundHandler()
-	_, _, msg = cli(t, "", "sources", "poll", "--database", db, "1")
+	_, _, msg = cli(t, "", "sources", "poll", "--database", db, "--allow-private", "127.0.0.1", "1")
 	if !strings.Contains(msg, "answered 404 Not Found.") {
 		t.Fatalf("poll of a broken source: %q", msg)
 	}

@@ -86,7 +86,8 @@ func TestJobSurvivesSIGKILL(t *testing.T) {
 				t.Fatalf("sources add: %v\n%s", err, out)
 			}
 			serve := func() *exec.Cmd {
-				cmd := exec.Command(bin, "serve", "--database", dsn, "--role", "worker", "--tick", "200ms", "--job-timeout", "1s")
+				cmd := exec.Command(bin, "serve", "--database", dsn, "--role", "worker", "--tick", "200ms", "--job-timeout", "1s",
+					"--allow-private", "127.0.0.1")
 				cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 				if err := cmd.Start(); err != nil {
 					t.Fatal(err)

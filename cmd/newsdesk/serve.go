@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/newsdesk/newsdesk"
@@ -42,7 +44,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	demoFlag := fs.Bool("demo", false, "load sample outlets and posts, served from loopback, so the site is populated with no internet")
 	title := fs.String("title", "newsdesk", "the public site's name")
 	workers := fs.Int("workers", 8, "how many polls run at once in this process")
-	interval := fs.Duration("poll-interval", 30*time.Minute, "time between polls of a healthy source")
+	interval := fs.Duration("poll-interval", ingest.DefaultInterval, "time between polls of a healthy source until it has posted enough to show its own rhythm")
+	minInterval := fs.Duration("min-poll-interval", ingest.DefaultMinInterval, "shortest time between polls of a source that posts often")
+	maxInterval := fs.Duration("max-poll-interval", ingest.DefaultMaxInterval, "longest time between polls of a source that rarely posts")
+	fetch := fetchFlags(fs)
 	tick := fs.Duration("tick", time.Minute, "how often due sources are looked for")
 	jobTimeout := fs.Duration("job-timeout", 2*time.Minute, "longest a job may run; a job left running twice as long by a dead process is run again")
 	secure := fs.Bool("secure-cookies", false, "mark sign-in cookies Secure (set this behind HTTPS)")
@@ -65,8 +70,22 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer db.Close()
 
-	fetcher := ingest.NewFetcher()
-	feeds := ingest.New(ingest.Config{Sources: db, Items: db, Fetcher: fetcher, Interval: *interval, Logger: logger})
+	fetcher, err := fetch.fetcher()
+	if err != nil {
+		return err
+	}
+	var demoSrv *demo.Server
+	if *demoFlag {
+		// The demo outlets live on loopback, which newsdesk refuses unless
+		// told otherwise: allow exactly the demo server's address.
+		if demoSrv, err = startDemo(); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		defer demoSrv.Close()
+		fetcher.Allow = fetcher.Allow.Merge(ingest.MustAllow(hostOf(demoSrv.URL)))
+	}
+	feeds := ingest.New(ingest.Config{Sources: db, Items: db, Fetcher: fetcher,
+		Interval: *interval, MinInterval: *minInterval, MaxInterval: *maxInterval, Logger: logger})
 	queueWorkers := *workers
 	if *role == roleWeb {
 		queueWorkers = 0
@@ -80,12 +99,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 
-	if *demoFlag {
-		srv, err := loadDemo(ctx, db, feeds)
-		if err != nil {
+	if demoSrv != nil {
+		if err := loadDemo(ctx, db, feeds, demoSrv); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
-		defer srv.Close()
 	}
 
 	if queueWorkers > 0 {
@@ -120,9 +137,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	url := "http://" + ln.Addr().String()
-	fmt.Fprintf(e.stdout, "newsdesk listening on %s (%s database, role %s)\n", url, db.Dialect(), *role)
-	fmt.Fprintf(e.stdout, "  site %s/  desk %s/desk/  api %s/api/posts\n", url, url, url)
+	base := "http://" + ln.Addr().String()
+	fmt.Fprintf(e.stdout, "newsdesk listening on %s (%s database, role %s)\n", base, db.Dialect(), *role)
+	fmt.Fprintf(e.stdout, "  site %s/  desk %s/desk/  api %s/api/posts\n", base, base, base)
 	if *demoFlag {
 		fmt.Fprintf(e.stdout, "  demo desk sign-in: %s / %s\n", demoEmail, demoPassword)
 	}
@@ -151,36 +168,71 @@ func riverLevel(level slog.Level) slog.Level {
 	return slog.LevelWarn
 }
 
-// loadDemo starts the demo outlets' server on loopback, makes sure the demo
-// editor exists, and follows the outlets and publishes the sample posts.
-func loadDemo(ctx context.Context, db *store.DB, feeds newsdesk.FeedService) (*demo.Server, error) {
+// startDemo starts the demo outlets' server on loopback.
+func startDemo() (*demo.Server, error) {
 	// A fixed port keeps the demo's links (items, and posts' credit lines)
 	// working across restarts; any free port will do if it is taken.
 	srv, err := demo.StartAt(demoAddr)
 	if err != nil {
-		if srv, err = demo.Start(); err != nil {
-			return nil, err
-		}
+		return demo.Start()
 	}
+	return srv, nil
+}
+
+// loadDemo makes sure the demo editor exists, and follows the demo
+// outlets and publishes the sample posts.
+func loadDemo(ctx context.Context, db *store.DB, feeds newsdesk.FeedService, srv *demo.Server) error {
 	u, err := db.FindUserByEmail(ctx, demoEmail)
 	if newsdesk.ErrorCode(err) == newsdesk.ENOTFOUND {
 		hash, herr := newsdesk.HashPassword(demoPassword)
 		if herr != nil {
-			srv.Close()
-			return nil, herr
+			return herr
 		}
 		u = &newsdesk.User{Email: demoEmail, Name: "Demo Editor", Role: newsdesk.RoleAdmin, PasswordHash: hash}
 		err = db.CreateUser(ctx, u)
 	}
 	if err != nil {
-		srv.Close()
-		return nil, err
+		return err
 	}
-	if err := demo.Load(ctx, srv, demo.Deps{Sources: db, Items: db, Posts: db, Feeds: feeds, AuthorID: u.ID, Now: time.Now}); err != nil {
-		srv.Close()
-		return nil, err
+	return demo.Load(ctx, srv, demo.Deps{Sources: db, Items: db, Posts: db, Feeds: feeds, AuthorID: u.ID, Now: time.Now})
+}
+
+// fetchOptions are the flags that shape how newsdesk fetches feeds.
+type fetchOptions struct {
+	allowPrivate *string
+	perHost      *int
+	hostDelay    *time.Duration
+}
+
+// fetchFlags adds the fetching flags to fs.
+func fetchFlags(fs *flag.FlagSet) fetchOptions {
+	return fetchOptions{
+		allowPrivate: fs.String("allow-private", "", "comma-separated CIDR prefixes, addresses and host names that may be fetched although not public, for intranets (e.g. 10.0.0.0/8,intranet.example); newsdesk fetches from no other private, loopback, link-local or cloud-metadata address"),
+		perHost:      fs.Int("per-host", ingest.DefaultPerHost, "most fetches at once from one host"),
+		hostDelay:    fs.Duration("host-delay", ingest.DefaultHostDelay, "least time between the starts of two fetches from one host"),
 	}
-	return srv, nil
+}
+
+// fetcher returns the process's one Fetcher, so its per-host limits hold
+// across every poll.
+func (o fetchOptions) fetcher() (*ingest.Fetcher, error) {
+	allow, err := ingest.ParseAllowList(*o.allowPrivate)
+	if err != nil {
+		return nil, newsdesk.WrapError(newsdesk.EINVALID, err, "--allow-private: %v.", err)
+	}
+	f := ingest.NewFetcher()
+	f.Allow = allow
+	f.Hosts = ingest.NewHostLimiter(*o.perHost, *o.hostDelay)
+	return f, nil
+}
+
+// hostOf returns the host of a URL, without its port.
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
 }
 
 // routes mounts the site, the desk and the API on one mux.

@@ -47,6 +47,7 @@ func cmdSourcesAdd(ctx context.Context, e *env, args []string) error {
 	dsn := databaseFlag(fs)
 	noCheck := fs.Bool("no-check", false, "follow the feed without fetching it first (for a feed that is down for now)")
 	name := fs.String("name", "", "the outlet's name, as credited on posts (default: the feed's title)")
+	fetch := fetchFlags(fs)
 	pos, err := e.parse(fs, args)
 	if err != nil {
 		return err
@@ -75,7 +76,11 @@ func cmdSourcesAdd(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "Following %s (source %d); it will be fetched at the next poll.\n", s.FeedURL, s.ID)
 		return nil
 	}
-	feeds := ingest.New(ingest.Config{Sources: db, Items: db})
+	fetcher, err := fetch.fetcher()
+	if err != nil {
+		return err
+	}
+	feeds := ingest.New(ingest.Config{Sources: db, Items: db, Fetcher: fetcher})
 	s, err := feeds.AddFeed(ctx, pos[0])
 	if err != nil {
 		return err
@@ -96,7 +101,7 @@ func cmdSourcesAdd(ctx context.Context, e *env, args []string) error {
 
 func cmdSourcesList(ctx context.Context, e *env, args []string) error {
 	fs := e.flagSet("sources list", "sources list [flags]",
-		"Lists every source with its status, last error and next check.")
+		"Lists every source with its status, how often it is polled, when it is\nchecked next, and its last error (or a note about its last poll).")
 	dsn := databaseFlag(fs)
 	if _, err := e.parse(fs, args); err != nil {
 		return err
@@ -116,7 +121,7 @@ func cmdSourcesList(ctx context.Context, e *env, args []string) error {
 	}
 	now := time.Now()
 	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tNAME\tSTATUS\tITEMS\tLAST POLL\tNEXT CHECK\tFEED\tLAST ERROR")
+	fmt.Fprintln(w, "ID\tNAME\tSTATUS\tITEMS\tINTERVAL\tLAST POLL\tNEXT CHECK\tFEED\tLAST ERROR / NOTE")
 	for _, s := range sources {
 		n, err := db.CountItems(ctx, s.ID)
 		if err != nil {
@@ -126,8 +131,16 @@ func cmdSourcesList(ctx context.Context, e *env, args []string) error {
 		if s.LastPolledAt != nil {
 			last = since(now, *s.LastPolledAt)
 		}
-		fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", s.ID, s.Name, s.Status, n, last,
-			since(now, s.NextPollAt), s.FeedURL, s.LastError)
+		interval := "-"
+		if s.PollInterval > 0 {
+			interval = roundDuration(s.PollInterval)
+		}
+		message := s.LastError
+		if message == "" {
+			message = s.Note
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.Name, s.Status, n, interval, last,
+			since(now, s.NextPollAt), s.FeedURL, message)
 	}
 	return w.Flush()
 }
@@ -135,6 +148,7 @@ func cmdSourcesList(ctx context.Context, e *env, args []string) error {
 func cmdSourcesPoll(ctx context.Context, e *env, args []string) error {
 	fs := e.flagSet("sources poll", "sources poll [flags] ID", "Fetches a source's feed now and stores its new items.")
 	dsn := databaseFlag(fs)
+	fetch := fetchFlags(fs)
 	pos, err := e.parse(fs, args)
 	if err != nil {
 		return err
@@ -148,7 +162,11 @@ func cmdSourcesPoll(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	n, err := ingest.New(ingest.Config{Sources: db, Items: db}).PollSource(ctx, id)
+	fetcher, err := fetch.fetcher()
+	if err != nil {
+		return err
+	}
+	n, err := ingest.New(ingest.Config{Sources: db, Items: db, Fetcher: fetcher}).PollSource(ctx, id)
 	if err != nil {
 		return err
 	}
