@@ -310,7 +310,7 @@ func prune(n *html.Node) (text, link int) {
 			return 0, 0
 		}
 		ld := float64(link) / float64(text)
-		if ld > 0.6 || (ld > 0.35 && text < 300 && n.DataAtom != atom.P) {
+		if (ld > 0.6 || (ld > 0.35 && text < 300 && n.DataAtom != atom.P)) && !hasEmbed(n) {
 			dropLeadingHeading(n)
 			remove(n)
 			return 0, 0
@@ -325,6 +325,9 @@ func hasMedia(n *html.Node) bool {
 		return false
 	}
 	if n.DataAtom == atom.Img || n.DataAtom == atom.Iframe || n.DataAtom == atom.Picture {
+		return true
+	}
+	if n.DataAtom == atom.A && bareVideoLink(n) != "" {
 		return true
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -379,4 +382,21 @@ func trimTrailingHeadings(n *html.Node) {
 
 func isHeading(a atom.Atom) bool {
 	return a == atom.H1 || a == atom.H2 || a == atom.H3 || a == atom.H4 || a == atom.H5 || a == atom.H6
+}
+
+// hasEmbed reports whether n holds a video player or a bare video link,
+// which a link-dense block may still carry as its content.
+func hasEmbed(n *html.Node) bool {
+	if n.Type != html.ElementNode {
+		return false
+	}
+	if n.DataAtom == atom.Iframe || (n.DataAtom == atom.A && bareVideoLink(n) != "") {
+		return true
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if hasEmbed(c) {
+			return true
+		}
+	}
+	return false
 }

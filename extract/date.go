@@ -160,6 +160,17 @@ func findDate(s string) time.Time {
 		t := toks[i]
 		// A name of a month, with a day before or after it and a year.
 		if m, ok := monthNames[strings.TrimSuffix(t.s, ".")]; ok {
+			if i >= 2 && skipWord(toks[i-1].s) && toks[i-2].num > 0 {
+				y := -1
+				if i+1 < len(toks) && toks[i+1].num >= 1995 {
+					y = toks[i+1].num
+				} else if i+2 < len(toks) && skipWord(toks[i+1].s) && toks[i+2].num >= 1995 {
+					y = toks[i+2].num
+				}
+				if d, ok := mkDate(y, m, toks[i-2].num); ok && y > 0 {
+					return d
+				}
+			}
 			if i+1 < len(toks) && i > 0 && toks[i-1].num > 0 && toks[i+1].num >= 1995 {
 				if d, ok := mkDate(toks[i+1].num, m, toks[i-1].num); ok {
 					return d

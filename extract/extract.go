@@ -32,7 +32,7 @@ const MaxBytes = 6 << 20
 
 // maxDepth is the deepest element Extract keeps; deeper ones are
 // flattened. Real pages rarely nest beyond 60.
-const maxDepth = 256
+const maxDepth = 200
 
 // Article is what Extract finds in a page.
 type Article struct {
@@ -58,7 +58,12 @@ func Extract(body []byte, contentType string, pageURL *url.URL) (*Article, error
 	body = decode(body, contentType)
 	doc, err := html.Parse(bytes.NewReader(body))
 	if err != nil {
-		return nil, fmt.Errorf("parse html: %w", err)
+		// The parser refuses pages nested deeper than it allows; read
+		// them again with the deepest tags dropped and their text kept.
+		doc, err = html.Parse(bytes.NewReader(shallow(body, maxDepth)))
+		if err != nil {
+			return nil, fmt.Errorf("parse html: %w", err)
+		}
 	}
 	flatten(doc, 0)
 
@@ -161,4 +166,39 @@ func WriteJSON(w io.Writer, a *Article) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return enc.Encode(j)
+}
+
+// shallow rewrites a page, dropping the tags that open deeper than
+// depth (counted naively, as start tags less end tags) and keeping all
+// text, so that the parser accepts it.
+func shallow(body []byte, depth int) []byte {
+	z := html.NewTokenizer(bytes.NewReader(body))
+	var out bytes.Buffer
+	out.Grow(len(body) / 2)
+	d := 0
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return out.Bytes()
+		case html.StartTagToken:
+			if d < depth {
+				out.Write(z.Raw())
+			}
+			name, _ := z.TagName()
+			if !voidTags[atom.Lookup(name)] {
+				d++
+			}
+		case html.EndTagToken:
+			if d > 0 {
+				d--
+			}
+			if d < depth {
+				out.Write(z.Raw())
+			}
+		case html.CommentToken, html.DoctypeToken:
+		default:
+			out.Write(z.Raw())
+		}
+	}
 }

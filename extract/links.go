@@ -132,13 +132,13 @@ func embedURL(src string) string {
 	case "youtu.be":
 		id = strings.TrimPrefix(u.Path, "/")
 	case "player.vimeo.com":
-		if v, ok := strings.CutPrefix(u.Path, "/video/"); ok && isDigits(strings.Trim(v, "/")) {
+		if v, ok := strings.CutPrefix(u.Path, "/video/"); ok && allDigits(strings.Trim(v, "/")) {
 			return "https://player.vimeo.com/video/" + strings.Trim(v, "/") + "?dnt=1"
 		}
 		return ""
 	case "vimeo.com":
 		v := strings.Trim(u.Path, "/")
-		if isDigits(v) {
+		if allDigits(v) {
 			return "https://player.vimeo.com/video/" + v + "?dnt=1"
 		}
 		return ""
@@ -177,4 +177,16 @@ func bareVideoLink(a *html.Node) string {
 		return e
 	}
 	return ""
+}
+
+func allDigits(s string) bool {
+	if s == "" || len(s) > 20 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

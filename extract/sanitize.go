@@ -138,8 +138,18 @@ func (w *htmlWriter) attrs(n *html.Node, keys []string, skip string) {
 	}
 }
 
+// text writes s, followed by a player for each bare YouTube or Vimeo
+// URL in it, as editors paste them into text.
 func (w *htmlWriter) text(s string) {
 	w.b.WriteString(html.EscapeString(s))
+	if !strings.Contains(s, "youtu") && !strings.Contains(s, "vimeo.com") {
+		return
+	}
+	for _, f := range strings.Fields(s) {
+		if e := embedURL(strings.TrimRight(f, ".,;:!?)")); e != "" {
+			w.embed(e)
+		}
+	}
 }
 
 func (w *htmlWriter) embed(src string) {
