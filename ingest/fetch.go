@@ -250,6 +250,9 @@ func (f *Fetcher) FetchIf(ctx context.Context, u *url.URL, v Validators) (*Respo
 		return nil, tooLarge(f.MaxBodyBytes, false)
 	}
 	var buf bytes.Buffer
+	if resp.ContentLength > 0 {
+		buf.Grow(int(resp.ContentLength) + 1) // +1 for the EOF read
+	}
 	chunk := make([]byte, 32<<10)
 	for {
 		n, rerr := resp.Body.Read(chunk)
