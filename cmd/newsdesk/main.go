@@ -51,6 +51,7 @@ Commands:
   migrate   create or update the database's tables, then exit
   sources   add, list, poll and remove the outlets newsdesk follows
   users     add and list the staff who sign in to the desk
+  extract   print the article newsdesk finds in saved HTML pages, as JSON
 
 Run "newsdesk <command> --help" for a command's flags. Every flag can also
 be set by an environment variable NEWSDESK_<FLAG>, for example
@@ -73,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdSources(ctx, env, args[1:])
 	case "users":
 		return cmdUsers(ctx, env, args[1:])
+	case "extract":
+		return cmdExtract(ctx, env, args[1:])
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil
