@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Dates are read without regular expressions, which are too slow to run
@@ -96,6 +97,25 @@ func init() {
 		{"november", "nov", "novembre", "noviembre", "novembro"},
 		{"december", "dec", "dezember", "dez", "décembre", "decembre", "déc", "diciembre", "dic", "dicembre", "dezembro"},
 	}
+	// Russian, Ukrainian and Polish write the day before the month in
+	// the genitive ("15 августа 2016").
+	slavic := [][]string{
+		{"января", "январь", "січня", "stycznia"},
+		{"февраля", "февраль", "лютого", "lutego"},
+		{"марта", "март", "березня", "marca"},
+		{"апреля", "апрель", "квітня", "kwietnia"},
+		{"мая", "май", "травня", "maja"},
+		{"июня", "июнь", "червня", "czerwca"},
+		{"июля", "июль", "липня", "lipca"},
+		{"августа", "август", "серпня", "sierpnia"},
+		{"сентября", "сентябрь", "вересня", "września"},
+		{"октября", "октябрь", "жовтня", "października"},
+		{"ноября", "ноябрь", "листопада", "listopada"},
+		{"декабря", "декабрь", "грудня", "grudnia"},
+	}
+	for i := range names {
+		names[i] = append(names[i], slavic[i]...)
+	}
 	for i, ns := range names {
 		for _, n := range ns {
 			monthNames[n] = i + 1
@@ -111,7 +131,7 @@ type token struct {
 
 func dateTokens(s string) []token {
 	var toks []token
-	start := -1
+	start, numEnd := -1, -1
 	flush := func(end int) {
 		if start < 0 {
 			return
@@ -120,12 +140,17 @@ func dateTokens(s string) []token {
 		n := -1
 		if v, err := strconv.Atoi(w); err == nil {
 			n = v
+			numEnd = end
+		} else if start == numEnd && ordinalSuffix(w) {
+			// "29th", "1er": the suffix says nothing about the date.
+			start = -1
+			return
 		}
 		toks = append(toks, token{w, n})
 		start = -1
 	}
 	for i, r := range s {
-		isWord := r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= 0xc0 && r < 0x250
+		isWord := r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= 0xc0 && unicode.IsLetter(r)
 		if isWord {
 			// A number next to letters ("2nd", "1er") splits from them.
 			if start >= 0 {
@@ -151,9 +176,6 @@ func dateTokens(s string) []token {
 func findDate(s string) time.Time {
 	if len(s) > 20000 {
 		s = s[:20000]
-	}
-	if len(s) > 2000 {
-		s = s[:2000]
 	}
 	toks := dateTokens(s)
 	for i := range toks {
@@ -210,6 +232,14 @@ func findDate(s string) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+func ordinalSuffix(w string) bool {
+	switch w {
+	case "st", "nd", "rd", "th", "er", "e", "o", "º":
+		return true
+	}
+	return false
 }
 
 func skipWord(w string) bool { return w == "de" || w == "of" || w == "del" }

@@ -450,19 +450,28 @@ func cleanAuthor(s string) string {
 // pickDate prefers what the page declares as the publication date, then
 // the date in its URL, then a date written on the page.
 func (m *pageMeta) pickDate(base *url.URL) time.Time {
+	var inURL time.Time
+	if base != nil {
+		inURL = urlDate(base.Path)
+	}
 	for _, c := range []string{
 		m.ld.published,
 		m.first("article:published_time", "og:published_time", "og:article:published_time", "datepublished", "publishdate", "publish-date", "publish_date", "pubdate", "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "date", "citation_publication_date", "citation_date", "article.published", "published_time", "cxenseparse:recs:publishtime", "og:updated_time", "article:modified_time"),
 		m.itemDate, m.pubTime,
 	} {
 		if t := parseDate(c); !t.IsZero() {
+			// A date in the URL is fixed when the article is first
+			// published, while declared dates are often rewritten on
+			// every update (or given in another time zone): when they
+			// disagree on the day, the URL wins.
+			if !inURL.IsZero() && t.Format("2006-01-02") != inURL.Format("2006-01-02") {
+				return inURL
+			}
 			return t
 		}
 	}
-	if base != nil {
-		if t := urlDate(base.Path); !t.IsZero() {
-			return t
-		}
+	if !inURL.IsZero() {
+		return inURL
 	}
 	for _, c := range m.times {
 		if t := parseDate(c); !t.IsZero() {
