@@ -30,6 +30,7 @@ func TestHelpExplainsEveryCommand(t *testing.T) {
 		{"serve", "--help"}, {"migrate", "--help"}, {"sources", "--help"}, {"sources", "add", "--help"},
 		{"sources", "list", "--help"}, {"sources", "poll", "--help"}, {"sources", "remove", "--help"},
 		{"users", "--help"}, {"users", "add", "--help"}, {"users", "list", "--help"}, {"extract", "--help"},
+		{"cluster", "--help"}, {"related", "--help"},
 	} {
 		var out, errb bytes.Buffer
 		err := run(context.Background(), args, func(string) string { return "" }, nil, &out, &errb)
@@ -47,7 +48,7 @@ func TestHelpExplainsEveryCommand(t *testing.T) {
 		}
 	}
 	out, _, _ := cli(t, "", "--help")
-	for _, cmd := range []string{"serve", "migrate", "sources", "users", "extract"} {
+	for _, cmd := range []string{"serve", "migrate", "sources", "users", "extract", "cluster", "related"} {
 		if !strings.Contains(out, "  "+cmd+" ") {
 			t.Errorf("newsdesk --help does not list %s:\n%s", cmd, out)
 		}

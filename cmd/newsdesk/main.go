@@ -52,6 +52,8 @@ Commands:
   sources   add, list, poll and remove the outlets newsdesk follows
   users     add and list the staff who sign in to the desk
   extract   print the article newsdesk finds in saved HTML pages, as JSON
+  cluster   group a stream of articles (JSON Lines) into stories
+  related   list each document's most related others (JSON Lines)
 
 Run "newsdesk <command> --help" for a command's flags. Every flag can also
 be set by an environment variable NEWSDESK_<FLAG>, for example
@@ -76,6 +78,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdUsers(ctx, env, args[1:])
 	case "extract":
 		return cmdExtract(ctx, env, args[1:])
+	case "cluster":
+		return cmdCluster(ctx, env, args[1:])
+	case "related":
+		return cmdRelated(ctx, env, args[1:])
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil
