@@ -133,6 +133,8 @@ type cleaner struct {
 	cls      classifier
 	debug    func(n *html.Node, why string)
 	bodyText int // characters of text in the page, for the size guard
+	ed       *edits
+	gentle   bool // remove only what is certainly not the article
 }
 
 // textLen counts the non-space bytes of text under n.
@@ -186,7 +188,7 @@ func (cl *cleaner) clean(n *html.Node) {
 		next = c.NextSibling
 		switch c.Type {
 		case html.CommentNode, html.DoctypeNode:
-			n.RemoveChild(c)
+			cl.ed.remove(c)
 			continue
 		case html.ElementNode:
 		default:
@@ -196,7 +198,7 @@ func (cl *cleaner) clean(n *html.Node) {
 			if cl.debug != nil {
 				cl.debug(c, "")
 			}
-			n.RemoveChild(c)
+			cl.ed.remove(c)
 			continue
 		}
 		cl.clean(c)
@@ -223,7 +225,7 @@ func (cl *cleaner) drop(n *html.Node) bool {
 	if boilerTags[n.DataAtom] {
 		return cl.unlessBig(n, false)
 	}
-	if w := cl.cls.weight(classID(n)); w < 0 {
+	if w := cl.cls.weight(classID(n)); w < 0 && (!cl.gentle || w < -1) {
 		return cl.unlessBig(n, w < -1)
 	}
 	return false

@@ -283,7 +283,7 @@ func textAndLinks(n *html.Node) (text, link int) {
 // prune removes, inside the chosen content, blocks that are mostly
 // links (lists of related stories, tag clouds, pagination) and returns
 // the text and link counts of what is left.
-func prune(n *html.Node) (text, link int) {
+func (e *edits) prune(n *html.Node) (text, link int) {
 	if n.Type == html.TextNode {
 		return nonSpace(n.Data), 0
 	}
@@ -293,7 +293,7 @@ func prune(n *html.Node) (text, link int) {
 	var next *html.Node
 	for c := n.FirstChild; c != nil; c = next {
 		next = c.NextSibling
-		t, l := prune(c)
+		t, l := e.prune(c)
 		text += t
 		link += l
 	}
@@ -304,15 +304,15 @@ func prune(n *html.Node) (text, link int) {
 	case atom.Ul, atom.Ol, atom.Div, atom.Section, atom.Table, atom.Dl, atom.P, atom.Li:
 		if text == 0 {
 			if !hasMedia(n) {
-				remove(n)
+				e.remove(n)
 				return 0, 0
 			}
 			return 0, 0
 		}
 		ld := float64(link) / float64(text)
 		if (ld > 0.6 || (ld > 0.35 && text < 300 && n.DataAtom != atom.P)) && !hasEmbed(n) {
-			dropLeadingHeading(n)
-			remove(n)
+			e.dropLeadingHeading(n)
+			e.remove(n)
 			return 0, 0
 		}
 	}
@@ -341,7 +341,7 @@ func hasMedia(n *html.Node) bool {
 // dropLeadingHeading removes the heading that introduces a block about
 // to be removed ("Related articles" above a list of links), so that it
 // does not dangle in the text.
-func dropLeadingHeading(n *html.Node) {
+func (e *edits) dropLeadingHeading(n *html.Node) {
 	p := n.PrevSibling
 	for p != nil && p.Type == html.TextNode && nonSpace(p.Data) == 0 {
 		p = p.PrevSibling
@@ -357,21 +357,21 @@ func dropLeadingHeading(n *html.Node) {
 		}
 	}
 	if textLen(p) <= 80 {
-		remove(p)
+		e.remove(p)
 	}
 }
 
 // trimTrailingHeadings removes headings left at the end of the content
 // with nothing under them.
-func trimTrailingHeadings(n *html.Node) {
+func (e *edits) trimTrailingHeadings(n *html.Node) {
 	for c := n.LastChild; c != nil; {
 		prev := c.PrevSibling
 		switch {
 		case c.Type == html.TextNode && nonSpace(c.Data) == 0:
 		case c.Type == html.ElementNode && isHeading(c.DataAtom):
-			remove(c)
+			e.remove(c)
 		case c.Type == html.ElementNode && hasBlockChild(c):
-			trimTrailingHeadings(c)
+			e.trimTrailingHeadings(c)
 			return
 		default:
 			return

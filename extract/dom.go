@@ -82,11 +82,32 @@ func collapse(s string) string {
 	return b.String()
 }
 
-// remove detaches n from its parent.
-func remove(n *html.Node) {
-	if n.Parent != nil {
-		n.Parent.RemoveChild(n)
+// edits records the nodes removed from a page's tree, so that the tree
+// can be put back as it was and read again another way (see Extract's
+// fallback) without parsing the page twice.
+type edits struct {
+	log []removal
+}
+
+type removal struct{ n, parent, next *html.Node }
+
+// remove detaches n from its parent, remembering where it was.
+func (e *edits) remove(n *html.Node) {
+	if n.Parent == nil {
+		return
 	}
+	e.log = append(e.log, removal{n, n.Parent, n.NextSibling})
+	n.Parent.RemoveChild(n)
+}
+
+// undo puts back every removed node, last removed first, which restores
+// the tree exactly.
+func (e *edits) undo() {
+	for i := len(e.log) - 1; i >= 0; i-- {
+		r := e.log[i]
+		r.parent.InsertBefore(r.n, r.next)
+	}
+	e.log = e.log[:0]
 }
 
 // blockTags are elements that break lines in rendered text.

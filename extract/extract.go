@@ -73,18 +73,47 @@ func Extract(body []byte, contentType string, pageURL *url.URL) (*Article, error
 	m.fill(a, pageURL)
 
 	root := findBody(doc)
-	cl := cleaner{cls: classifier{}, bodyText: textLen(root)}
+	var ed edits
+	cl := cleaner{cls: classifier{}, bodyText: textLen(root), ed: &ed}
+	nodes, text := cl.content(root)
+	if len(text) < fallbackBelow {
+		// Little text: perhaps the class names that mark boilerplate
+		// also marked the article ("widget", "share" in a page
+		// builder's wrappers). Read the page again removing only what
+		// is certainly not the article, and keep that reading when it
+		// finds much more.
+		ed.undo()
+		cl.gentle = true
+		nodes2, text2 := cl.content(root)
+		if len(text2) > 2*len(text) {
+			nodes, text = nodes2, text2
+		} else {
+			ed.undo()
+			cl.gentle = false
+			nodes, text = cl.content(root)
+		}
+	}
+	a.Text = text
+	a.HTML = sanitizedHTML(nodes, pageURL)
+	a.Text = strings.ToValidUTF8(a.Text, "\uFFFD")
+	return a, nil
+}
+
+// fallbackBelow is the length of text under which Extract reads the
+// page a second, gentler way.
+const fallbackBelow = 2000
+
+// content cleans root, chooses the article's nodes and returns them with
+// their text.
+func (cl *cleaner) content(root *html.Node) ([]*html.Node, string) {
 	cl.clean(root)
 	s := scorer{cls: cl.cls}
 	nodes := s.selectContent(root)
 	for _, n := range nodes {
-		prune(n)
-		trimTrailingHeadings(n)
+		cl.ed.prune(n)
+		cl.ed.trimTrailingHeadings(n)
 	}
-	a.Text = plainText(nodes)
-	a.HTML = sanitizedHTML(nodes, pageURL)
-	a.Text = strings.ToValidUTF8(a.Text, "\uFFFD")
-	return a, nil
+	return nodes, plainText(nodes)
 }
 
 func findBody(doc *html.Node) *html.Node {
