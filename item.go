@@ -18,8 +18,27 @@ type Item struct {
 	Author      string
 	PublishedAt *time.Time
 	FetchedAt   time.Time
+	// ImageURL is the item's lead image as the feed names it (Media RSS
+	// thumbnail or content, an image enclosure, a JSON Feed image, or the
+	// first image in its content); empty if none.
+	ImageURL string
+	// Enclosures are the files the item carries (podcasts, videos,
+	// images), from RSS enclosures, Atom enclosure links, JSON Feed
+	// attachments and Media RSS content, in feed order.
+	Enclosures []Enclosure
+	// Categories are the item's categories and tags (RSS category,
+	// dc:subject, Atom category, JSON Feed tags), in feed order, without
+	// repeats.
+	Categories []string
 
 	SourceName string // joined from the source on reads
+}
+
+// Enclosure is a file attached to an item.
+type Enclosure struct {
+	URL    string
+	Type   string // its media type, such as audio/mpeg; empty if unknown
+	Length int64  // its size in bytes; zero if unknown
 }
 
 // ItemFilter narrows FindItems.

@@ -2,6 +2,7 @@ package newsdesk
 
 import (
 	"context"
+	"io"
 	"time"
 )
 
@@ -92,4 +93,54 @@ type SourceService interface {
 	RecordPoll(ctx context.Context, id int64, r PollResult) error
 	// DueSources returns the sources whose next poll is at or before now.
 	DueSources(ctx context.Context, now time.Time, limit int) ([]*Source, error)
+}
+
+// ImportStatus says what became of one feed of an imported list.
+type ImportStatus string
+
+// Import statuses.
+const (
+	ImportAdded   ImportStatus = "added"   // followed as a new source
+	ImportSkipped ImportStatus = "skipped" // already followed, or listed twice
+	ImportFailed  ImportStatus = "failed"  // could not be followed; see Message
+)
+
+// ImportOptions say how to import a list of feeds.
+type ImportOptions struct {
+	// NoCheck follows each feed without fetching it first; the scheduler
+	// polls it soon and its status shows how that went.
+	NoCheck bool
+	// Progress, if set, is called after each feed with how many are done
+	// out of how many in all. Calls never overlap.
+	Progress func(done, total int)
+}
+
+// ImportResult is what became of one feed of an imported list.
+type ImportResult struct {
+	Title   string // as the list names it
+	FeedURL string // as the list gives it
+	Status  ImportStatus
+	Source  *Source // the new source, when Status is ImportAdded
+	Message string  // why it was skipped or failed, for users
+}
+
+// ImportReport is what an import did, feed by feed in the list's order.
+type ImportReport struct {
+	Results                []ImportResult
+	Added, Skipped, Failed int
+}
+
+// OPMLService reads and writes lists of followed feeds as OPML, the format
+// feed readers exchange subscriptions in.
+type OPMLService interface {
+	// ImportOPML follows every feed the OPML document in r lists (nested
+	// folders included, each outline's title as the source's name),
+	// skipping feeds already followed and going on past feeds that fail.
+	// It returns EUNPROCESSABLE if r is not an OPML document and ETOOLARGE
+	// if it is larger, or lists more feeds, than newsdesk accepts; a
+	// feed that cannot be followed is reported in the ImportReport, not
+	// as an error.
+	ImportOPML(ctx context.Context, r io.Reader, opts ImportOptions) (*ImportReport, error)
+	// ExportOPML writes every source as an OPML 2.0 document.
+	ExportOPML(ctx context.Context, w io.Writer) error
 }

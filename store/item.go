@@ -11,13 +11,13 @@ import (
 )
 
 const itemColumns = `i.id, i.source_id, i.guid, i.url, i.title, i.summary, i.content, i.author,
-	i.published_at, i.fetched_at, s.name`
+	i.published_at, i.fetched_at, i.image_url, s.name`
 
 func scanItem(row interface{ Scan(...any) error }) (*newsdesk.Item, error) {
 	var it newsdesk.Item
 	var published sql.NullTime
 	if err := row.Scan(&it.ID, &it.SourceID, &it.GUID, &it.URL, &it.Title, &it.Summary,
-		&it.Content, &it.Author, &published, &it.FetchedAt, &it.SourceName); err != nil {
+		&it.Content, &it.Author, &published, &it.FetchedAt, &it.ImageURL, &it.SourceName); err != nil {
 		return nil, err
 	}
 	it.PublishedAt = timePtr(published)
@@ -33,6 +33,9 @@ func (d *DB) FindItemByID(ctx context.Context, id int64) (*newsdesk.Item, error)
 		return nil, notFound("Item", id)
 	}
 	if err != nil {
+		return nil, fmt.Errorf("find item %d: %w", id, err)
+	}
+	if err := d.loadItemMedia(ctx, []*newsdesk.Item{it}); err != nil {
 		return nil, fmt.Errorf("find item %d: %w", id, err)
 	}
 	return it, nil
@@ -74,7 +77,13 @@ func (d *DB) FindItems(ctx context.Context, f newsdesk.ItemFilter) ([]*newsdesk.
 		}
 		out = append(out, it)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find items: %w", err)
+	}
+	if err := d.loadItemMedia(ctx, out); err != nil {
+		return nil, fmt.Errorf("find items: %w", err)
+	}
+	return out, nil
 }
 
 // CountItems counts a source's items, or all items for sourceID 0.
@@ -92,7 +101,7 @@ func (d *DB) CountItems(ctx context.Context, sourceID int64) (int, error) {
 	return n, nil
 }
 
-// itemBatch is how many rows one INSERT carries: 11 values a row stays
+// itemBatch is how many rows one INSERT carries: 10 values a row stays
 // well under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
 const itemBatch = 400
 
@@ -123,8 +132,8 @@ func (d *DB) SaveItems(ctx context.Context, sourceID int64, items []*newsdesk.It
 
 func (d *DB) insertItems(ctx context.Context, tx *sql.Tx, sourceID int64, items []*newsdesk.Item, now any) (int, error) {
 	var b strings.Builder
-	b.WriteString(`INSERT INTO items (source_id, guid, url, title, summary, content, author, published_at, fetched_at) VALUES `)
-	args := make([]any, 0, len(items)*9)
+	b.WriteString(`INSERT INTO items (source_id, guid, url, title, summary, content, author, published_at, fetched_at, image_url) VALUES `)
+	args := make([]any, 0, len(items)*10)
 	seen := make(map[string]bool, len(items))
 	rows := 0
 	for _, it := range items {
@@ -136,19 +145,23 @@ func (d *DB) insertItems(ctx context.Context, tx *sql.Tx, sourceID int64, items 
 		if rows > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 		args = append(args, sourceID, it.GUID, it.URL, it.Title, it.Summary, it.Content, it.Author,
-			nullTime(it.PublishedAt), now)
+			nullTime(it.PublishedAt), now, it.ImageURL)
 		rows++
 	}
 	if rows == 0 {
 		return 0, nil
 	}
-	b.WriteString(" ON CONFLICT (source_id, guid) DO NOTHING")
-	res, err := tx.ExecContext(ctx, d.q(b.String()), args...)
+	// RETURNING names only the rows inserted, so only new items get
+	// their enclosures and categories stored.
+	b.WriteString(" ON CONFLICT (source_id, guid) DO NOTHING RETURNING id, guid")
+	added, err := insertedIDs(ctx, tx, d.q(b.String()), args)
 	if err != nil {
 		return 0, err
 	}
-	n, err := res.RowsAffected()
-	return int(n), err
+	if err := d.saveItemMedia(ctx, tx, items, added); err != nil {
+		return 0, err
+	}
+	return len(added), nil
 }
