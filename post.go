@@ -3,9 +3,11 @@ package newsdesk
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -32,6 +34,10 @@ type Post struct {
 	ItemID      *int64 // nil when the item was deleted, or never was
 	SourceName  string // "Read the full story at <SourceName>"
 	OriginalURL string
+
+	// Tags label the post; each has a page listing its posts, and posts
+	// that share tags count as more related. Sorted by slug, one per slug.
+	Tags []Tag
 
 	AuthorID    int64
 	PublishedAt *time.Time
@@ -65,6 +71,16 @@ func (p *Post) Validate() error {
 		return Errorf(EINVALID, "A post must credit the original article.")
 	case p.Status != PostDraft && p.Status != PostPublished:
 		return Errorf(EINVALID, "Unknown post status %q.", p.Status)
+	case len(p.Tags) > MaxTags:
+		return Errorf(EINVALID, "A post can have at most %d tags.", MaxTags)
+	}
+	for _, t := range p.Tags {
+		if t.Slug == "" || t.Slug != TagSlug(t.Name) {
+			return Errorf(EINVALID, "The tag %q needs at least one letter or digit.", t.Name)
+		}
+		if utf8.RuneCountInString(t.Name) > MaxTagLength {
+			return Errorf(EINVALID, "The tag %q is longer than %d characters.", t.Name, MaxTagLength)
+		}
 	}
 	if !strings.HasPrefix(p.OriginalURL, "http://") && !strings.HasPrefix(p.OriginalURL, "https://") {
 		return Errorf(EINVALID, "The original article's URL must start with http:// or https://.")
@@ -77,6 +93,15 @@ var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
 // Slugify turns a headline into the readable part of a URL: lower-case
 // ASCII letters and digits joined by hyphens, at most about 80 characters.
 func Slugify(s string) string {
+	if slug := slugify(s); slug != "" {
+		return slug
+	}
+	return "post"
+}
+
+// slugify is Slugify without the fallback: it returns "" when s has no
+// letter or digit that folds to ASCII.
+func slugify(s string) string {
 	// Fold accents (é to e) before dropping what is not ASCII.
 	var b strings.Builder
 	for _, r := range norm.NFD.String(strings.ToLower(s)) {
@@ -93,15 +118,14 @@ func Slugify(s string) string {
 		}
 		slug = strings.Trim(slug, "-")
 	}
-	if slug == "" {
-		slug = "post"
-	}
 	return slug
 }
 
 // PostFilter narrows FindPosts.
 type PostFilter struct {
 	Status PostStatus // empty for every status
+	Tag    string     // a tag's slug: only posts with that tag; empty for all
+	IDs    []int64    // only these posts; nil for all (an empty non-nil list finds none)
 	Limit  int        // zero for a default page
 	Offset int
 }
@@ -117,7 +141,88 @@ type PostService interface {
 	// CreatePost stores a new post and gives it a unique slug from its
 	// headline. It returns EINVALID if the post is incomplete.
 	CreatePost(ctx context.Context, p *Post) error
-	// UpdatePost stores the post's headline, summary and status; the slug
-	// never changes. It returns ENOTFOUND or EINVALID.
+	// UpdatePost stores the post's headline, summary, status and tags; the
+	// slug never changes. It returns ENOTFOUND or EINVALID.
 	UpdatePost(ctx context.Context, p *Post) error
+}
+
+// Tag limits.
+const (
+	MaxTags      = 20 // tags on one post
+	MaxTagLength = 50 // characters in a tag's name
+)
+
+// Tag labels posts. Its slug names it in URLs (/tag/{slug}) and decides
+// which spellings are the same tag: "Climate Change" and "climate-change"
+// are one tag.
+type Tag struct {
+	Slug string
+	Name string // as the editor first wrote it
+}
+
+// TagSlug returns the slug of a tag's name, "" when the name has no letter
+// or digit that folds to ASCII.
+func TagSlug(name string) string { return slugify(name) }
+
+// ParseTags reads tags as an editor types them: names separated by commas.
+// Spaces are tidied, blanks dropped, and names with the same slug are one
+// tag (the first spelling wins). The result is sorted by slug. It returns
+// EINVALID, naming the tag, for a name with no letter or digit, a name
+// that is too long, or too many tags.
+func ParseTags(s string) ([]Tag, error) {
+	var names []string
+	for _, n := range strings.Split(s, ",") {
+		if n = strings.Join(strings.Fields(n), " "); n != "" {
+			names = append(names, n)
+		}
+	}
+	return MakeTags(names)
+}
+
+// MakeTags turns a list of names into tags, as ParseTags does.
+func MakeTags(names []string) ([]Tag, error) {
+	var tags []Tag
+	seen := map[string]bool{}
+	for _, n := range names {
+		n = strings.Join(strings.Fields(n), " ")
+		if n == "" {
+			continue
+		}
+		if utf8.RuneCountInString(n) > MaxTagLength {
+			return nil, Errorf(EINVALID, "The tag %q is longer than %d characters.", n, MaxTagLength)
+		}
+		slug := TagSlug(n)
+		if slug == "" {
+			return nil, Errorf(EINVALID, "The tag %q needs at least one letter or digit.", n)
+		}
+		if seen[slug] {
+			continue
+		}
+		seen[slug] = true
+		tags = append(tags, Tag{Slug: slug, Name: n})
+	}
+	if len(tags) > MaxTags {
+		return nil, Errorf(EINVALID, "A post can have at most %d tags.", MaxTags)
+	}
+	slices.SortFunc(tags, func(a, b Tag) int { return strings.Compare(a.Slug, b.Slug) })
+	return tags, nil
+}
+
+// JoinTags writes tags back as an editor types them: "Climate, Harbor City".
+func JoinTags(tags []Tag) string {
+	names := make([]string, len(tags))
+	for i, t := range tags {
+		names[i] = t.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// TagNamed returns the post's tag with the slug, and whether it has one.
+func (p *Post) TagNamed(slug string) (Tag, bool) {
+	for _, t := range p.Tags {
+		if t.Slug == slug {
+			return t, true
+		}
+	}
+	return Tag{}, false
 }

@@ -48,6 +48,9 @@ func (d *DB) findPost(ctx context.Context, column string, key any) (*newsdesk.Po
 	if err != nil {
 		return nil, fmt.Errorf("find post %v: %w", key, err)
 	}
+	if err := d.loadTags(ctx, []*newsdesk.Post{p}); err != nil {
+		return nil, fmt.Errorf("find post %v: %w", key, err)
+	}
 	return p, nil
 }
 
@@ -57,84 +60,141 @@ func (d *DB) FindPosts(ctx context.Context, f newsdesk.PostFilter) ([]*newsdesk.
 	if limit <= 0 || limit > 500 {
 		limit = 20
 	}
-	query := `SELECT ` + postColumns + ` FROM posts`
+	if f.IDs != nil && len(f.IDs) == 0 {
+		return nil, nil
+	}
+	query := `SELECT ` + postColumns + ` FROM posts WHERE 1 = 1`
 	var args []any
 	if f.Status != "" {
-		query += ` WHERE status = ?`
+		query += ` AND status = ?`
 		args = append(args, f.Status)
+	}
+	if f.Tag != "" {
+		query += ` AND id IN (SELECT post_id FROM post_tags WHERE tag = ?)`
+		args = append(args, f.Tag)
+	}
+	if f.IDs != nil {
+		if len(f.IDs) > 500 {
+			return nil, newsdesk.Errorf(newsdesk.EINVALID, "At most 500 posts can be asked for by ID at once.")
+		}
+		query += ` AND id IN (` + placeholders(len(f.IDs)) + `)`
+		for _, id := range f.IDs {
+			args = append(args, id)
+		}
 	}
 	// Drafts have no publication time; they follow the published posts.
 	query += ` ORDER BY CASE WHEN published_at IS NULL THEN 1 ELSE 0 END, published_at DESC, id DESC LIMIT ? OFFSET ?`
 	args = append(args, limit, max(f.Offset, 0))
-	rows, err := d.db.QueryContext(ctx, d.q(query), args...)
+	out, err := d.queryPosts(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find posts: %w", err)
+	}
+	return out, nil
+}
+
+// queryPosts runs a query that selects postColumns and loads the posts'
+// tags.
+func (d *DB) queryPosts(ctx context.Context, query string, args ...any) ([]*newsdesk.Post, error) {
+	rows, err := d.db.QueryContext(ctx, d.q(query), args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []*newsdesk.Post
 	for rows.Next() {
 		p, err := scanPost(rows)
 		if err != nil {
-			return nil, fmt.Errorf("find posts: %w", err)
+			return nil, err
 		}
 		out = append(out, p)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	if err := d.loadTags(ctx, out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
-// CreatePost stores a post with a unique slug from its headline: the second
-// post titled "Rain" gets "rain-2".
+// CreatePost stores a post and its tags with a unique slug from its
+// headline: the second post titled "Rain" gets "rain-2".
 func (d *DB) CreatePost(ctx context.Context, p *newsdesk.Post) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
 	now := d.now()
-	p.CreatedAt, p.UpdatedAt = now, now
-	if p.Status == newsdesk.PostPublished && p.PublishedAt == nil {
-		p.PublishedAt = &now
+	published := p.PublishedAt
+	if p.Status == newsdesk.PostPublished && published == nil {
+		published = &now
 	}
 	base := newsdesk.Slugify(p.Headline)
-	for n := 1; ; n++ {
-		slug := base
-		if n > 1 {
-			slug = base + "-" + strconv.Itoa(n)
+	var id int64
+	var slug string
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		for n := 1; ; n++ {
+			slug = base
+			if n > 1 {
+				slug = base + "-" + strconv.Itoa(n)
+			}
+			// ON CONFLICT DO NOTHING rather than catching the error: on
+			// PostgreSQL a failed statement would abort the transaction.
+			err := tx.QueryRowContext(ctx, d.q(`INSERT INTO posts (slug, headline, summary, status, item_id,
+				source_name, original_url, author_id, published_at, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING RETURNING id`),
+				slug, p.Headline, p.Summary, p.Status, p.ItemID, p.SourceName, p.OriginalURL,
+				nullID(p.AuthorID), nullTime(published), now, now).Scan(&id)
+			if errors.Is(err, sql.ErrNoRows) && n < 1000 {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			return d.saveTags(ctx, tx, id, p.Tags)
 		}
-		err := d.db.QueryRowContext(ctx, d.q(`INSERT INTO posts (slug, headline, summary, status, item_id,
-			source_name, original_url, author_id, published_at, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-			slug, p.Headline, p.Summary, p.Status, p.ItemID, p.SourceName, p.OriginalURL,
-			nullID(p.AuthorID), nullTime(p.PublishedAt), now, now).Scan(&p.ID)
-		if isConflict(err) && n < 1000 {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("create post: %w", err)
-		}
-		p.Slug = slug
-		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("create post: %w", err)
 	}
+	p.ID, p.Slug, p.PublishedAt = id, slug, published
+	p.CreatedAt, p.UpdatedAt = now, now
+	return nil
 }
 
-// UpdatePost stores the post's editable fields. Publishing a draft stamps
-// its publication time once; the slug never changes.
+// UpdatePost stores the post's editable fields and its tags. Publishing a
+// draft stamps its publication time once; the slug never changes.
 func (d *DB) UpdatePost(ctx context.Context, p *newsdesk.Post) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
 	now := d.now()
-	if p.Status == newsdesk.PostPublished && p.PublishedAt == nil {
-		p.PublishedAt = &now
+	published := p.PublishedAt
+	if p.Status == newsdesk.PostPublished && published == nil {
+		published = &now
 	}
-	res, err := d.db.ExecContext(ctx, d.q(`UPDATE posts SET headline = ?, summary = ?, status = ?,
-		source_name = ?, original_url = ?, published_at = ?, updated_at = ? WHERE id = ?`),
-		p.Headline, p.Summary, p.Status, p.SourceName, p.OriginalURL, nullTime(p.PublishedAt), now, p.ID)
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, d.q(`UPDATE posts SET headline = ?, summary = ?, status = ?,
+			source_name = ?, original_url = ?, published_at = ?, updated_at = ? WHERE id = ?`),
+			p.Headline, p.Summary, p.Status, p.SourceName, p.OriginalURL, nullTime(published), now, p.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("Post", p.ID)
+		}
+		if _, err := tx.ExecContext(ctx, d.q(`DELETE FROM post_tags WHERE post_id = ?`), p.ID); err != nil {
+			return err
+		}
+		return d.saveTags(ctx, tx, p.ID, p.Tags)
+	})
+	if newsdesk.ErrorCode(err) == newsdesk.ENOTFOUND {
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("update post %d: %w", p.ID, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("Post", p.ID)
-	}
-	p.UpdatedAt = now
+	p.PublishedAt, p.UpdatedAt = published, now
 	return nil
 }
 
