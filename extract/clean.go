@@ -198,6 +198,9 @@ func (cl *cleaner) clean(n *html.Node) {
 			if cl.debug != nil {
 				cl.debug(c, "")
 			}
+			if !dropTags[c.DataAtom] && c.DataAtom != atom.Iframe {
+				cl.ed.dropLeadingHeading(c)
+			}
 			cl.ed.remove(c)
 			continue
 		}

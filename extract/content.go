@@ -380,6 +380,51 @@ func (e *edits) trimTrailingHeadings(n *html.Node) {
 	}
 }
 
+// dropOrphanHeadings removes headings that head nothing: those followed,
+// in the content, by no text before the next heading of the same or a
+// higher rank, or by no text at all. They are the titles of boxes whose
+// content was removed ("Related articles", "Most read").
+func (e *edits) dropOrphanHeadings(nodes []*html.Node) {
+	type block struct {
+		n     *html.Node
+		level int // 1-6 for a heading, 0 for text
+	}
+	var blocks []block
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		switch n.Type {
+		case html.TextNode:
+			if nonSpace(n.Data) > 0 {
+				if len(blocks) == 0 || blocks[len(blocks)-1].level != 0 {
+					blocks = append(blocks, block{n, 0})
+				}
+			}
+			return
+		case html.ElementNode:
+			if isHeading(n.DataAtom) {
+				if textLen(n) > 0 {
+					blocks = append(blocks, block{n, int(n.Data[1] - '0')})
+				}
+				return
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	for _, n := range nodes {
+		walk(n)
+	}
+	for i, b := range blocks {
+		if b.level == 0 {
+			continue
+		}
+		if i+1 == len(blocks) || (blocks[i+1].level > 0 && blocks[i+1].level <= b.level) {
+			e.remove(b.n)
+		}
+	}
+}
+
 func isHeading(a atom.Atom) bool {
 	return a == atom.H1 || a == atom.H2 || a == atom.H3 || a == atom.H4 || a == atom.H5 || a == atom.H6
 }

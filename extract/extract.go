@@ -113,6 +113,7 @@ func (cl *cleaner) content(root *html.Node) ([]*html.Node, string) {
 		cl.ed.prune(n)
 		cl.ed.trimTrailingHeadings(n)
 	}
+	cl.ed.dropOrphanHeadings(nodes)
 	return nodes, plainText(nodes)
 }
 
