@@ -148,6 +148,8 @@ type Clusterer struct {
 	newest     time.Time
 	active     []int32 // indexes of indexed stories, in creation order
 	sinceSweep int
+
+	absorbed []Merge // merges absorb made, until Absorbed takes them
 }
 
 type article struct {
@@ -259,6 +261,7 @@ func (c *Clusterer) absorb(s *cluster) *cluster {
 		into, from = s, o
 	}
 	c.merge(into, from)
+	c.absorbed = append(c.absorbed, Merge{Into: into.id, From: from.id})
 	return into
 }
 

@@ -1,0 +1,118 @@
+package story
+
+import (
+	"errors"
+	"slices"
+	"testing"
+)
+
+// Placing articles puts them where they are told, and a Clusterer rebuilt
+// that way goes on to put a new article of a known event in that event's
+// story.
+func TestPlaceRebuildsStories(t *testing.T) {
+	c := NewClusterer(Options{})
+	byEvent := make(map[string]int)
+	for _, tt := range threeStories[:6] {
+		id, err := c.Place(tt.doc, byEvent[tt.event])
+		if err != nil {
+			t.Fatal(err)
+		}
+		byEvent[tt.event] = id
+	}
+	if n := len(c.Stories()); n != 3 || c.Len() != 6 {
+		t.Fatalf("%d stories of %d articles, want 3 of 6", n, c.Len())
+	}
+	s, _ := c.Story(byEvent["quake"])
+	if want := []string{"quake-1", "quake-2"}; !slices.Equal(s.Articles, want) {
+		t.Errorf("quake story holds %q, want %q", s.Articles, want)
+	}
+	for _, tt := range threeStories[6:] {
+		if got := c.Add(tt.doc); got != byEvent[tt.event] {
+			t.Errorf("%s joined story %d, want %d (the %s story)", tt.doc.ID, got, byEvent[tt.event], tt.event)
+		}
+	}
+	if _, err := c.Place(Doc{ID: "x", Title: "x"}, 99); !errors.Is(err, ErrNoStory) {
+		t.Errorf("placing in a story that does not exist: %v, want ErrNoStory", err)
+	}
+	if got, err := c.Place(threeStories[0].doc, byEvent["vote"]); err != nil || got != byEvent["quake"] {
+		t.Errorf("placing an article a second time moved it to %d (%v), want it left in %d", got, err, byEvent["quake"])
+	}
+}
+
+// Absorbed reports exactly the merges the Clusterer made by itself, as
+// Resolve sees them, on the Google News stream.
+func TestAbsorbedMatchesResolve(t *testing.T) {
+	docs := loadGoogleNews(t)
+	c := NewClusterer(Options{})
+	var merges []Merge
+	for _, d := range docs {
+		c.Add(Doc{ID: d.ID, Title: d.Title, Text: d.Text})
+		merges = append(merges, c.Absorbed()...)
+	}
+	if len(merges) == 0 {
+		t.Fatal("no merges reported on the whole stream")
+	}
+	if len(c.Absorbed()) != 0 {
+		t.Error("Absorbed reported merges twice")
+	}
+	for _, m := range merges {
+		if _, ok := c.Story(m.From); ok {
+			t.Errorf("story %d was reported merged into %d but still exists", m.From, m.Into)
+		}
+		if c.Resolve(m.From) != c.Resolve(m.Into) {
+			t.Errorf("story %d resolves to %d, not with %d", m.From, c.Resolve(m.From), c.Resolve(m.Into))
+		}
+	}
+	gone := 0
+	for id := 1; c.Resolve(id) != 0; id++ {
+		if _, ok := c.Story(id); !ok {
+			gone++
+		}
+	}
+	if gone != len(merges) {
+		t.Errorf("%d stories merged away, %d merges reported", gone, len(merges))
+	}
+}
+
+// A Clusterer rebuilt half way through the Google News stream by placing
+// each article in the story it ended in clusters the second half as well as
+// one that saw the whole stream: a worker that restarts loses nothing.
+func TestPlaceThenContinue(t *testing.T) {
+	docs := loadGoogleNews(t)
+	half := len(docs) / 2
+	whole := NewClusterer(Options{})
+	for _, d := range docs[:half] {
+		whole.Add(Doc{ID: d.ID, Title: d.Title, Text: d.Text})
+	}
+	restored := NewClusterer(Options{})
+	ids := map[int]int{} // story in whole -> in restored
+	for _, d := range docs[:half] {
+		s, _ := whole.StoryOf(d.ID)
+		s = whole.Resolve(s)
+		got, err := restored.Place(Doc{ID: d.ID, Title: d.Title, Text: d.Text}, ids[s])
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[s] = got
+	}
+	label := func(c *Clusterer) []int {
+		out := make([]int, len(docs))
+		for i, d := range docs {
+			s, _ := c.StoryOf(d.ID)
+			out[i] = c.Resolve(s)
+		}
+		return out
+	}
+	for _, d := range docs[half:] {
+		whole.Add(Doc{ID: d.ID, Title: d.Title, Text: d.Text})
+		restored.Add(Doc{ID: d.ID, Title: d.Title, Text: d.Text})
+	}
+	gold := goldLabels(docs)
+	a, b := Score(gold, label(whole)), Score(gold, label(restored))
+	t.Logf("final stories: uninterrupted NMI %.4f B-cubed F1 %.4f; restored half way NMI %.4f B-cubed F1 %.4f",
+		a.NMI, a.BCubedF1, b.NMI, b.BCubedF1)
+	if b.NMI < a.NMI-0.01 || b.BCubedF1 < a.BCubedF1-0.02 {
+		t.Errorf("restored run scores NMI %.4f B-cubed F1 %.4f, well under the uninterrupted %.4f and %.4f",
+			b.NMI, b.BCubedF1, a.NMI, a.BCubedF1)
+	}
+}
