@@ -29,7 +29,7 @@ var (
 		"taboola", "trending", "popular", "most-read", "mostread", "jump-to",
 		"offscreen", "sr-only", "visually-hidden", "noprint", "site-header",
 		"global-header", "main-header", "header-nav", "top-header",
-		"caption-credit", "copyright", "legal", "disclaimer", "sitemap", "topbar",
+		"caption", "credit", "copyright", "legal", "disclaimer", "sitemap", "topbar",
 		"donate", "overlay", "lightbox", "dropdown", "carousel",
 		"author-name", "post-author", "published", "posted", "timestamp", "pubdate",
 		"nav-", "-nav", "_nav", "nav_",
