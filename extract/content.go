@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -422,6 +423,54 @@ func (e *edits) dropOrphanHeadings(nodes []*html.Node) {
 		if i+1 == len(blocks) || (blocks[i+1].level > 0 && blocks[i+1].level <= b.level) {
 			e.remove(b.n)
 		}
+	}
+}
+
+// leafBlocks lists, in document order, the innermost block elements
+// that hold text under the nodes, with their text.
+func leafBlocks(nodes []*html.Node) (blocks []*html.Node) {
+	var walk func(n, block *html.Node)
+	walk = func(n, block *html.Node) {
+		switch n.Type {
+		case html.TextNode:
+			if nonSpace(n.Data) > 0 && (len(blocks) == 0 || blocks[len(blocks)-1] != block) {
+				blocks = append(blocks, block)
+			}
+			return
+		case html.ElementNode:
+			if isBlock(n) {
+				block = n
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, block)
+		}
+	}
+	for _, n := range nodes {
+		walk(n, n)
+	}
+	return blocks
+}
+
+// maxTail is the length under which a line at the end of the content
+// that does not end a sentence is taken for page furniture ("Share this",
+// "Next post", "Print").
+const maxTail = 40
+
+// trimTail removes the short lines that end the content without ending
+// a sentence.
+func (e *edits) trimTail(nodes []*html.Node) {
+	blocks := leafBlocks(nodes)
+	for i := len(blocks) - 1; i >= 0 && i >= len(blocks)-5; i-- {
+		b := blocks[i]
+		if b.Parent == nil || hasBlockChild(b) || slices.Contains(nodes, b) {
+			return
+		}
+		t := innerText(b)
+		if len(t) > maxTail || endsSentence(t) {
+			return
+		}
+		e.remove(b)
 	}
 }
 

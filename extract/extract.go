@@ -114,6 +114,7 @@ func (cl *cleaner) content(root *html.Node) ([]*html.Node, string) {
 		cl.ed.trimTrailingHeadings(n)
 	}
 	cl.ed.dropOrphanHeadings(nodes)
+	cl.ed.trimTail(nodes)
 	return nodes, plainText(nodes)
 }
 
