@@ -1,0 +1,198 @@
+package relatedposts_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/relatedposts"
+	"github.com/newsdesk/newsdesk/store"
+	"github.com/newsdesk/newsdesk/store/storetest"
+)
+
+// stories are posts on three subjects, two or three each.
+var stories = []struct{ key, headline, summary, tags string }{
+	{"ferry1", "Harbour ferry sails again after pier repairs", "The harbour ferry carried passengers across the bay again after two weeks of repairs to the storm-damaged pier. The ferry operator added sailings.", "transport, harbour"},
+	{"ferry2", "Ferry operator adds evening sailings across the bay", "Passengers asked for later crossings, and the ferry operator now runs evening sailings from the pier across the bay to the harbour.", "transport"},
+	{"ferry3", "New ferry for the bay crossing", "A larger ferry joins the bay crossing next month; the operator says the pier and harbour can take the bigger vessel and its passengers.", "harbour"},
+	{"school1", "School budget cut leaves music lessons in doubt", "The school board's budget cut means music lessons and teachers' posts may go, parents were told at a crowded meeting on the school budget.", "schools"},
+	{"school2", "Parents protest school budget at board meeting", "Parents filled the board meeting to protest the school budget, asking the board to spare music teachers and lessons.", "schools"},
+	{"orchard1", "Orchard growers expect a record apple harvest", "Growers in the valley orchards expect a record apple harvest after a mild spring, and cider makers are hiring pickers.", "farming"},
+	{"orchard2", "Cider makers hire pickers for the apple harvest", "The valley's cider makers are hiring pickers as orchard growers bring in the apple harvest, the largest for years.", "farming"},
+}
+
+func setup(t *testing.T, db *store.DB) (map[string]*newsdesk.Post, *relatedposts.Index) {
+	t.Helper()
+	ctx := context.Background()
+	clock := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { clock = clock.Add(time.Second); return clock }
+	posts := map[string]*newsdesk.Post{}
+	for _, s := range stories {
+		tags, err := newsdesk.ParseTags(s.tags)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := &newsdesk.Post{Headline: s.headline, Summary: s.summary, Status: newsdesk.PostPublished, Tags: tags,
+			SourceName: "The Eastmere Courier", OriginalURL: "https://courier.example/" + s.key}
+		if err := db.CreatePost(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		posts[s.key] = p
+	}
+	return posts, relatedposts.New(relatedposts.Config{Posts: db, Overlap: time.Hour})
+}
+
+func sync(t *testing.T, x *relatedposts.Index) {
+	t.Helper()
+	if err := x.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func keys(posts map[string]*newsdesk.Post, ids []int64) []string {
+	var out []string
+	for _, id := range ids {
+		for k, p := range posts {
+			if p.ID == id {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
+
+func TestRelatedPostsFollowChanges(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		posts, x := setup(t, db)
+		draft := &newsdesk.Post{Headline: "Ferry timetable draft", Summary: "Draft: the ferry operator's bay crossing timetable and sailings from the pier.",
+			Status: newsdesk.PostDraft, SourceName: "The Eastmere Courier", OriginalURL: "https://courier.example/draft"}
+		if err := db.CreatePost(ctx, draft); err != nil {
+			t.Fatal(err)
+		}
+		posts["draft"] = draft
+		sync(t, x)
+		if !x.Ready() || x.Len() != len(stories) {
+			t.Fatalf("ready %v with %d posts, want %d (drafts left out)", x.Ready(), x.Len(), len(stories))
+		}
+
+		got := keys(posts, x.Related(posts["ferry1"].ID, 2))
+		if !slices.Equal(got, []string{"ferry2", "ferry3"}) && !slices.Equal(got, []string{"ferry3", "ferry2"}) {
+			t.Fatalf("related to ferry1: %v, want the other ferry posts", got)
+		}
+		if got := keys(posts, x.Related(posts["school1"].ID, 1)); !slices.Equal(got, []string{"school2"}) {
+			t.Fatalf("related to school1: %v", got)
+		}
+		if got := x.Related(draft.ID, 5); got != nil {
+			t.Fatalf("a draft has related posts: %v", got)
+		}
+
+		// Publishing the draft brings it in at the next sync.
+		draft.Status = newsdesk.PostPublished
+		if err := db.UpdatePost(ctx, draft); err != nil {
+			t.Fatal(err)
+		}
+		sync(t, x)
+		if got := keys(posts, x.Related(posts["ferry2"].ID, 5)); !slices.Contains(got, "draft") {
+			t.Fatalf("published draft not related to ferry2: %v", got)
+		}
+
+		// Unpublishing takes a post out of everyone's lists.
+		posts["ferry3"].Status = newsdesk.PostDraft
+		if err := db.UpdatePost(ctx, posts["ferry3"]); err != nil {
+			t.Fatal(err)
+		}
+		sync(t, x)
+		for k, p := range posts {
+			if slices.Contains(keys(posts, x.Related(p.ID, 10)), "ferry3") {
+				t.Fatalf("unpublished ferry3 still related to %s", k)
+			}
+		}
+
+		// So does deleting one, which leaves no change to read.
+		if _, err := db.SQL().ExecContext(ctx, deletePost(db), posts["ferry2"].ID); err != nil {
+			t.Fatal(err)
+		}
+		sync(t, x)
+		if slices.Contains(keys(posts, x.Related(posts["ferry1"].ID, 10)), "ferry2") {
+			t.Fatal("deleted ferry2 still related to ferry1")
+		}
+		if x.Len() != len(stories)-1 {
+			t.Fatalf("%d posts indexed, want %d", x.Len(), len(stories)-1)
+		}
+
+		// A change stamped by a process whose clock is behind is still
+		// read, within the overlap.
+		db.Now = func() time.Time { return time.Date(2026, 3, 1, 11, 30, 0, 0, time.UTC) }
+		o := posts["orchard2"]
+		o.Headline = "Harbour ferry to carry apple harvest across the bay"
+		o.Summary = "Orchard growers will send the apple harvest on the harbour ferry across the bay, the ferry operator said at the pier."
+		if err := db.UpdatePost(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+		sync(t, x)
+		if got := keys(posts, x.Related(posts["ferry1"].ID, 1)); len(got) != 1 || got[0] == "school1" {
+			t.Fatalf("related to ferry1 after the edit: %v", got)
+		}
+		if !slices.Contains(keys(posts, x.Related(posts["ferry1"].ID, 5)), "orchard2") {
+			t.Fatal("the edit behind the clock was not read")
+		}
+	})
+}
+
+func TestWatchUpdatesAtOnce(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.SQLite(t)
+	posts, x := setup(t, db)
+	sync(t, x)
+	ps := x.Watch(db)
+	p := &newsdesk.Post{Headline: "Music lessons saved in school budget deal", Summary: "The school board found money in the budget for music lessons and teachers after parents protested.",
+		Status: newsdesk.PostPublished, SourceName: "The Civic Review", OriginalURL: "https://civic.example/deal"}
+	if err := ps.CreatePost(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	posts["deal"] = p
+	if got := keys(posts, x.Related(posts["school1"].ID, 5)); !slices.Contains(got, "deal") {
+		t.Fatalf("new post not related before any sync: %v", got)
+	}
+	p.Status = newsdesk.PostDraft
+	if err := ps.UpdatePost(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if got := keys(posts, x.Related(posts["school1"].ID, 5)); slices.Contains(got, "deal") {
+		t.Fatalf("unpublished post still related: %v", got)
+	}
+}
+
+func TestRunSyncsUntilCancelled(t *testing.T) {
+	db := storetest.SQLite(t)
+	posts, _ := setup(t, db)
+	x := relatedposts.New(relatedposts.Config{Posts: db, Interval: 10 * time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { x.Run(ctx); close(done) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for !x.Ready() && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if !x.Ready() || len(x.Related(posts["orchard1"].ID, 1)) != 1 {
+		t.Fatal("Run did not fill the index")
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return after cancel")
+	}
+}
+
+// deletePost is the query that deletes a post, as another part of newsdesk
+// (or an operator) might, for the database.
+func deletePost(db *store.DB) string {
+	if db.Dialect() == store.Postgres {
+		return "DELETE FROM posts WHERE id = $1"
+	}
+	return "DELETE FROM posts WHERE id = ?"
+}
