@@ -77,6 +77,7 @@ func Parse(body []byte, base *url.URL) (*Feed, error) {
 			t := fi.UpdatedParsed.UTC()
 			it.PublishedAt = &t
 		}
+		addMedia(it, fi, f.FeedType, base)
 		it.GUID = guid(fi, it)
 		if it.GUID == "" {
 			continue // nothing identifies it: it could not be stored once

@@ -144,7 +144,8 @@ func TestParseFeedURL(t *testing.T) {
 // whatever it returns must be storable (every item has a GUID, and links
 // are only http or https).
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"rss2.xml", "atom.xml", "jsonfeed.json"} {
+	for _, name := range []string{"rss2.xml", "atom.xml", "jsonfeed.json", "rss091.xml", "rss092.xml", "rss1.rdf",
+		"rss2-media.xml", "atom03.xml", "atom-media.xml", "jsonfeed10.json"} {
 		b, err := os.ReadFile("testdata/" + name)
 		if err != nil {
 			f.Fatal(err)
@@ -166,6 +167,18 @@ func FuzzParse(f *testing.F) {
 			if it.GUID == "" || len(it.GUID) > 500 {
 				t.Fatalf("item GUID %q", it.GUID)
 			}
+			if len(it.Enclosures) > maxEnclosures || len(it.Categories) > maxCategories {
+				t.Fatalf("%d enclosures, %d categories", len(it.Enclosures), len(it.Categories))
+			}
+			for _, link := range append([]string{it.ImageURL}, enclosureURLs(it)...) {
+				if link == "" {
+					continue
+				}
+				u, err := url.Parse(link)
+				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(link) > maxMediaURLBytes {
+					t.Fatalf("media URL %q", link)
+				}
+			}
 			if it.URL != "" {
 				u, err := url.Parse(it.URL)
 				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -174,6 +187,14 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+func enclosureURLs(it *newsdesk.Item) []string {
+	var out []string
+	for _, e := range it.Enclosures {
+		out = append(out, e.URL)
+	}
+	return out
 }
 
 // encoding/xml, under gofeed, does not expand entities a DOCTYPE declares,

@@ -1,0 +1,260 @@
+package ingest
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/mmcdole/gofeed"
+	ext "github.com/mmcdole/gofeed/extensions"
+	"golang.org/x/net/html"
+
+	"github.com/newsdesk/newsdesk"
+)
+
+// Bounds on what one item keeps, so a hostile feed cannot make one item
+// large in the database.
+const (
+	maxEnclosures    = 20
+	maxCategories    = 30
+	maxCategoryBytes = 100
+	maxMediaURLBytes = 2048
+)
+
+// addMedia fills in what gofeed leaves to extensions: the item's lead
+// image, its enclosures (with Media RSS content), its categories (with
+// Dublin Core subjects), and Dublin Core and Media RSS stand-ins for a
+// missing author, date, title or summary.
+func addMedia(it *newsdesk.Item, fi *gofeed.Item, feedType string, base *url.URL) {
+	media := fi.Extensions["media"]
+	var groups []map[string][]ext.Extension
+	if media != nil {
+		groups = append(groups, media)
+		for _, g := range media["group"] {
+			groups = append(groups, g.Children)
+		}
+	}
+
+	it.ImageURL = leadImage(fi, feedType, groups, base)
+	it.Enclosures = enclosures(fi, groups, base)
+	it.Categories = categories(fi)
+
+	if it.Title == "" {
+		it.Title = clean(htmlToText(firstValue(groups, "title")))
+	}
+	if it.Summary == "" {
+		it.Summary = clean(htmlToText(firstValue(groups, "description")))
+	}
+	dc := fi.Extensions["dc"]
+	if it.Author == "" {
+		it.Author = clean(extValue(dc, "creator"))
+	}
+	if it.PublishedAt == nil {
+		if t, ok := parseW3CDate(extValue(dc, "date")); ok {
+			it.PublishedAt = &t
+		}
+	}
+}
+
+// leadImage picks the image that best stands for the item: a Media RSS
+// thumbnail, else Media RSS image content, else a thumbnail of other
+// Media RSS content, else an image enclosure, else the image gofeed found
+// (iTunes, JSON Feed), else the first real image in the item's HTML.
+// feedType is gofeed's: rss, atom or json.
+func leadImage(fi *gofeed.Item, feedType string, groups []map[string][]ext.Extension, base *url.URL) string {
+	for _, g := range groups {
+		for _, t := range g["thumbnail"] {
+			if u := mediaURL(base, t.Attrs["url"]); u != "" {
+				return u
+			}
+		}
+	}
+	for _, g := range groups {
+		for _, c := range g["content"] {
+			if isImage(c.Attrs["medium"], c.Attrs["type"]) {
+				if u := mediaURL(base, c.Attrs["url"]); u != "" {
+					return u
+				}
+			}
+		}
+	}
+	for _, g := range groups {
+		for _, c := range g["content"] {
+			for _, t := range c.Children["thumbnail"] {
+				if u := mediaURL(base, t.Attrs["url"]); u != "" {
+					return u
+				}
+			}
+		}
+	}
+	for _, e := range fi.Enclosures {
+		if e != nil && isImage("", e.Type) {
+			if u := mediaURL(base, e.URL); u != "" {
+				return u
+			}
+		}
+	}
+	if fi.ITunesExt != nil {
+		if u := mediaURL(base, fi.ITunesExt.Image); u != "" {
+			return u
+		}
+	}
+	// A JSON Feed's image (or banner); for RSS gofeed's choice would
+	// also scan the HTML, keeping tracking pixels, so it is not taken.
+	if feedType == "json" && fi.Image != nil {
+		if u := mediaURL(base, fi.Image.URL); u != "" {
+			return u
+		}
+	}
+	for _, doc := range []string{fi.Content, fi.Description} {
+		if u := firstImage(doc, base); u != "" {
+			return u
+		}
+	}
+	return ""
+}
+
+func isImage(medium, mediaType string) bool {
+	return strings.EqualFold(medium, "image") || strings.HasPrefix(strings.ToLower(strings.TrimSpace(mediaType)), "image/")
+}
+
+// enclosures lists the item's files: its own enclosures first, then
+// Media RSS content not already listed.
+func enclosures(fi *gofeed.Item, groups []map[string][]ext.Extension, base *url.URL) []newsdesk.Enclosure {
+	var out []newsdesk.Enclosure
+	seen := map[string]bool{}
+	add := func(rawURL, mediaType, length string) {
+		u := mediaURL(base, rawURL)
+		if u == "" || seen[u] || len(out) >= maxEnclosures {
+			return
+		}
+		seen[u] = true
+		n, err := strconv.ParseInt(strings.TrimSpace(length), 10, 64)
+		if err != nil || n < 0 {
+			n = 0
+		}
+		out = append(out, newsdesk.Enclosure{URL: u, Type: limitText(strings.TrimSpace(mediaType), 200), Length: n})
+	}
+	for _, e := range fi.Enclosures {
+		if e != nil {
+			add(e.URL, e.Type, e.Length)
+		}
+	}
+	for _, g := range groups {
+		for _, c := range g["content"] {
+			add(c.Attrs["url"], c.Attrs["type"], c.Attrs["fileSize"])
+		}
+	}
+	return out
+}
+
+// categories merges the item's categories with Dublin Core subjects that
+// gofeed leaves out (it merges them for RSS, not for Atom), dropping
+// repeats that differ only in case.
+func categories(fi *gofeed.Item) []string {
+	all := append([]string(nil), fi.Categories...)
+	for _, s := range fi.Extensions["dc"]["subject"] {
+		all = append(all, s.Value)
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range all {
+		c = limitText(strings.Join(strings.Fields(htmlToText(c)), " "), maxCategoryBytes)
+		key := strings.ToLower(c)
+		if c == "" || seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, c)
+		if len(out) == maxCategories {
+			break
+		}
+	}
+	return out
+}
+
+// mediaURL resolves a media address against the feed's, keeping only
+// http and https addresses of sane length.
+func mediaURL(base *url.URL, raw string) string {
+	u := resolve(base, raw)
+	if len(u) > maxMediaURLBytes {
+		return ""
+	}
+	return u
+}
+
+// firstImage returns the first <img> of an HTML fragment that is not a
+// tracking pixel.
+func firstImage(doc string, base *url.URL) string {
+	if !strings.Contains(doc, "<img") && !strings.Contains(doc, "<IMG") {
+		return ""
+	}
+	z := html.NewTokenizer(strings.NewReader(doc))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return ""
+		case html.StartTagToken, html.SelfClosingTagToken:
+			t := z.Token()
+			if t.Data != "img" {
+				continue
+			}
+			var src string
+			pixel := false
+			for _, a := range t.Attr {
+				switch a.Key {
+				case "src":
+					src = a.Val
+				case "width", "height":
+					if v := strings.TrimSpace(a.Val); v == "0" || v == "1" || v == "1px" {
+						pixel = true
+					}
+				}
+			}
+			if u := mediaURL(base, src); u != "" && !pixel {
+				return u
+			}
+		}
+	}
+}
+
+func firstValue(groups []map[string][]ext.Extension, name string) string {
+	for _, g := range groups {
+		if v := extValue(g, name); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func extValue(m map[string][]ext.Extension, name string) string {
+	for _, e := range m[name] {
+		if v := strings.TrimSpace(e.Value); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// parseW3CDate parses the date forms Dublin Core's dc:date takes.
+func parseW3CDate(s string) (time.Time, bool) {
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04Z07:00", "2006-01-02", time.RFC1123Z, time.RFC1123} {
+		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// limitText cuts s to at most n bytes at a character boundary.
+func limitText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
