@@ -91,13 +91,13 @@ func (m *pageMeta) walk(n *html.Node, base *url.URL) {
 	case atom.Style, atom.Noscript, atom.Template:
 		return
 	case atom.H1:
-		if len(m.h1) < 3 {
+		if len(m.h1) < 3 && !homeLink(n) {
 			if t := innerText(n); t != "" {
 				m.h1 = append(m.h1, t)
 			}
 		}
 	case atom.H2:
-		if len(m.h2) < 3 {
+		if len(m.h2) < 3 && !homeLink(n) {
 			if t := innerText(n); t != "" {
 				m.h2 = append(m.h2, t)
 			}
@@ -166,6 +166,33 @@ func (m *pageMeta) walk(n *html.Node, base *url.URL) {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		m.walk(c, base)
 	}
+}
+
+// homeLink reports whether a heading links to a site's home page, as
+// the site's name in a page header does ("<h1><a href="/">Blog</a></h1>"):
+// such a heading is never the article's title.
+func homeLink(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		if c.DataAtom == atom.A {
+			href := strings.TrimSpace(attr(c, "href"))
+			if href == "" {
+				continue
+			}
+			u, err := url.Parse(href)
+			if err != nil {
+				return false
+			}
+			p := u.Path
+			return u.RawQuery == "" && (p == "" && u.Host != "" || p == "/" || p == "/index.html" || p == "/index.php")
+		}
+		if homeLink(c) {
+			return true
+		}
+	}
+	return false
 }
 
 func big(s string) bool {
@@ -350,11 +377,36 @@ var titleSeparators = []string{" | ", " - ", " – ", " — ", " :: ", " » ", "
 func (m *pageMeta) pickTitle(site string) string {
 	declared := collapse(firstNonEmpty(m.first("og:title", "twitter:title"), m.ld.headline, m.meta["dc.title"], m.ld.name))
 	title := collapse(m.title)
-	for _, h := range append(m.h1, m.h2...) {
+	all := []string{collapse(m.first("og:title")), collapse(m.first("twitter:title")), collapse(m.ld.headline), collapse(m.meta["dc.title"]), collapse(m.ld.name), title}
+	agrees := func(h string) bool {
 		if len(h) < 4 || strings.EqualFold(h, site) {
-			continue
+			return false
 		}
-		if (declared != "" && strings.Contains(declared, h)) || (title != "" && strings.Contains(title, h)) {
+		for _, d := range all {
+			if d != "" && strings.Contains(d, h) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, h := range m.h1 {
+		if agrees(h) {
+			return h
+		}
+	}
+	// A page with one <h1> (the site's name in the header aside) shows
+	// it as the article's title, whatever the declared ones say.
+	var h1 []string
+	for _, h := range m.h1 {
+		if len(h) >= 4 && !strings.EqualFold(h, site) {
+			h1 = append(h1, h)
+		}
+	}
+	if len(h1) == 1 {
+		return h1[0]
+	}
+	for _, h := range m.h2 {
+		if agrees(h) {
 			return h
 		}
 	}
