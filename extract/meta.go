@@ -466,19 +466,43 @@ func (m *pageMeta) pickAuthor() string {
 	return ""
 }
 
-var bylinePrefixes = []string{"by ", "von ", "par ", "por ", "di ", "door ", "from ", "written by ", "posted by ", "autor: ", "author: ", "text: ", "von: ", "geschrieben von "}
+var bylinePrefixes = []string{"by ", "by: ", "von ", "vom ", "von: ", "von:", "par ", "por ", "di ", "door ", "from ",
+	"written by ", "posted by ", "autor: ", "autor ", "author: ", "auteur: ", "text: ", "geschrieben von ", "author"}
+
+// bylineMarkers introduce the name inside a longer byline ("Posted on 3
+// May by Jane Doe", "Zeige alle Beiträge von Jane Doe"): the name is
+// what follows the last of them.
+var bylineMarkers = []string{" by ", "posted by", "written by", "posts by", "published by", "veröffentlicht von",
+	"eingestellt von", "erstellt von", "artikel von", "beitrag von", "beitragvon", "beiträge von", "geschrieben von",
+	"publié par", "publicado por", ", par ", "autor:", "author:", "auteur:", "von:"}
+
+// bylineEnds cut what follows a name: a separator, a date, a link to the
+// author's other articles.
+var bylineEnds = []string{" | ", " - ", " – ", " — ", " » ", " · ", " •", "\n", " alle artikel", " alles von", " all posts",
+	" weitere artikel", " mehr von", " am ", " on ", " le ", " el "}
+
+// nameTrim are the characters a name does not start or end with.
+const nameTrim = " :|,;-–—»·•'\"“”‘’()[]"
 
 func cleanAuthor(s string) string {
 	s = collapse(s)
 	if s == "" || strings.HasPrefix(s, "http") || strings.HasPrefix(s, "@") || strings.ContainsAny(s, "{}<>") || len(s) > 120 {
 		return ""
 	}
+	if l := strings.ToLower(s); len(l) == len(s) {
+		for _, mk := range bylineMarkers {
+			if i := strings.LastIndex(l, mk); i >= 0 {
+				s, l = s[i+len(mk):], l[i+len(mk):]
+			}
+		}
+	}
+	s = strings.Trim(s, nameTrim)
 	for {
 		l := strings.ToLower(s)
 		trimmed := false
 		for _, p := range bylinePrefixes {
-			if strings.HasPrefix(l, p) {
-				s = strings.TrimSpace(s[len(p):])
+			if strings.HasPrefix(l, p) && len(s) > len(p) {
+				s = strings.Trim(s[len(p):], nameTrim)
 				trimmed = true
 				break
 			}
@@ -487,12 +511,22 @@ func cleanAuthor(s string) string {
 			break
 		}
 	}
-	// "Jane Doe | 3 May 2020" and "Jane Doe, Reporter": keep the name.
-	for _, sep := range []string{" | ", " - ", " – ", "\n"} {
-		if i := strings.Index(s, sep); i > 0 {
-			s = strings.TrimSpace(s[:i])
+	// "Jane Doe | 3 May 2020", "Jane Doe am 3. Mai 2020", "Jane Doe,
+	// 03.05.2020": keep the name.
+	if l := strings.ToLower(s); len(l) == len(s) {
+		for _, sep := range bylineEnds {
+			if i := strings.Index(l, sep); i > 0 {
+				s, l = s[:i], l[:i]
+			}
 		}
 	}
+	for i := 1; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' && (s[i-1] == ' ' || s[i-1] == ',') {
+			s = s[:i]
+			break
+		}
+	}
+	s = strings.Trim(s, nameTrim)
 	if len(s) < 2 {
 		return ""
 	}
