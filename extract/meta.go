@@ -344,7 +344,7 @@ func (m *pageMeta) first(keys ...string) string {
 func (m *pageMeta) fill(a *Article, base *url.URL) {
 	a.SiteName = collapse(firstNonEmpty(m.first("og:site_name", "application-name", "twitter:site:name"), m.ld.publisher))
 	a.Title = m.pickTitle(a.SiteName)
-	a.Byline = m.pickAuthor()
+	a.Byline = m.pickAuthor(a.SiteName)
 	a.Published = m.pickDate(base)
 	a.Language = firstNonEmpty(m.lang, m.first("og:locale", "http-equiv:content-language", "content-language", "dc.language", "language"))
 	a.Language = strings.ReplaceAll(strings.TrimSpace(a.Language), "_", "-")
@@ -456,14 +456,34 @@ func stripSite(t, site string) string {
 
 // pickAuthor prefers structured data, then meta, then the page's own
 // byline.
-func (m *pageMeta) pickAuthor() string {
+func (m *pageMeta) pickAuthor(site string) string {
+	pub := ""
 	for _, c := range []string{m.ld.author, m.first("author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author", "twitter:creator"), m.relAuth, m.classAu} {
 		c = cleanAuthor(c)
-		if c != "" {
+		if c != "" && !m.publisherName(c, site) {
 			return c
 		}
+		if c != "" && pub == "" {
+			pub = c
+		}
 	}
-	return ""
+	return pub
+}
+
+// publisherName reports whether a byline names the site rather than a
+// person: the site's or publisher's name, or a domain name.
+func (m *pageMeta) publisherName(c, site string) bool {
+	if strings.EqualFold(c, site) || strings.EqualFold(c, m.ld.publisher) {
+		return true
+	}
+	l := strings.ToLower(c)
+	if strings.HasPrefix(l, "www.") {
+		return true
+	}
+	if i := strings.LastIndexByte(l, '.'); i > 0 && i >= len(l)-4 && i < len(l)-2 && !strings.Contains(l, " ") {
+		return true
+	}
+	return false
 }
 
 var bylinePrefixes = []string{"by ", "by: ", "von ", "vom ", "von: ", "von:", "par ", "por ", "di ", "door ", "from ",
