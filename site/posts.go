@@ -1,11 +1,13 @@
 package site
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/related"
 )
 
 // postsPerPage is how many posts the home page lists at a time.
@@ -83,15 +85,22 @@ func pageURL(n int) string {
 }
 
 // postPage is the data of post.html. Later sections of the page (the call
-// to subscribe, related articles) become fields here and blocks there.
+// to subscribe) become fields here and blocks there.
 type postPage struct {
 	layout
-	Post *newsdesk.Post
+	Post    *newsdesk.Post
+	Related []relatedPost
+}
+
+// relatedPost is one entry of a post page's "Related Articles".
+type relatedPost struct {
+	Post    *newsdesk.Post
+	Excerpt string // about thirty words of its summary
 }
 
 // handlePost shows one published post. Drafts are not found, exactly like
 // posts that do not exist.
-func handlePost(posts newsdesk.PostService, pages *renderer) http.Handler {
+func handlePost(posts newsdesk.PostService, rel RelatedPosts, k int, pages *renderer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := posts.FindPostBySlug(r.Context(), r.PathValue("slug"))
 		if err != nil {
@@ -102,13 +111,52 @@ func handlePost(posts newsdesk.PostService, pages *renderer) http.Handler {
 			pages.notFound(w, r)
 			return
 		}
+		list, err := relatedTo(r.Context(), posts, rel, p, k)
+		if err != nil {
+			// The story matters more than the list beside it.
+			pages.logger.Warn("related articles", "post", p.ID, "err", err)
+		}
 		pages.render(w, r, http.StatusOK, "post.html", postPage{
 			layout: layout{
 				Site:        pages.site,
 				Title:       p.Headline,
 				Description: excerpt(160, firstParagraph(p)),
 			},
-			Post: p,
+			Post:    p,
+			Related: list,
 		})
 	})
+}
+
+// relatedSpare is how many related posts beyond k are asked for, so that
+// the list stays full when some have been unpublished since the index
+// last looked.
+const relatedSpare = 5
+
+// relatedTo returns up to k published posts related to p, best first. The
+// index may be a few seconds behind, so what it names is read back from
+// the database and only what is still published is kept.
+func relatedTo(ctx context.Context, posts newsdesk.PostService, rel RelatedPosts, p *newsdesk.Post, k int) ([]relatedPost, error) {
+	if rel == nil {
+		return nil, nil
+	}
+	ids := rel.Related(p.ID, k+relatedSpare)
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	found, err := posts.FindPosts(ctx, newsdesk.PostFilter{IDs: ids, Status: newsdesk.PostPublished, Limit: len(ids)})
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*newsdesk.Post, len(found))
+	for _, f := range found {
+		byID[f.ID] = f
+	}
+	var out []relatedPost
+	for _, id := range ids {
+		if f := byID[id]; f != nil && f.ID != p.ID && len(out) < k {
+			out = append(out, relatedPost{Post: f, Excerpt: related.Excerpt(f.Summary, related.ExcerptWords)})
+		}
+	}
+	return out, nil
 }

@@ -17,6 +17,14 @@ type layout struct {
 	Site        string // the site's name
 	Title       string // this page's title, without the site's name; empty on the home page
 	Description string // the meta description
+	// Feed is this page's own feed, offered beside the site's; nil for none.
+	Feed *feedLink
+}
+
+// feedLink is a feed a page offers readers' feed readers.
+type feedLink struct {
+	Title string
+	URL   string
 }
 
 // renderer holds the parsed pages and writes them, and the site's error
@@ -35,6 +43,8 @@ func newRenderer(site string, a *page.Assets, logger *slog.Logger) *renderer {
 		"isoTime":  isoTime,
 		"excerpt":  excerpt,
 		"firstPar": firstParagraph,
+		"tagURL":   tagURL,
+		"linkify":  linkify,
 	})}
 }
 
@@ -124,4 +134,37 @@ func isoTime(t *time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// textPart is a piece of plain text, or a web address within it.
+type textPart struct {
+	Text string
+	URL  string // set when Text is a web address to link
+}
+
+// linkify splits text at the bare web addresses in it (such as a YouTube
+// link at the start of an excerpt), so that a template can link them. Only
+// http and https addresses are linked.
+func linkify(text string) []textPart {
+	var out []textPart
+	var plain strings.Builder
+	for i, w := range strings.Split(text, " ") {
+		if i > 0 {
+			plain.WriteByte(' ')
+		}
+		lower := strings.ToLower(w)
+		if !strings.HasPrefix(lower, "https://") && !strings.HasPrefix(lower, "http://") {
+			plain.WriteString(w)
+			continue
+		}
+		if plain.Len() > 0 {
+			out = append(out, textPart{Text: plain.String()})
+			plain.Reset()
+		}
+		out = append(out, textPart{Text: w, URL: w})
+	}
+	if plain.Len() > 0 {
+		out = append(out, textPart{Text: plain.String()})
+	}
+	return out
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/page"
@@ -23,6 +24,23 @@ type Config struct {
 	Title string
 	// Logger receives what went wrong inside; nil discards it.
 	Logger *slog.Logger
+	// Related, when set, lists the posts most related to each post under
+	// "Related Articles" on its page.
+	Related RelatedPosts
+	// RelatedCount is how many related posts a page lists; 5 when zero.
+	RelatedCount int
+	// BaseURL is the site's address as readers reach it
+	// ("https://news.example.org"), for the absolute links of feeds and
+	// the sitemap. When empty it is taken from each request.
+	BaseURL string
+}
+
+// RelatedPosts answers which published posts are most related to a post;
+// *relatedposts.Index is one.
+type RelatedPosts interface {
+	// Related returns the IDs of up to k posts most related to the post,
+	// best first.
+	Related(postID int64, k int) []int64
 }
 
 // New returns the public site's handler, meant to be mounted at "/".
@@ -41,8 +59,13 @@ func New(cfg Config) http.Handler {
 	assets := page.NewAssets(static, "/static/")
 	pages := newRenderer(cfg.Title, assets, cfg.Logger)
 
+	if cfg.RelatedCount <= 0 {
+		cfg.RelatedCount = 5
+	}
+	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
+
 	mux := http.NewServeMux()
-	addRoutes(mux, cfg.Posts, pages, assets)
+	addRoutes(mux, cfg, pages, assets)
 	return securityHeaders(unmatched(mux, pages))
 }
 
