@@ -67,6 +67,9 @@ type Config struct {
 	DB      *store.DB
 	Sources newsdesk.SourceService
 	Feeds   newsdesk.FeedService
+	// Extractor fetches the pages of new items and stores their articles;
+	// nil when extraction is turned off.
+	Extractor Extractor
 	// Workers is how many jobs run at once in this process; zero makes a
 	// queue that only inserts jobs (a web-only process).
 	Workers int
@@ -118,6 +121,9 @@ func New(cfg Config) (*Queue, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Extractor != nil {
+		cfg.Feeds = extractAfterPoll{FeedService: cfg.Feeds, db: cfg.DB, logger: cfg.Logger}
+	}
 	rc := &river.Config{
 		Logger:     cfg.Logger,
 		JobTimeout: cfg.JobTimeout,
@@ -132,10 +138,12 @@ func New(cfg Config) (*Queue, error) {
 		workers := river.NewWorkers()
 		river.AddWorker(workers, &pollWorker{feeds: cfg.Feeds, logger: cfg.Logger})
 		river.AddWorker(workers, &scheduleWorker{sources: cfg.Sources, now: cfg.Now})
+		river.AddWorker(workers, &clusterWorker{clustering: NewClustering(cfg.DB, cfg.Logger, cfg.Now), logger: cfg.Logger})
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: 1},
 			queueIngest:        {MaxWorkers: cfg.Workers},
+			queueStories:       {MaxWorkers: 1},
 		}
 		rc.PeriodicJobs = []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(cfg.Tick),
@@ -146,6 +154,12 @@ func New(cfg Config) (*Queue, error) {
 					}
 				},
 				&river.PeriodicJobOpts{ID: "schedule_polls", RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(cfg.Tick),
+				func() (river.JobArgs, *river.InsertOpts) { return ClusterArgs{}, nil },
+				&river.PeriodicJobOpts{ID: "cluster_items", RunOnStart: true}),
+		}
+		if cfg.Extractor != nil {
+			addExtraction(cfg, workers, rc)
 		}
 	}
 	client, err := river.NewClient(driver(cfg.DB), rc)
@@ -194,6 +208,7 @@ func (w *pollWorker) Work(ctx context.Context, job *river.Job[PollArgs]) error {
 	case "":
 		if n > 0 {
 			w.logger.Info("polled", "source", job.Args.SourceID, "new_items", n)
+			queueClustering(ctx, w.logger)
 		}
 		return nil
 	case newsdesk.EUNAVAILABLE, newsdesk.EUNPROCESSABLE, newsdesk.ETOOLARGE, newsdesk.EINVALID:

@@ -150,6 +150,9 @@ type Clusterer struct {
 	sinceSweep int
 
 	absorbed []Merge // merges absorb made, until Absorbed takes them
+	// apart holds pairs of stories an editor split, which absorb must
+	// not merge again.
+	apart map[[2]int]bool
 }
 
 type article struct {
@@ -250,7 +253,7 @@ func (c *Clusterer) absorb(s *cluster) *cluster {
 	slices.SortFunc(query, func(a, b entry) int { return cmp.Compare(a.term, b.term) })
 	normalize(query)
 	best, sim := c.score(query, func(o *cluster) bool {
-		return o != s && c.overlaps(s, o)
+		return o != s && c.overlaps(s, o) && !c.keptApart(s.id, o.id)
 	})
 	if best < 0 || sim < c.opts.MergeThreshold {
 		return s
@@ -685,7 +688,8 @@ func (c *Clusterer) Resolve(id int) int {
 // Split moves the articles with the given IDs out of the story into a new
 // story, as an editor does who sees two events in one story, and returns
 // the new story's ID. Every ID must be in the story, and at least one
-// article must stay.
+// article must stay. The Clusterer never merges the two stories again by
+// itself.
 func (c *Clusterer) Split(story int, ids []string) (int, error) {
 	s := c.story(story)
 	if s == nil {
@@ -719,5 +723,6 @@ func (c *Clusterer) Split(story int, ids []string) (int, error) {
 	s.articles = kept
 	c.rebuild(s)
 	c.rebuild(ns)
+	c.keepApart(s.id, ns.id)
 	return ns.id, nil
 }

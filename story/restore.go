@@ -68,3 +68,17 @@ func (c *Clusterer) Place(doc Doc, story int) (int, error) {
 
 // Len returns how many articles the Clusterer holds.
 func (c *Clusterer) Len() int { return len(c.articles) }
+
+// keepApart records that stories a and b were split by an editor: the
+// Clusterer never merges them by itself (an editor still can).
+func (c *Clusterer) keepApart(a, b int) {
+	if c.apart == nil {
+		c.apart = make(map[[2]int]bool)
+	}
+	c.apart[[2]int{min(a, b), max(a, b)}] = true
+}
+
+// keptApart reports whether stories a and b were split by an editor.
+func (c *Clusterer) keptApart(a, b int) bool {
+	return c.apart[[2]int{min(a, b), max(a, b)}]
+}

@@ -116,3 +116,28 @@ func TestPlaceThenContinue(t *testing.T) {
 			b.NMI, b.BCubedF1, a.NMI, a.BCubedF1)
 	}
 }
+
+// Stories an editor split stay apart however alike they grow: the
+// Clusterer does not merge them again by itself.
+func TestSplitStoriesStayApart(t *testing.T) {
+	c := NewClusterer(Options{})
+	var vote int
+	for _, tt := range threeStories {
+		if id := c.Add(tt.doc); tt.event == "vote" {
+			vote = id
+		}
+	}
+	split, err := c.Split(vote, []string{"vote-2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An article much like vote-2 joins it, and the two-article story is
+	// compared with the others: it must not fold back.
+	got := c.Add(Doc{ID: "vote-4", Title: "Straujuma becomes Latvia's first female prime minister", Text: "Laimdota Straujuma was elected prime minister by Latvia's parliament after the Riga supermarket roof collapse brought down the government."})
+	if m := c.Absorbed(); len(m) != 0 {
+		t.Errorf("merged %v by itself after a split", m)
+	}
+	if _, ok := c.Story(split); !ok || c.Resolve(got) == c.Resolve(vote) && c.Resolve(split) == c.Resolve(vote) {
+		t.Errorf("the split-off story %d was merged back into %d", split, vote)
+	}
+}
