@@ -19,6 +19,7 @@ type postForm struct {
 	Headline string
 	Summary  string
 	Status   newsdesk.PostStatus
+	Tags     string // as the editor types them: comma-separated
 	Error    string
 	// The credit, which the editor sees but cannot change.
 	SourceName  string
@@ -67,14 +68,20 @@ func handleCreatePost(items newsdesk.ItemService, posts newsdesk.PostService, pa
 			OriginalURL: it.URL,
 			AuthorID:    userFrom(r.Context()).ID,
 		}
-		if err := posts.CreatePost(r.Context(), p); err != nil {
+		tagText := r.PostForm.Get("tags")
+		tags, err := newsdesk.ParseTags(tagText)
+		p.Tags = tags
+		if err == nil {
+			err = posts.CreatePost(r.Context(), p)
+		}
+		if err != nil {
 			if newsdesk.ErrorCode(err) != newsdesk.EINVALID {
 				pages.error(w, r, err)
 				return
 			}
 			pages.render(w, r, newsdesk.ErrorStatus(err), "post_form.html", view{Title: "Write a post", Nav: "items", Data: postForm{
 				Action: "/desk/posts", ItemID: it.ID,
-				Headline: p.Headline, Summary: p.Summary, Status: p.Status,
+				Headline: p.Headline, Summary: p.Summary, Status: p.Status, Tags: tagText,
 				SourceName: it.SourceName, OriginalURL: it.URL,
 				Error: newsdesk.ErrorMessage(err),
 			}})
@@ -167,7 +174,7 @@ func handleEditForm(posts newsdesk.PostService, pages *renderer) http.Handler {
 func editForm(p *newsdesk.Post) postForm {
 	return postForm{
 		Action: "/desk/posts/" + strconv.FormatInt(p.ID, 10), Post: p,
-		Headline: p.Headline, Summary: p.Summary, Status: p.Status,
+		Headline: p.Headline, Summary: p.Summary, Status: p.Status, Tags: newsdesk.JoinTags(p.Tags),
 		SourceName: p.SourceName, OriginalURL: p.OriginalURL,
 	}
 }
@@ -186,12 +193,19 @@ func handleUpdatePost(posts newsdesk.PostService, pages *renderer) http.Handler 
 		p.Headline = strings.TrimSpace(r.PostForm.Get("headline"))
 		p.Summary = strings.TrimSpace(r.PostForm.Get("summary"))
 		p.Status = newsdesk.PostStatus(r.PostForm.Get("status"))
-		if err := posts.UpdatePost(r.Context(), p); err != nil {
+		tagText := r.PostForm.Get("tags")
+		tags, err := newsdesk.ParseTags(tagText)
+		if err == nil {
+			p.Tags = tags
+			err = posts.UpdatePost(r.Context(), p)
+		}
+		if err != nil {
 			if newsdesk.ErrorCode(err) != newsdesk.EINVALID {
 				pages.error(w, r, err)
 				return
 			}
 			form := editForm(p)
+			form.Tags = tagText
 			form.Error = newsdesk.ErrorMessage(err)
 			pages.render(w, r, newsdesk.ErrorStatus(err), "post_form.html", view{Title: "Edit post", Nav: "posts", Data: form})
 			return
