@@ -68,7 +68,7 @@ func (d *DB) Migrate(ctx context.Context) (int, error) {
 		if err != nil {
 			return applied, err
 		}
-		done, err := d.applyMigration(ctx, conn, version, base, typeWords[d.dialect].Replace(string(body)))
+		done, err := d.applyMigration(ctx, conn, version, base, typeWords[d.dialect].Replace(forDialect(string(body), d.dialect)))
 		if err != nil {
 			return applied, fmt.Errorf("migration %s: %w", base, err)
 		}
@@ -103,11 +103,36 @@ func (d *DB) applyMigration(ctx context.Context, conn *sql.Conn, version int, na
 	return true, tx.Commit()
 }
 
+// forDialect keeps the parts of a migration meant for dialect. A line
+// "-- dialect: sqlite" or "-- dialect: postgres" starts statements for
+// that database only, up to the next such line; "-- dialect: all" goes
+// back to statements for both. The few things the databases do
+// differently (full-text search) live in such sections.
+func forDialect(body string, dialect Dialect) string {
+	var b strings.Builder
+	keep := true
+	for _, line := range strings.SplitAfter(body, "\n") {
+		if name, ok := strings.CutPrefix(strings.TrimSpace(line), "-- dialect:"); ok {
+			name = strings.TrimSpace(name)
+			keep = name == "all" || name == string(dialect)
+			continue
+		}
+		if keep {
+			b.WriteString(line)
+		}
+	}
+	return b.String()
+}
+
 // splitStatements splits a migration at semicolons that end a line, and
-// drops comment lines. Migrations keep to that shape.
+// drops comment lines. Migrations keep to that shape. Two kinds of body
+// hold semicolons of their own and end later: a SQLite trigger's, from a
+// line that is just BEGIN to a line that is just END; and a PostgreSQL
+// function's, between $$ quotes.
 func splitStatements(body string) []string {
 	var stmts []string
 	var cur strings.Builder
+	inBlock := false
 	for _, line := range strings.Split(body, "\n") {
 		trimmed := strings.TrimSpace(line)
 		if strings.HasPrefix(trimmed, "--") || trimmed == "" {
@@ -115,7 +140,13 @@ func splitStatements(body string) []string {
 		}
 		cur.WriteString(line)
 		cur.WriteByte('\n')
-		if strings.HasSuffix(trimmed, ";") {
+		switch {
+		case strings.EqualFold(trimmed, "BEGIN"):
+			inBlock = true
+		case inBlock && strings.EqualFold(trimmed, "END;"):
+			inBlock = false
+		}
+		if strings.HasSuffix(trimmed, ";") && !inBlock && strings.Count(cur.String(), "$$")%2 == 0 {
 			stmts = append(stmts, strings.TrimSpace(cur.String()))
 			cur.Reset()
 		}
