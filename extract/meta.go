@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -20,6 +22,7 @@ type pageMeta struct {
 	ld       ldInfo
 	relAuth  string   // text of the first rel=author link
 	classAu  string   // text of the first byline-looking element
+	textAu   string   // the name in the first "By Jane Doe" text
 	times    []string // datetime of <time> elements, in order
 	pubTime  string   // datetime of a <time> marked as the publication
 	dateText []string // text of date-looking elements
@@ -36,6 +39,13 @@ type ldInfo struct {
 
 func (m *pageMeta) walk(n *html.Node, base *url.URL) {
 	if n.Type == html.TextNode {
+		if m.textAu == "" && n.Parent != nil && startsByline(n.Data) {
+			if t := innerText(n.Parent); len(t) <= 100 {
+				if c := cleanAuthor(t); looksLikeName(c) {
+					m.textAu = c
+				}
+			}
+		}
 		if m.text.Len() < 20000 {
 			m.text.WriteString(n.Data)
 			m.text.WriteByte(' ')
@@ -458,7 +468,7 @@ func stripSite(t, site string) string {
 // byline.
 func (m *pageMeta) pickAuthor(site string) string {
 	pub := ""
-	for _, c := range []string{m.ld.author, m.first("author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author", "twitter:creator"), m.relAuth, m.classAu} {
+	for _, c := range []string{m.ld.author, m.first("author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author", "twitter:creator"), m.relAuth, m.classAu, m.textAu} {
 		c = cleanAuthor(c)
 		if c != "" && !m.publisherName(c, site) {
 			return c
@@ -484,6 +494,55 @@ func (m *pageMeta) publisherName(c, site string) bool {
 		return true
 	}
 	return false
+}
+
+// textBylines start the text of a byline.
+var textBylines = []string{"by ", "by:", "von ", "von:", "posted by ", "written by ", "ein artikel von ", "gespeichert von ",
+	"autor:", "autorin:", "author:", "autoren ", "par ", "por ", "redaktion:", "text:", "text von "}
+
+// startsByline reports whether a text starts like a byline.
+func startsByline(s string) bool {
+	s = strings.TrimLeft(s, " \t\n\r\u00a0")
+	if len(s) < 3 || len(s) > 100 {
+		return false
+	}
+	switch s[0] {
+	case 'b', 'B', 'v', 'V', 'p', 'P', 'w', 'W', 'e', 'E', 'g', 'G', 'a', 'A', 'r', 'R', 't', 'T':
+	default:
+		return false
+	}
+	l := strings.ToLower(s[:min(len(s), 20)])
+	for _, p := range textBylines {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// looksLikeName reports whether s reads as a person's name: one to five
+// words, each capitalised or a particle such as "von" or "de", no digits.
+func looksLikeName(s string) bool {
+	if s == "" || len(s) > 60 {
+		return false
+	}
+	words := strings.Fields(s)
+	if len(words) > 5 {
+		return false
+	}
+	for _, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		switch {
+		case unicode.IsUpper(r):
+		case w == "von" || w == "van" || w == "de" || w == "der" || w == "den" || w == "la" || w == "le" || w == "di" || w == "da" || w == "du" || w == "dos" || w == "del" || w == "y" || w == "und" || w == "and" || w == "&":
+		default:
+			return false
+		}
+		if strings.ContainsAny(w, "0123456789@/") {
+			return false
+		}
+	}
+	return true
 }
 
 var bylinePrefixes = []string{"by ", "by: ", "von ", "vom ", "von: ", "von:", "par ", "por ", "di ", "door ", "from ",
