@@ -21,18 +21,31 @@ type post struct {
 	SourceName  string     `json:"source_name"`
 	OriginalURL string     `json:"original_url"`
 	ItemID      *int64     `json:"item_id,omitempty"`
+	Tags        []tag      `json:"tags"`
 	PublishedAt *time.Time `json:"published_at"`
 	CreatedAt   time.Time  `json:"created_at"`
 	UpdatedAt   time.Time  `json:"updated_at"`
 }
 
+// tag is a post's tag as the API shows it.
+type tag struct {
+	Slug string `json:"slug"`
+	Name string `json:"name"`
+	Path string `json:"path"` // the tag's page on the public site
+}
+
 func toPost(p *newsdesk.Post) post {
-	return post{
+	out := post{
 		ID: p.ID, Slug: p.Slug, Path: "/posts/" + p.Slug,
 		Headline: p.Headline, Summary: p.Summary, Status: string(p.Status),
 		SourceName: p.SourceName, OriginalURL: p.OriginalURL, ItemID: p.ItemID,
+		Tags:        []tag{},
 		PublishedAt: p.PublishedAt, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
 	}
+	for _, t := range p.Tags {
+		out.Tags = append(out.Tags, tag{Slug: t.Slug, Name: t.Name, Path: "/tag/" + t.Slug})
+	}
+	return out
 }
 
 // postList is the answer to GET /api/posts.
@@ -43,7 +56,7 @@ type postList struct {
 }
 
 // handleListPosts lists published posts, newest first, ?limit at a time
-// from ?offset.
+// from ?offset; ?tag=slug lists one tag's.
 func handleListPosts(posts newsdesk.PostService, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
@@ -58,7 +71,12 @@ func handleListPosts(posts newsdesk.PostService, logger *slog.Logger) http.Handl
 			return
 		}
 		// One more than asked for tells whether there is a next page.
-		list, err := posts.FindPosts(r.Context(), newsdesk.PostFilter{Status: newsdesk.PostPublished, Limit: limit + 1, Offset: offset})
+		tagSlug := q.Get("tag")
+		if tagSlug != "" && tagSlug != newsdesk.TagSlug(tagSlug) {
+			respondError(w, r, logger, newsdesk.Errorf(newsdesk.EINVALID, "tag must be a tag's slug, such as harbor-city, not %q.", tagSlug))
+			return
+		}
+		list, err := posts.FindPosts(r.Context(), newsdesk.PostFilter{Status: newsdesk.PostPublished, Tag: tagSlug, Limit: limit + 1, Offset: offset})
 		if err != nil {
 			respondError(w, r, logger, err)
 			return
@@ -104,7 +122,8 @@ type newPost struct {
 	ItemID   int64  `json:"item_id"`
 	Headline string `json:"headline"`
 	Summary  string `json:"summary"`
-	Status   string `json:"status"` // "draft" (the default) or "published"
+	Status   string   `json:"status"` // "draft" (the default) or "published"
+	Tags     []string `json:"tags"`   // tag names, such as "Harbor City"
 }
 
 // handleCreatePost writes a post about an item, crediting the item's
@@ -132,6 +151,11 @@ func handleCreatePost(items newsdesk.ItemService, posts newsdesk.PostService, lo
 		if in.Status == "" {
 			in.Status = string(newsdesk.PostDraft)
 		}
+		tags, err := newsdesk.MakeTags(in.Tags)
+		if err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
 		p := &newsdesk.Post{
 			Headline:    strings.TrimSpace(in.Headline),
 			Summary:     strings.TrimSpace(in.Summary),
@@ -140,6 +164,7 @@ func handleCreatePost(items newsdesk.ItemService, posts newsdesk.PostService, lo
 			SourceName:  it.SourceName,
 			OriginalURL: it.URL,
 			AuthorID:    userFrom(r.Context()).ID,
+			Tags:        tags,
 		}
 		if err := posts.CreatePost(r.Context(), p); err != nil {
 			respondError(w, r, logger, err)
@@ -147,6 +172,56 @@ func handleCreatePost(items newsdesk.ItemService, posts newsdesk.PostService, lo
 		}
 		w.Header().Set("Location", "/api/posts/"+strconv.FormatInt(p.ID, 10))
 		respond(w, http.StatusCreated, toPost(p))
+	})
+}
+
+// postChanges is the body of PATCH /api/posts/{id}: the fields to change,
+// the others left as they are.
+type postChanges struct {
+	Headline *string   `json:"headline"`
+	Summary  *string   `json:"summary"`
+	Status   *string   `json:"status"`
+	Tags     *[]string `json:"tags"` // replaces every tag; [] removes them all
+}
+
+// handleUpdatePost changes a post's headline, summary, status or tags.
+func handleUpdatePost(posts newsdesk.PostService, logger *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		if err != nil {
+			respondError(w, r, logger, newsdesk.Errorf(newsdesk.ENOTFOUND, "Post %s not found.", r.PathValue("id")))
+			return
+		}
+		var in postChanges
+		if err := decode(w, r, &in); err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		p, err := posts.FindPostByID(r.Context(), id)
+		if err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		if in.Headline != nil {
+			p.Headline = strings.TrimSpace(*in.Headline)
+		}
+		if in.Summary != nil {
+			p.Summary = strings.TrimSpace(*in.Summary)
+		}
+		if in.Status != nil {
+			p.Status = newsdesk.PostStatus(*in.Status)
+		}
+		if in.Tags != nil {
+			if p.Tags, err = newsdesk.MakeTags(*in.Tags); err != nil {
+				respondError(w, r, logger, err)
+				return
+			}
+		}
+		if err := posts.UpdatePost(r.Context(), p); err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		respond(w, http.StatusOK, toPost(p))
 	})
 }
 

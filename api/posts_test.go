@@ -170,7 +170,7 @@ func TestRequestBodies(t *testing.T) {
 		message    string
 	}{
 		{"unknown field", `{"item_id": 1, "headline": "H", "summary": "S", "source_name": "Me"}`, 400, newsdesk.EINVALID,
-			`Unknown field "source_name" in the request body; the fields are "item_id", "headline", "summary", "status".`},
+			`Unknown field "source_name" in the request body; the fields are "item_id", "headline", "summary", "status", "tags".`},
 		{"wrong type", `{"item_id": "one"}`, 400, newsdesk.EINVALID, `The field "item_id" must be a whole number.`},
 		{"not an object", `[1, 2]`, 400, newsdesk.EINVALID, "The request body must be a JSON object."},
 		{"not JSON", `item_id=1`, 400, newsdesk.EINVALID, "The request body is not valid JSON (at byte 1)."},

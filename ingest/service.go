@@ -87,8 +87,17 @@ func New(cfg Config) *Service {
 }
 
 // AddFeed fetches and parses the feed at rawURL, then follows it and stores
-// its items. Nothing is stored if the feed cannot be read.
+// its items. When rawURL is a web page, AddFeed follows the feed the page
+// announces (<link rel="alternate">), or else the first of the common feed
+// addresses on its site that serves one. Nothing is stored if no feed can
+// be read.
 func (s *Service) AddFeed(ctx context.Context, rawURL string) (*newsdesk.Source, error) {
+	return s.add(ctx, rawURL, "", "")
+}
+
+// add is AddFeed, naming the source name (the feed's title if empty) and
+// its site siteURL (the feed's link if empty).
+func (s *Service) add(ctx context.Context, rawURL, name, siteURL string) (*newsdesk.Source, error) {
 	u, err := ParseFeedURL(rawURL)
 	if err != nil {
 		return nil, err
@@ -98,15 +107,24 @@ func (s *Service) AddFeed(ctx context.Context, rawURL string) (*newsdesk.Source,
 		return nil, err
 	}
 	feed, err := Parse(resp.Body, resp.URL)
+	if err != nil && looksLikeHTML(resp.Body) {
+		var f *found
+		if f, err = s.discover(ctx, resp); err == nil {
+			if siteURL == "" && f.feed.SiteURL == "" {
+				siteURL = resp.URL.String()
+			}
+			u, resp, feed = f.url, f.resp, f.feed
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
 	now := s.cfg.Now()
 	r := s.success(now, nil, resp, feed)
 	src := &newsdesk.Source{
-		Name:         feed.Title,
+		Name:         name,
 		FeedURL:      u.String(),
-		SiteURL:      feed.SiteURL,
+		SiteURL:      siteURL,
 		Status:       newsdesk.SourceOK,
 		Note:         r.Note,
 		ETag:         r.ETag,
@@ -116,7 +134,13 @@ func (s *Service) AddFeed(ctx context.Context, rawURL string) (*newsdesk.Source,
 		NextPollAt:   r.NextAt,
 	}
 	if src.Name == "" {
+		src.Name = feed.Title
+	}
+	if src.Name == "" {
 		src.Name = u.Hostname()
+	}
+	if src.SiteURL == "" {
+		src.SiteURL = feed.SiteURL
 	}
 	if err := s.cfg.Sources.CreateSource(ctx, src); err != nil {
 		return nil, err
