@@ -119,9 +119,9 @@ func handleGetPost(posts newsdesk.PostService, logger *slog.Logger) http.Handler
 
 // newPost is the body of POST /api/posts.
 type newPost struct {
-	ItemID   int64  `json:"item_id"`
-	Headline string `json:"headline"`
-	Summary  string `json:"summary"`
+	ItemID   int64    `json:"item_id"`
+	Headline string   `json:"headline"`
+	Summary  string   `json:"summary"`
 	Status   string   `json:"status"` // "draft" (the default) or "published"
 	Tags     []string `json:"tags"`   // tag names, such as "Harbor City"
 }
