@@ -17,6 +17,7 @@ import (
 	"github.com/newsdesk/newsdesk/desk"
 	"github.com/newsdesk/newsdesk/ingest"
 	"github.com/newsdesk/newsdesk/jobs"
+	"github.com/newsdesk/newsdesk/relatedposts"
 	"github.com/newsdesk/newsdesk/site"
 	"github.com/newsdesk/newsdesk/store"
 )
@@ -124,7 +125,15 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return nil
 	}
 
-	handler := routes(logger, db, feeds, *title, *secure)
+	// The web process keeps its own index of the published posts for the
+	// Related Articles of each post page, following changes in the database.
+	rel := relatedposts.New(relatedposts.Config{Posts: db, Logger: logger.With("part", "related")})
+	relCtx, stopRelated := context.WithCancel(ctx)
+	relDone := make(chan struct{})
+	go func() { rel.Run(relCtx); close(relDone) }()
+	defer func() { stopRelated(); <-relDone }()
+
+	handler := routes(logger, db, feeds, rel, *title, *secure)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return newsdesk.WrapError(newsdesk.EUNAVAILABLE, err, "Cannot listen on %s", *addr)
@@ -236,9 +245,9 @@ func hostOf(raw string) string {
 }
 
 // routes mounts the site, the desk and the API on one mux.
-func routes(logger *slog.Logger, db *store.DB, feeds newsdesk.FeedService, title string, secure bool) http.Handler {
+func routes(logger *slog.Logger, db *store.DB, feeds newsdesk.FeedService, rel *relatedposts.Index, title string, secure bool) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/", site.New(site.Config{Posts: db, Title: title, Logger: logger}))
+	mux.Handle("/", site.New(site.Config{Posts: db, Title: title, Logger: logger, Related: rel}))
 	mux.Handle("/desk/", desk.New(desk.Config{
 		Sources: db, Items: db, Posts: db, Users: db, Feeds: feeds,
 		Logger: logger, Now: time.Now, SecureCookies: secure,
