@@ -25,6 +25,8 @@ type Config struct {
 	Posts   newsdesk.PostService
 	Users   newsdesk.UserService
 	Feeds   newsdesk.FeedService
+	// Stories, when set, makes the stories page the desk's landing page.
+	Stories newsdesk.StoryService
 	// Logger receives what went wrong inside; nil discards it.
 	Logger *slog.Logger
 	// Now is the clock; nil for time.Now.

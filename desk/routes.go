@@ -16,7 +16,15 @@ func addRoutes(mux *http.ServeMux, cfg Config, s *sessions, pages *renderer, ass
 	mux.Handle("POST /desk/signout", handleSignOut(s, pages))
 	mux.Handle("GET /desk/static/{hash}/{name}", assets.Handler(pages.notFound))
 
-	mux.Handle("GET /desk/{$}", auth(http.RedirectHandler("/desk/items", http.StatusSeeOther)))
+	if cfg.Stories != nil {
+		mux.Handle("GET /desk/{$}", auth(http.RedirectHandler("/desk/stories", http.StatusSeeOther)))
+		mux.Handle("GET /desk/stories", auth(handleStories(cfg.Stories, cfg.Now, pages)))
+		mux.Handle("POST /desk/stories/merge", auth(handleMergeStories(cfg.Stories, pages)))
+		mux.Handle("GET /desk/stories/{id}", auth(handleStory(cfg.Stories, cfg.Now, pages)))
+		mux.Handle("POST /desk/stories/{id}/split", auth(handleSplitStory(cfg.Stories, pages)))
+	} else {
+		mux.Handle("GET /desk/{$}", auth(http.RedirectHandler("/desk/items", http.StatusSeeOther)))
+	}
 
 	mux.Handle("GET /desk/sources", auth(handleSources(cfg.Sources, pages)))
 	mux.Handle("POST /desk/sources", auth(handleAddSource(cfg.Sources, cfg.Items, cfg.Feeds, pages)))

@@ -249,7 +249,7 @@ func routes(logger *slog.Logger, db *store.DB, feeds newsdesk.FeedService, rel *
 	mux := http.NewServeMux()
 	mux.Handle("/", site.New(site.Config{Posts: db, Title: title, Logger: logger, Related: rel}))
 	mux.Handle("/desk/", desk.New(desk.Config{
-		Sources: db, Items: db, Posts: db, Users: db, Feeds: feeds,
+		Sources: db, Items: db, Posts: db, Users: db, Feeds: feeds, Stories: db,
 		Logger: logger, Now: time.Now, SecureCookies: secure,
 	}))
 	mux.Handle("/api/", api.New(api.Config{
