@@ -174,8 +174,8 @@ func dateTokens(s string) []token {
 // 08/02/2019 (month first only when the day cannot be first),
 // "2 August 2019", "August 2, 2019", "2. August 2019".
 func findDate(s string) time.Time {
-	if len(s) > 20000 {
-		s = s[:20000]
+	if len(s) > 100000 {
+		s = s[:100000]
 	}
 	toks := dateTokens(s)
 	for i := range toks {

@@ -46,7 +46,7 @@ func (m *pageMeta) walk(n *html.Node, base *url.URL) {
 				}
 			}
 		}
-		if m.text.Len() < 20000 {
+		if m.text.Len() < 100000 {
 			m.text.WriteString(n.Data)
 			m.text.WriteByte(' ')
 		}
@@ -632,6 +632,13 @@ func (m *pageMeta) pickDate(base *url.URL) time.Time {
 			if !inURL.IsZero() && t.Format("2006-01-02") != inURL.Format("2006-01-02") {
 				return inURL
 			}
+			// A time stamp in UTC can fall on the day before or after
+			// the date the page shows its readers: the shown one wins.
+			if _, off := t.Zone(); off == 0 && (t.Hour() >= 21 || t.Hour() < 4) && (t.Hour()+t.Minute()+t.Second() > 0) {
+				if v := m.visibleDate(); !v.IsZero() && oneDayApart(v, t) {
+					return v
+				}
+			}
 			return t
 		}
 	}
@@ -649,6 +656,26 @@ func (m *pageMeta) pickDate(base *url.URL) time.Time {
 		}
 	}
 	return findDate(m.text.String())
+}
+
+// visibleDate is the first date written in an element that looks like
+// a date line.
+func (m *pageMeta) visibleDate() time.Time {
+	for _, c := range m.dateText {
+		if t := findDate(c); !t.IsZero() {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+// oneDayApart reports whether the calendar dates of a and b are a day
+// apart.
+func oneDayApart(a, b time.Time) bool {
+	da := time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, time.UTC)
+	db := time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC)
+	d := da.Sub(db)
+	return d == 24*time.Hour || d == -24*time.Hour
 }
 
 func hasSeparator(t string) bool {
