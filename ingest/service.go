@@ -50,6 +50,7 @@ const (
 // newsdesk.FeedService.
 type Service struct {
 	cfg Config
+	ws  *WebSub // nil unless NewWebSub installed one
 }
 
 var _ newsdesk.FeedService = (*Service)(nil)
@@ -148,6 +149,7 @@ func (s *Service) add(ctx context.Context, rawURL, name, siteURL string) (*newsd
 	if _, err := s.cfg.Items.SaveItems(ctx, src.ID, feed.Items); err != nil {
 		return src, fmt.Errorf("store items of new source %d: %w", src.ID, err)
 	}
+	s.webSub(ctx, src, resp, nil)
 	return src, nil
 }
 
@@ -193,7 +195,9 @@ func (s *Service) poll(ctx context.Context, src *newsdesk.Source) (int, newsdesk
 		return 0, newsdesk.PollResult{}, err
 	}
 	if resp.NotModified {
-		return 0, s.success(s.cfg.Now(), src, resp, nil), nil
+		r := s.success(s.cfg.Now(), src, resp, nil)
+		s.webSub(ctx, src, nil, &r)
+		return 0, r, nil
 	}
 	feed, err := Parse(resp.Body, resp.URL)
 	if err != nil {
@@ -207,6 +211,7 @@ func (s *Service) poll(ctx context.Context, src *newsdesk.Source) (int, newsdesk
 	if r.Note != "" {
 		s.cfg.Logger.Info("poll stored part of a feed", "source", src.ID, "note", r.Note)
 	}
+	s.webSub(ctx, src, resp, &r)
 	return added, r, nil
 }
 
