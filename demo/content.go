@@ -240,6 +240,7 @@ type PostSeed struct {
 	GUID     string // the item's GUID in that outlet's feed
 	Headline string
 	Summary  string        // plain text; blank lines separate paragraphs
+	Tags     string        // comma-separated, as an editor types them
 	Age      time.Duration // how long ago it was published
 }
 
@@ -268,7 +269,7 @@ func loadPosts() ([]PostSeed, error) {
 	}
 	var out []PostSeed
 	for _, b := range blocks {
-		f, err := b.need("outlet", "guid", "age", "headline")
+		f, err := b.need("outlet", "guid", "age", "headline", "tags")
 		if err != nil {
 			return nil, fmt.Errorf("demo content posts.txt: %w", err)
 		}
@@ -277,7 +278,7 @@ func loadPosts() ([]PostSeed, error) {
 			return nil, fmt.Errorf("demo content posts.txt line %d: %w", b.line, err)
 		}
 		out = append(out, PostSeed{
-			Outlet: f[0], GUID: f[1], Headline: f[3], Summary: strings.Join(b.body, "\n\n"), Age: age,
+			Outlet: f[0], GUID: f[1], Headline: f[3], Summary: strings.Join(b.body, "\n\n"), Tags: f[4], Age: age,
 		})
 	}
 	slices.SortStableFunc(out, func(a, b PostSeed) int { return cmp.Compare(b.Age, a.Age) })

@@ -119,8 +119,13 @@ func publish(ctx context.Context, deps Deps, seed PostSeed, src *newsdesk.Source
 	if err != nil {
 		return err
 	}
+	tags, err := newsdesk.ParseTags(seed.Tags)
+	if err != nil {
+		return err
+	}
 	published := now.Add(-seed.Age)
 	return deps.Posts.CreatePost(ctx, &newsdesk.Post{
+		Tags:        tags,
 		Headline:    seed.Headline,
 		Summary:     seed.Summary,
 		Status:      newsdesk.PostPublished,
