@@ -32,6 +32,7 @@ func benchmarks() []benchmark {
 		ingestBenchmark(defaultIngest),
 		extractBenchmark(),
 		clusterBenchmark(clusterParams{}),
+		clusterBenchmark(clusterParams{}),
 		searchBenchmark(defaultSearch),
 	}
 }
