@@ -25,6 +25,9 @@ func decode(body []byte, contentType string) []byte {
 	if !certain {
 		if e := lateMetaCharset(body); e != nil {
 			enc, name = e, "meta"
+			if n, _ := htmlindex.Name(e); n == "utf-8" {
+				name = "utf-8"
+			}
 		} else if utf8.Valid(body) || validUTF8Prefix(body) {
 			return body
 		} else if looksShiftJIS(body) {
@@ -32,6 +35,9 @@ func decode(body []byte, contentType string) []byte {
 		}
 	}
 	if name == "utf-8" || enc == encoding.Nop {
+		if !utf8.Valid(body) {
+			return bytes.ToValidUTF8(body, []byte("\uFFFD"))
+		}
 		return body
 	}
 	out, err := enc.NewDecoder().Bytes(body)
@@ -59,19 +65,18 @@ func validUTF8Prefix(b []byte) bool {
 // the first 64 KiB.
 func lateMetaCharset(body []byte) encoding.Encoding {
 	head := body[:min(len(body), 64<<10)]
-	lower := bytes.ToLower(head)
 	off := 0
 	for {
-		i := bytes.Index(lower[off:], []byte("<meta"))
+		i := indexMeta(head[off:])
 		if i < 0 {
 			return nil
 		}
 		off += i + 5
-		end := bytes.IndexByte(lower[off:], '>')
+		end := bytes.IndexByte(head[off:], '>')
 		if end < 0 {
 			return nil
 		}
-		tag := string(lower[off : off+end])
+		tag := strings.ToLower(string(head[off : off+end]))
 		j := strings.Index(tag, "charset")
 		if j < 0 {
 			continue
@@ -92,6 +97,22 @@ func lateMetaCharset(body []byte) encoding.Encoding {
 				return e
 			}
 		}
+	}
+}
+
+// indexMeta finds "<meta" in b in any case, without lower-casing b.
+func indexMeta(b []byte) int {
+	off := 0
+	for {
+		i := bytes.IndexByte(b[off:], '<')
+		if i < 0 {
+			return -1
+		}
+		off += i
+		if off+5 <= len(b) && (b[off+1]|0x20) == 'm' && (b[off+2]|0x20) == 'e' && (b[off+3]|0x20) == 't' && (b[off+4]|0x20) == 'a' {
+			return off
+		}
+		off++
 	}
 }
 
