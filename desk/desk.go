@@ -27,6 +27,8 @@ type Config struct {
 	Feeds   newsdesk.FeedService
 	// Stories, when set, makes the stories page the desk's landing page.
 	Stories newsdesk.StoryService
+	// Articles, when set, shows each item's extracted article.
+	Articles newsdesk.ArticleService
 	// Logger receives what went wrong inside; nil discards it.
 	Logger *slog.Logger
 	// Now is the clock; nil for time.Now.

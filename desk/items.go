@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -70,4 +71,50 @@ func optionalID(s, name string) (int64, error) {
 		return 0, newsdesk.Errorf(newsdesk.EINVALID, "%q is not a valid %s.", s, name)
 	}
 	return id, nil
+}
+
+// itemPage is the data of item.html.
+type itemPage struct {
+	Item *newsdesk.Item
+	// Article is what extraction found on the item's page; nil when it
+	// has not been tried yet (or extraction is off: Extracting is false).
+	Article    *newsdesk.Article
+	Extracting bool
+	// Body is the article's HTML, sanitised by the extractor when it was
+	// stored.
+	Body template.HTML
+}
+
+// handleItem shows one item with the article extracted from its page,
+// or why there is none.
+func handleItem(items newsdesk.ItemService, articles newsdesk.ArticleService, pages *renderer) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		if err != nil {
+			pages.notFound(w, r)
+			return
+		}
+		item, err := items.FindItemByID(r.Context(), id)
+		if err != nil {
+			pages.error(w, r, err)
+			return
+		}
+		data := itemPage{Item: item, Extracting: articles != nil}
+		if articles != nil {
+			a, err := articles.FindArticle(r.Context(), id)
+			switch {
+			case err == nil:
+				data.Article = a
+				data.Body = template.HTML(a.HTML) // sanitised by package extract before it was stored
+			case newsdesk.ErrorCode(err) != newsdesk.ENOTFOUND:
+				pages.error(w, r, err)
+				return
+			}
+		}
+		title := item.Title
+		if title == "" {
+			title = "Untitled item"
+		}
+		pages.render(w, r, http.StatusOK, "item.html", view{Title: title, Nav: "items", Data: data})
+	})
 }

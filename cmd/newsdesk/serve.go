@@ -45,6 +45,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	demoFlag := fs.Bool("demo", false, "load sample outlets and posts, served from loopback, so the site is populated with no internet")
 	title := fs.String("title", "newsdesk", "the public site's name")
 	workers := fs.Int("workers", 8, "how many polls run at once in this process")
+	extractFlag := fs.Bool("extract", true, "fetch each new item's page, obeying the outlet's robots.txt, and store its article text; --extract=false stores only what feeds say")
 	interval := fs.Duration("poll-interval", ingest.DefaultInterval, "time between polls of a healthy source until it has posted enough to show its own rhythm")
 	minInterval := fs.Duration("min-poll-interval", ingest.DefaultMinInterval, "shortest time between polls of a source that posts often")
 	maxInterval := fs.Duration("max-poll-interval", ingest.DefaultMaxInterval, "longest time between polls of a source that rarely posts")
@@ -87,12 +88,16 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	feeds := ingest.New(ingest.Config{Sources: db, Items: db, Fetcher: fetcher,
 		Interval: *interval, MinInterval: *minInterval, MaxInterval: *maxInterval, Logger: logger})
+	var extractor jobs.Extractor // nil: extraction off
+	if *extractFlag {
+		extractor = ingest.NewArticles(ingest.ArticlesConfig{Items: db, Articles: db, Fetcher: fetcher, Logger: logger})
+	}
 	queueWorkers := *workers
 	if *role == roleWeb {
 		queueWorkers = 0
 	}
 	queue, err := jobs.New(jobs.Config{
-		DB: db, Sources: db, Feeds: feeds, Workers: queueWorkers,
+		DB: db, Sources: db, Feeds: feeds, Extractor: extractor, Workers: queueWorkers,
 		Tick: *tick, JobTimeout: *jobTimeout,
 		Logger: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: riverLevel(level)})).With("part", "jobs"),
 	})
@@ -249,7 +254,7 @@ func routes(logger *slog.Logger, db *store.DB, feeds newsdesk.FeedService, rel *
 	mux := http.NewServeMux()
 	mux.Handle("/", site.New(site.Config{Posts: db, Title: title, Logger: logger, Related: rel}))
 	mux.Handle("/desk/", desk.New(desk.Config{
-		Sources: db, Items: db, Posts: db, Users: db, Feeds: feeds, Stories: db,
+		Sources: db, Items: db, Posts: db, Users: db, Feeds: feeds, Stories: db, Articles: db,
 		Logger: logger, Now: time.Now, SecureCookies: secure,
 	}))
 	mux.Handle("/api/", api.New(api.Config{
