@@ -12,13 +12,16 @@ import (
 	"github.com/newsdesk/newsdesk/ingest"
 )
 
-const sourcesUsage = `Usage: newsdesk sources <add|list|poll|remove> [flags] [args]
+const sourcesUsage = `Usage: newsdesk sources <add|list|poll|remove|import|export> [flags] [args]
 
-  add URL      check that URL serves a feed, follow it, and store its items
+  add URL      check that URL serves a feed, follow it, and store its items;
+               a site's home page works too: newsdesk finds the feed it names
                (--no-check follows it without fetching it first)
   list         show every source with its status, last error and next check
   poll ID      fetch a source now
   remove ID    stop following a source and delete its items (posts stay)
+  import FILE  follow every feed an OPML file lists (- reads standard input)
+  export       write every source as OPML 2.0 to standard output
 `
 
 func cmdSources(ctx context.Context, e *env, args []string) error {
@@ -35,6 +38,10 @@ func cmdSources(ctx context.Context, e *env, args []string) error {
 		return cmdSourcesPoll(ctx, e, args[1:])
 	case "remove":
 		return cmdSourcesRemove(ctx, e, args[1:])
+	case "import":
+		return cmdSourcesImport(ctx, e, args[1:])
+	case "export":
+		return cmdSourcesExport(ctx, e, args[1:])
 	default:
 		fmt.Fprint(e.stderr, sourcesUsage)
 		return fmt.Errorf("unknown sources command %q", args[0])
@@ -43,7 +50,7 @@ func cmdSources(ctx context.Context, e *env, args []string) error {
 
 func cmdSourcesAdd(ctx context.Context, e *env, args []string) error {
 	fs := e.flagSet("sources add", "sources add [flags] URL",
-		"Checks that URL serves an RSS, Atom or JSON feed, follows it as a new source\nnamed after the feed, and stores its items. Nothing is stored if the feed\ncannot be read; the message says why.")
+		"Checks that URL serves an RSS, Atom or JSON feed, follows it as a new source\nnamed after the feed, and stores its items. URL may be a site's home page:\nnewsdesk follows the feed the page names (<link rel=\"alternate\">), or else\nthe first it finds at /feed, /rss.xml, /atom.xml, /feed.xml or /index.xml.\nNothing is stored if no feed can be read; the message says why.")
 	dsn := databaseFlag(fs)
 	noCheck := fs.Bool("no-check", false, "follow the feed without fetching it first (for a feed that is down for now)")
 	name := fs.String("name", "", "the outlet's name, as credited on posts (default: the feed's title)")
@@ -140,7 +147,7 @@ func cmdSourcesList(ctx context.Context, e *env, args []string) error {
 			message = s.Note
 		}
 		fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.Name, s.Status, n, interval, last,
-			since(now, s.NextPollAt), s.FeedURL, message)
+			nextCheck(now, s.NextPollAt), s.FeedURL, message)
 	}
 	return w.Flush()
 }
@@ -208,4 +215,13 @@ func sourceID(fs *flag.FlagSet, pos []string) (int64, error) {
 		return 0, newsdesk.Errorf(newsdesk.EINVALID, "%q is not a source ID (see newsdesk sources list).", pos[0])
 	}
 	return id, nil
+}
+
+// nextCheck says when a source is polled next: "in 12m", or "due now"
+// for a source the scheduler will pick up at its next round.
+func nextCheck(now, next time.Time) string {
+	if !next.After(now) {
+		return "due now"
+	}
+	return since(now, next)
 }
