@@ -70,6 +70,9 @@ type Config struct {
 	// Extractor fetches the pages of new items and stores their articles;
 	// nil when extraction is turned off.
 	Extractor Extractor
+	// WebSub renews and cancels WebSub subscriptions; nil when WebSub is
+	// off.
+	WebSub WebSub
 	// Workers is how many jobs run at once in this process; zero makes a
 	// queue that only inserts jobs (a web-only process).
 	Workers int
@@ -160,6 +163,9 @@ func New(cfg Config) (*Queue, error) {
 		}
 		if cfg.Extractor != nil {
 			addExtraction(cfg, workers, rc)
+		}
+		if cfg.WebSub != nil {
+			addWebSub(cfg, workers, rc)
 		}
 	}
 	client, err := river.NewClient(driver(cfg.DB), rc)
