@@ -30,6 +30,7 @@ type benchmark struct {
 func benchmarks() []benchmark {
 	return []benchmark{
 		ingestBenchmark(defaultIngest),
+		ingestExtractBenchmark(defaultIngest),
 		extractBenchmark(),
 		clusterBenchmark(clusterParams{}),
 	}
