@@ -426,6 +426,66 @@ func (e *edits) dropOrphanHeadings(nodes []*html.Node) {
 	}
 }
 
+// dropTeasers removes the teasers of other articles inside the content:
+// a heading that is a link, with the short block around it that holds
+// its summary and picture.
+func (e *edits) dropTeasers(root *html.Node) {
+	var heads []*html.Node
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			if isHeading(c.DataAtom) {
+				heads = append(heads, c)
+				continue
+			}
+			walk(c)
+		}
+	}
+	walk(root)
+	for _, h := range heads {
+		if h.Parent == nil {
+			continue
+		}
+		t, l := textAndOutLinks(h)
+		if t == 0 || l*5 < t*4 {
+			continue
+		}
+		box := h
+		for p := h.Parent; p != nil && p != root; p = p.Parent {
+			if textLen(p) > max(3*t, maxTeaser) {
+				break
+			}
+			box = p
+		}
+		e.remove(box)
+	}
+}
+
+// textAndOutLinks counts the text under n and the text of links under n
+// that lead to other pages (not anchors in this one).
+func textAndOutLinks(n *html.Node) (text, link int) {
+	if n.Type == html.TextNode {
+		return nonSpace(n.Data), 0
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		t, l := textAndOutLinks(c)
+		text += t
+		link += l
+	}
+	if n.DataAtom == atom.A {
+		if h := strings.TrimSpace(attr(n, "href")); h != "" && h[0] != '#' && !strings.HasPrefix(h, "javascript:") {
+			link = text
+		}
+	}
+	return text, link
+}
+
+// maxTeaser is the most text a teaser's box holds.
+var maxTeaser = 400
+
 // leafBlocks lists, in document order, the innermost block elements
 // that hold text under the nodes, with their text.
 func leafBlocks(nodes []*html.Node) (blocks []*html.Node) {

@@ -110,6 +110,7 @@ func (cl *cleaner) content(root *html.Node) ([]*html.Node, string) {
 	s := scorer{cls: cl.cls}
 	nodes := s.selectContent(root)
 	for _, n := range nodes {
+		cl.ed.dropTeasers(n)
 		cl.ed.prune(n)
 		cl.ed.trimTrailingHeadings(n)
 	}
