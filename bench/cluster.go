@@ -196,7 +196,7 @@ func clusterInMemory(docs []goldArticle, gold []int) clusterOutput {
 	d := story.NewDedup(story.DedupOptions{})
 	for i, doc := range docs {
 		sd := story.Doc{ID: doc.ID, Title: doc.Title, Text: doc.Text}
-		if lead, dup := d.Add(doc.ID, doc.Title+"\n\n"+doc.Text); dup {
+		if lead, dup := d.Add(doc.ID, jobs.DedupText(doc.Title, doc.Text)); dup {
 			if s, ok := c.StoryOf(lead); ok {
 				pred[i], _ = c.Place(sd, c.Resolve(s))
 				continue

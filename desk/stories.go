@@ -18,7 +18,7 @@ const storiesPerPage = 30
 // storiesPage is the data of stories.html.
 type storiesPage struct {
 	Stories    []storyRow
-	MinOutlets int    // the filter's choice: 1 for every story
+	MinOutlets int    // the filter's choice: 2 (the default) or 1 for every story
 	Newer      string // URL of the page of higher-ranked stories, if any
 	Older      string // URL of the next page, if any
 }
@@ -39,9 +39,11 @@ func handleStories(stories newsdesk.StoryService, now func() time.Time, pages *r
 			pages.error(w, r, err)
 			return
 		}
-		minOutlets := 1
-		if q.Get("outlets") == "2" {
-			minOutlets = 2
+		// By default, the stories more than one outlet covers: what is
+		// breaking across outlets. The items page has everything else.
+		minOutlets := 2
+		if q.Get("outlets") == "1" {
+			minOutlets = 1
 		}
 		list, err := stories.FindStories(r.Context(), newsdesk.StoryFilter{
 			MinOutlets: minOutlets, Limit: storiesPerPage + 1, Offset: (n - 1) * storiesPerPage,
@@ -55,7 +57,7 @@ func handleStories(stories newsdesk.StoryService, now func() time.Time, pages *r
 			if page > 1 {
 				v.Set("page", strconv.Itoa(page))
 			}
-			if minOutlets > 1 {
+			if minOutlets != 2 {
 				v.Set("outlets", strconv.Itoa(minOutlets))
 			}
 			if len(v) == 0 {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -312,8 +313,22 @@ func doc(it store.ClusterItem) story.Doc {
 	return story.Doc{ID: key(it.ID), Title: it.Title, Text: it.Text, Source: it.Source, Published: it.SeenAt}
 }
 
-// dedupText is what near-duplicates are found in: the headline and text.
-func dedupText(it store.ClusterItem) string { return it.Title + "\n\n" + it.Text }
+// DedupText is what near-duplicates are found in: the text alone, since
+// outlets that carry wire copy often retitle it, unless the text is too
+// short to tell copies from articles that share a stock phrase, when the
+// headline counts too.
+func DedupText(title, text string) string {
+	if len(strings.Fields(text)) >= dedupMinWords {
+		return text
+	}
+	return title + "\n\n" + text
+}
+
+// dedupMinWords is the least number of words a text needs to be compared
+// without its headline.
+const dedupMinWords = 25
+
+func dedupText(it store.ClusterItem) string { return DedupText(it.Title, it.Text) }
 
 // clusterWorker runs the clustering job.
 type clusterWorker struct {

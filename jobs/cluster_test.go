@@ -34,7 +34,7 @@ var news = []newsItem{
 	{"Courier", "quake-2", "quake", "Tsunami warning after earthquake off Japan", wireCopy},
 	{"Ledger", "chip-1", "chip", "Chipmaker unveils faster processor", "The chipmaker unveiled a processor it says is twice as fast as its predecessor, with shipments to laptop makers starting in March."},
 	{"Courier", "vote-2", "vote", "Straujuma becomes Latvia's first female prime minister", "Laimdota Straujuma was elected prime minister by Latvia's parliament, weeks after the Riga supermarket roof collapse brought down the government."},
-	{"Herald", "quake-3", "quake", "Tsunami warning after earthquake off Japan", wireCopy},
+	{"Herald", "quake-3", "quake", "Sendai shaken as tsunami warning is lifted", wireCopy}, // the wire copy, retitled
 	{"Courier", "chip-2", "chip", "New processor doubles speed, chipmaker says", "Laptop makers will get the chipmaker's new processor in March; the company says it runs twice as fast as the previous generation."},
 	{"Herald", "vote-3", "vote", "Latvian parliament backs Straujuma as prime minister", "Straujuma won the parliament vote in Riga and will lead the government that replaces the one that resigned after the roof collapse."},
 	{"Herald", "chip-3", "chip", "Chipmaker's processor heads to laptop makers", "Shipments of the processor to laptop makers begin in March, the chipmaker said, promising twice the speed."},
