@@ -16,12 +16,23 @@ import (
 	"github.com/newsdesk/newsdesk/extract/evalset"
 )
 
-// Targets on the trafilatura evaluation set (issue 3).
+// Targets on the trafilatura evaluation set (issue 3), enforced when
+// EXTRACT_EVAL_ENFORCE=targets.
 const (
 	targetF1     = 0.93
 	targetTitle  = 0.80
 	targetAuthor = 0.65
 	targetDate   = 0.92
+)
+
+// Floors just under what the extractor reaches, enforced on every run
+// that finds the set, so that a change that makes extraction worse fails.
+// Raise them as the extractor improves.
+const (
+	floorF1     = 0.905
+	floorTitle  = 0.80
+	floorAuthor = 0.65
+	floorDate   = 0.85
 )
 
 func cpuTime() time.Duration {
@@ -31,7 +42,8 @@ func cpuTime() time.Duration {
 }
 
 // TestEvalSet extracts the evaluation set's pages (every one in -short
-// mode too: it takes a few seconds) and fails below the targets.
+// mode too: it takes a few seconds) and fails below the floors (or, with
+// EXTRACT_EVAL_ENFORCE=targets, below the issue's targets).
 // EXTRACT_EVAL_REPORT=N prints the N worst pages.
 func TestEvalSet(t *testing.T) {
 	dir := evalset.Find(os.Getenv("NEWSDESK_EVAL_DIR"))
@@ -128,20 +140,21 @@ func TestEvalSet(t *testing.T) {
 			}
 		}
 	}
-	if os.Getenv("EXTRACT_EVAL_ENFORCE") == "" {
-		return
+	f1, title, author, date, what := floorF1, floorTitle, floorAuthor, floorDate, "floor"
+	if os.Getenv("EXTRACT_EVAL_ENFORCE") == "targets" {
+		f1, title, author, date, what = targetF1, targetTitle, targetAuthor, targetDate, "target"
 	}
-	if s.F1() < targetF1 {
-		t.Errorf("F1 %.3f < %.3f", s.F1(), targetF1)
+	if s.F1() < f1 {
+		t.Errorf("F1 %.3f below the %s %.3f", s.F1(), what, f1)
 	}
-	if s.TitleRate() < targetTitle {
-		t.Errorf("title %.3f < %.2f", s.TitleRate(), targetTitle)
+	if s.TitleRate() < title {
+		t.Errorf("title %.3f below the %s %.3f", s.TitleRate(), what, title)
 	}
-	if s.AuthorRate() < targetAuthor {
-		t.Errorf("author %.3f < %.2f", s.AuthorRate(), targetAuthor)
+	if s.AuthorRate() < author {
+		t.Errorf("author %.3f below the %s %.3f", s.AuthorRate(), what, author)
 	}
-	if s.DateRate() < targetDate {
-		t.Errorf("date %.3f < %.2f", s.DateRate(), targetDate)
+	if s.DateRate() < date {
+		t.Errorf("date %.3f below the %s %.3f", s.DateRate(), what, date)
 	}
 }
 
