@@ -3,6 +3,7 @@ package desk
 import (
 	"net/http"
 
+	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/page"
 )
 
@@ -26,8 +27,14 @@ func addRoutes(mux *http.ServeMux, cfg Config, s *sessions, pages *renderer, ass
 		mux.Handle("GET /desk/{$}", auth(http.RedirectHandler("/desk/items", http.StatusSeeOther)))
 	}
 
-	mux.Handle("GET /desk/sources", auth(handleSources(cfg.Sources, pages)))
-	mux.Handle("POST /desk/sources", auth(handleAddSource(cfg.Sources, cfg.Items, cfg.Feeds, pages)))
+	// The feed service imports and exports OPML too when it can (ingest's
+	// does); otherwise the desk offers neither.
+	opml, _ := cfg.Feeds.(newsdesk.OPMLService)
+	sources := sourcesView{sources: cfg.Sources, opml: opml, now: cfg.Now, pages: pages}
+	mux.Handle("GET /desk/sources", auth(handleSources(sources)))
+	mux.Handle("POST /desk/sources", auth(handleAddSource(sources, cfg.Items, cfg.Feeds)))
+	mux.Handle("POST /desk/sources/import", auth(handleImportSources(sources)))
+	mux.Handle("GET /desk/sources/export", auth(handleExportSources(sources)))
 	mux.Handle("POST /desk/sources/{id}/poll", auth(handlePollSource(cfg.Sources, cfg.Feeds, pages)))
 	mux.Handle("GET /desk/sources/{id}/delete", auth(handleDeleteSourceForm(cfg.Sources, cfg.Items, pages)))
 	mux.Handle("POST /desk/sources/{id}/delete", auth(handleDeleteSource(cfg.Sources, pages)))

@@ -5,39 +5,61 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/newsdesk/newsdesk"
 )
 
 // sourcesPage is the data of sources.html.
 type sourcesPage struct {
-	Sources []*newsdesk.Source
+	Sources []sourceRow
+	Now     time.Time
 	// The add form's input and what was wrong with it, kept after an error.
 	AddURL   string
 	AddError string
+	// OPML says whether the import form and export link are offered;
+	// ImportError says what was wrong with an imported file.
+	OPML        bool
+	ImportError string
+}
+
+// sourcesView is what the sources page needs besides its data.
+type sourcesView struct {
+	sources newsdesk.SourceService
+	opml    newsdesk.OPMLService // nil when the feed service does not do OPML
+	now     func() time.Time
+	pages   *renderer
 }
 
 // handleSources lists the sources, each with how its last poll went.
-func handleSources(sources newsdesk.SourceService, pages *renderer) http.Handler {
+func handleSources(v sourcesView) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		renderSources(w, r, sources, pages, http.StatusOK, sourcesPage{})
+		v.render(w, r, http.StatusOK, sourcesPage{})
 	})
 }
 
-// renderSources fills in the list of sources and writes the page.
-func renderSources(w http.ResponseWriter, r *http.Request, sources newsdesk.SourceService, pages *renderer, status int, data sourcesPage) {
-	list, err := sources.FindSources(r.Context())
+// render fills in the list of sources and writes the page.
+func (v sourcesView) render(w http.ResponseWriter, r *http.Request, status int, data sourcesPage) {
+	list, err := v.sources.FindSources(r.Context())
 	if err != nil {
-		pages.error(w, r, err)
+		v.pages.error(w, r, err)
 		return
 	}
-	data.Sources = list
-	pages.render(w, r, status, "sources.html", view{Title: "Sources", Nav: "sources", Data: data})
+	data.Now, data.OPML = v.now(), v.opml != nil
+	for _, s := range list {
+		row := sourceRow{Source: s, Due: !s.NextPollAt.After(data.Now)}
+		if s.PollInterval > 0 {
+			row.Every = every(s.PollInterval)
+		}
+		data.Sources = append(data.Sources, row)
+	}
+	v.pages.render(w, r, status, "sources.html", view{Title: "Sources", Nav: "sources", Data: data})
 }
 
 // handleAddSource follows a new feed. When the feed cannot be followed the
 // form comes back with the address as typed and the reason.
-func handleAddSource(sources newsdesk.SourceService, items newsdesk.ItemService, feeds newsdesk.FeedService, pages *renderer) http.Handler {
+func handleAddSource(v sourcesView, items newsdesk.ItemService, feeds newsdesk.FeedService) http.Handler {
+	pages := v.pages
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := r.ParseForm(); err != nil {
 			pages.error(w, r, formError(err))
@@ -50,7 +72,7 @@ func handleAddSource(sources newsdesk.SourceService, items newsdesk.ItemService,
 			if status >= 500 {
 				pages.logger.Error("add source", "url", rawURL, "err", err)
 			}
-			renderSources(w, r, sources, pages, status, sourcesPage{AddURL: rawURL, AddError: newsdesk.ErrorMessage(err)})
+			v.render(w, r, status, sourcesPage{AddURL: rawURL, AddError: newsdesk.ErrorMessage(err)})
 			return
 		}
 		text := fmt.Sprintf("Following %s.", src.Name)
@@ -141,4 +163,31 @@ func findSource(w http.ResponseWriter, r *http.Request, sources newsdesk.SourceS
 		return nil, false
 	}
 	return src, true
+}
+
+// sourceRow is one source on the sources page.
+type sourceRow struct {
+	*newsdesk.Source
+	Every string // its poll interval in words; empty until first polled
+	Due   bool   // whether the scheduler picks it up at its next round
+}
+
+// every says a poll interval in words: "30 minutes", "2 hours 15 minutes",
+// "3 days".
+func every(d time.Duration) string {
+	d = d.Round(time.Minute)
+	switch {
+	case d < time.Minute:
+		return "less than a minute"
+	case d < time.Hour:
+		return plural(int(d/time.Minute), "minute")
+	case d < 48*time.Hour:
+		s := plural(int(d/time.Hour), "hour")
+		if m := int(d % time.Hour / time.Minute); m > 0 {
+			s += " " + plural(m, "minute")
+		}
+		return s
+	default:
+		return plural(int(d.Round(time.Hour)/(24*time.Hour)), "day")
+	}
 }
