@@ -253,12 +253,15 @@ func hostOf(raw string) string {
 func routes(logger *slog.Logger, db *store.DB, feeds newsdesk.FeedService, rel *relatedposts.Index, title string, secure bool) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/", site.New(site.Config{Posts: db, Title: title, Logger: logger, Related: rel}))
+	// Posts written through the desk and the API reach this process's
+	// related-articles index at once, not at its next look.
+	posts := rel.Watch(db)
 	mux.Handle("/desk/", desk.New(desk.Config{
-		Sources: db, Items: db, Posts: db, Users: db, Feeds: feeds, Stories: db, Articles: db,
+		Sources: db, Items: db, Posts: posts, Users: db, Feeds: feeds, Stories: db, Articles: db,
 		Logger: logger, Now: time.Now, SecureCookies: secure,
 	}))
 	mux.Handle("/api/", api.New(api.Config{
-		Sources: db, Items: db, Posts: db, Users: db, Feeds: feeds, Logger: logger, Now: time.Now,
+		Sources: db, Items: db, Posts: posts, Users: db, Feeds: feeds, Logger: logger, Now: time.Now,
 	}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
