@@ -534,6 +534,26 @@ func (e *edits) trimTail(nodes []*html.Node) {
 	}
 }
 
+// trimHead removes the short lines that open the content before its
+// text (dates, photo credits, bylines), keeping headings.
+func (e *edits) trimHead(nodes []*html.Node) {
+	blocks := leafBlocks(nodes)
+	for i := 0; i < len(blocks) && i < 5; i++ {
+		b := blocks[i]
+		if b.Parent == nil || hasBlockChild(b) || slices.Contains(nodes, b) {
+			return
+		}
+		if isHeading(b.DataAtom) {
+			continue
+		}
+		t := innerText(b)
+		if len(t) > maxTail || endsSentence(t) {
+			return
+		}
+		e.remove(b)
+	}
+}
+
 func isHeading(a atom.Atom) bool {
 	return a == atom.H1 || a == atom.H2 || a == atom.H3 || a == atom.H4 || a == atom.H5 || a == atom.H6
 }

@@ -116,6 +116,7 @@ func (cl *cleaner) content(root *html.Node) ([]*html.Node, string) {
 	}
 	cl.ed.dropOrphanHeadings(nodes)
 	cl.ed.trimTail(nodes)
+	cl.ed.trimHead(nodes)
 	return nodes, plainText(nodes)
 }
 
