@@ -172,10 +172,11 @@ func xmlFeedHub(body []byte) (hub, topic string) {
 	return hub, topic
 }
 
-// webSub subscribes to the hub a fetched feed names, if newsdesk should,
-// and, when r is set (a poll), stretches the time to the next poll of a
-// source the hub pushes to and adds the subscription's note to the poll's.
-// resp is nil for a feed that has not changed.
+// webSub records that a source is to be subscribed at the hub its fetched
+// feed names, if newsdesk should (the upkeep job sends the request), and,
+// when r is set (a poll), stretches the time to the next poll of a source
+// the hub pushes to and adds the subscription's note to the poll's. resp
+// is nil for a feed that has not changed.
 func (s *Service) webSub(ctx context.Context, src *newsdesk.Source, resp *Response, r *newsdesk.PollResult) {
 	w := s.ws
 	if w == nil {
@@ -193,7 +194,7 @@ func (s *Service) webSub(ctx context.Context, src *newsdesk.Source, resp *Respon
 	if resp != nil {
 		hub, topic := DiscoverHub(resp.Body, resp.URL)
 		if hub != "" && w.wants(sub, hub, topic, now) {
-			sub = w.subscribe(ctx, src.ID, hub, topic, nil)
+			sub = w.want(ctx, src.ID, hub, topic)
 		}
 	}
 	if r == nil || sub == nil {
@@ -230,37 +231,62 @@ func (w *WebSub) wants(sub *newsdesk.Subscription, hub, topic string, now time.T
 	return false
 }
 
-// subscribe asks hub for a subscription to topic for a source, or renews
-// sub, and returns the subscription as it now stands: pending (or still
-// active, for a renewal) until the hub confirms, or failed.
-func (w *WebSub) subscribe(ctx context.Context, sourceID int64, hub, topic string, sub *newsdesk.Subscription) *newsdesk.Subscription {
+// want records that a source is to be subscribed to topic at hub, with a
+// new callback token and secret, and returns the pending subscription.
+// The request itself goes out from Subscribe, after the poll that found
+// the hub has recorded its outcome: were the hub to confirm before that,
+// the poll would write over what the confirmation put on the source.
+func (w *WebSub) want(ctx context.Context, sourceID int64, hub, topic string) *newsdesk.Subscription {
 	now := w.now()
-	if sub == nil {
-		sub = &newsdesk.Subscription{
-			SourceID: sourceID, Hub: hub, Topic: topic,
-			// 128 random bits each; the secret is twice that, well under
-			// the 200 bytes the recommendation allows.
-			Token:  rand.Text(),
-			Secret: rand.Text() + rand.Text(),
-			State:  newsdesk.SubscriptionPending,
-			Note:   fmt.Sprintf("WebSub: subscribing via %s.", hubHost(hub)),
-		}
+	sub := &newsdesk.Subscription{
+		SourceID: sourceID, Hub: hub, Topic: topic,
+		// 128 random bits each; the secret is twice that, well under the
+		// 200 bytes the recommendation allows.
+		Token:   rand.Text(),
+		Secret:  rand.Text() + rand.Text(),
+		State:   newsdesk.SubscriptionPending,
+		RenewAt: &now,
+		Note:    fmt.Sprintf("WebSub: subscribing via %s.", hubHost(hub)),
+	}
+	if err := w.cfg.Subscriptions.SaveSubscription(ctx, sub, time.Time{}); err != nil {
+		w.log().Warn("websub: save subscription", "source", sourceID, "err", err)
+	}
+	return sub
+}
+
+// Subscribe sends the subscribe request a source's subscription is due
+// for: the first one, or the renewal of an active lease. The subscription
+// stays pending (or active, for a renewal) until the hub confirms; a hub
+// that refuses fails it. It does nothing for a subscription that is not
+// due, or whose request the hub has yet to confirm.
+func (w *WebSub) Subscribe(ctx context.Context, sourceID int64) error {
+	sub, err := w.cfg.Subscriptions.FindSubscription(ctx, sourceID)
+	if newsdesk.ErrorCode(err) == newsdesk.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	now := w.now()
+	due := sub.State == newsdesk.SubscriptionPending ||
+		sub.State == newsdesk.SubscriptionActive && sub.RenewAt != nil && !now.Before(*sub.RenewAt)
+	if !due || sub.RequestedAt != nil || sub.SourceRemoved {
+		return nil
 	}
 	sub.RequestedAt, sub.LastError = &now, ""
 	// Stored before the request: a hub may verify before it answers.
 	if err := w.cfg.Subscriptions.SaveSubscription(ctx, sub, time.Time{}); err != nil {
-		w.log().Warn("websub: save subscription", "source", sourceID, "err", err)
-		return sub
+		return err
 	}
 	if err := w.request(ctx, "subscribe", sub); err != nil {
 		if ctx.Err() != nil {
-			return sub // shutting down; the verification deadline settles it
+			return ctx.Err() // shutting down; the verification deadline settles it
 		}
 		w.fail(ctx, sub, err.Error())
-	} else {
-		w.log().Info("websub: subscription requested", "source", sourceID, "hub", hub, "topic", topic)
+		return nil
 	}
-	return sub
+	w.log().Info("websub: subscription requested", "source", sourceID, "hub", sub.Hub, "topic", sub.Topic)
+	return nil
 }
 
 // request sends a subscribe or unsubscribe request to the subscription's
@@ -312,24 +338,6 @@ func (w *WebSub) fail(ctx context.Context, sub *newsdesk.Subscription, reason st
 	}
 }
 
-// Renew renews a source's active subscription at its hub. It does
-// nothing for a subscription that is not active or is already being
-// renewed.
-func (w *WebSub) Renew(ctx context.Context, sourceID int64) error {
-	sub, err := w.cfg.Subscriptions.FindSubscription(ctx, sourceID)
-	if newsdesk.ErrorCode(err) == newsdesk.ENOTFOUND {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if sub.State != newsdesk.SubscriptionActive || sub.RequestedAt != nil || sub.SourceRemoved {
-		return nil
-	}
-	w.subscribe(ctx, sourceID, sub.Hub, sub.Topic, sub)
-	return nil
-}
-
 // Unsubscribe tells the hub of a removed source's subscription that
 // newsdesk no longer wants it, and forgets the subscription once the hub
 // confirms, or at once if the hub cannot be told: it is best effort, the
@@ -369,9 +377,10 @@ func (w *WebSub) forget(ctx context.Context, sourceID int64) error {
 // not confirmed within VerifyTimeout or whose lease has lapsed (sending
 // their sources back to ordinary polling), forgets removed sources'
 // subscriptions whose hub never confirmed the unsubscription, and returns
-// the sources whose subscription is due for renewal and the removed
-// sources whose subscription is to be cancelled at the hub.
-func (w *WebSub) Maintain(ctx context.Context) (renew, unsubscribe []int64, err error) {
+// the sources due for a subscribe request (a first one, or a renewal at
+// 80% of the lease) and the removed sources whose subscription is to be
+// cancelled at the hub.
+func (w *WebSub) Maintain(ctx context.Context) (subscribe, unsubscribe []int64, err error) {
 	subs, err := w.cfg.Subscriptions.FindSubscriptions(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -387,7 +396,7 @@ func (w *WebSub) Maintain(ctx context.Context) (renew, unsubscribe []int64, err 
 		case s.SourceRemoved:
 			if s.RequestedAt == nil || overdue(s) {
 				if err := w.forget(ctx, s.SourceID); err != nil {
-					return renew, unsubscribe, err
+					return subscribe, unsubscribe, err
 				}
 			}
 		case s.State == newsdesk.SubscriptionFailed:
@@ -395,11 +404,13 @@ func (w *WebSub) Maintain(ctx context.Context) (renew, unsubscribe []int64, err 
 			w.fail(ctx, s, fmt.Sprintf("%s did not confirm the subscription within %s", hubHost(s.Hub), roundedDuration(w.cfg.VerifyTimeout)))
 		case s.State == newsdesk.SubscriptionActive && s.ExpiresAt != nil && !now.Before(*s.ExpiresAt):
 			w.fail(ctx, s, fmt.Sprintf("the lease at %s ended %s without renewal", hubHost(s.Hub), noteTime(*s.ExpiresAt)))
-		case s.State == newsdesk.SubscriptionActive && s.RequestedAt == nil && s.RenewAt != nil && !now.Before(*s.RenewAt):
-			renew = append(renew, s.SourceID)
+		case s.RequestedAt != nil:
+		case s.State == newsdesk.SubscriptionPending,
+			s.State == newsdesk.SubscriptionActive && s.RenewAt != nil && !now.Before(*s.RenewAt):
+			subscribe = append(subscribe, s.SourceID)
 		}
 	}
-	return renew, unsubscribe, nil
+	return subscribe, unsubscribe, nil
 }
 
 // postForm POSTs a form to u through the Fetcher's client, within its

@@ -261,10 +261,27 @@ func (d *webSubDesk) subscribed(t *testing.T) *newsdesk.Source {
 	if err != nil {
 		t.Fatal(err)
 	}
+	d.request(t)
 	if got := d.hub.result(); got != "subscribe ok" {
 		t.Fatalf("verification: %s", got)
 	}
 	return src
+}
+
+// request does what the upkeep job does: it sends the subscribe requests
+// that are due.
+func (d *webSubDesk) request(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	subscribe, _, err := d.ws.Maintain(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range subscribe {
+		if err := d.ws.Subscribe(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func (d *webSubDesk) subscription(t *testing.T, id int64) *newsdesk.Subscription {
@@ -382,6 +399,7 @@ func TestWebSubRefusesForgedVerifications(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	d.request(t)
 	callback := d.hub.lastRequest().Get("hub.callback")
 	get := func(callback string, q url.Values) (int, string) {
 		resp, err := http.Get(callback + "?" + q.Encode())
@@ -466,7 +484,7 @@ func TestWebSubRenewal(t *testing.T) {
 		if err != nil || len(renew) != 1 || renew[0] != src.ID {
 			t.Fatalf("at 83%%: renew %v, err %v", renew, err)
 		}
-		if err := d.ws.Renew(ctx, src.ID); err != nil {
+		if err := d.ws.Subscribe(ctx, src.ID); err != nil {
 			t.Fatal(err)
 		}
 		if got := d.hub.result(); got != "subscribe ok" {
@@ -537,7 +555,7 @@ func TestWebSubHubFailureFallsBackToPolling(t *testing.T) {
 			fail: func(t *testing.T, d *webSubDesk, src *newsdesk.Source) {
 				d.clock.Advance(20 * time.Hour)
 				d.hub.refuse.Store(true)
-				if err := d.ws.Renew(context.Background(), src.ID); err != nil {
+				if err := d.ws.Subscribe(context.Background(), src.ID); err != nil {
 					t.Fatal(err)
 				}
 			},
@@ -583,6 +601,9 @@ func TestWebSubHubFailureFallsBackToPolling(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if !tc.subscribe {
+				d.request(t)
+			}
 			tc.fail(t, d, src)
 
 			sub := d.subscription(t, src.ID)
@@ -607,6 +628,7 @@ func TestWebSubHubFailureFallsBackToPolling(t *testing.T) {
 			if want := d.clock.Now().Add(testInterval); !got.NextPollAt.Equal(want) || got.Note != tc.note(d) {
 				t.Errorf("after a poll: next %s (want %s), note %q", got.NextPollAt, want, got.Note)
 			}
+			d.request(t)
 			if d.hub.requestCount() != requests {
 				t.Errorf("asked the hub again at once")
 			}
@@ -618,6 +640,7 @@ func TestWebSubHubFailureFallsBackToPolling(t *testing.T) {
 			if _, err := d.svc.PollSource(ctx, src.ID); err != nil {
 				t.Fatal(err)
 			}
+			d.request(t)
 			if got := d.hub.result(); got != "subscribe ok" {
 				t.Fatalf("second try: %s", got)
 			}
@@ -671,6 +694,7 @@ func TestWebSubPrivateHubRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	d.request(t)
 	sub := d.subscription(t, src.ID)
 	if sub.State != newsdesk.SubscriptionFailed || !strings.Contains(sub.LastError, "private addresses (10.255.255.1)") {
 		t.Fatalf("subscription: %+v", sub)

@@ -10,10 +10,11 @@ import (
 // WebSub is the upkeep of WebSub subscriptions, as ingest.WebSub does it.
 type WebSub interface {
 	// Maintain fails subscriptions whose hub let them down and returns the
-	// sources due for renewal and the removed sources to unsubscribe.
-	Maintain(ctx context.Context) (renew, unsubscribe []int64, err error)
-	// Renew renews a source's subscription at its hub.
-	Renew(ctx context.Context, sourceID int64) error
+	// sources due for a subscribe request (a first one or a renewal) and
+	// the removed sources to unsubscribe.
+	Maintain(ctx context.Context) (subscribe, unsubscribe []int64, err error)
+	// Subscribe sends the subscribe request a source is due for.
+	Subscribe(ctx context.Context, sourceID int64) error
 	// Unsubscribe cancels a removed source's subscription at its hub.
 	Unsubscribe(ctx context.Context, sourceID int64) error
 }
@@ -25,16 +26,18 @@ type MaintainWebSubArgs struct{}
 // Kind names the job in the database.
 func (MaintainWebSubArgs) Kind() string { return "websub_maintain" }
 
-// RenewWebSubArgs asks for the renewal of a source's subscription.
-type RenewWebSubArgs struct {
+// SubscribeWebSubArgs asks for a source's subscribe request: its first,
+// or the renewal of its lease.
+type SubscribeWebSubArgs struct {
 	SourceID int64 `json:"source_id"`
 }
 
 // Kind names the job in the database.
-func (RenewWebSubArgs) Kind() string { return "websub_renew" }
+func (SubscribeWebSubArgs) Kind() string { return "websub_subscribe" }
 
-// InsertOpts keeps at most one renewal of a source queued or running.
-func (RenewWebSubArgs) InsertOpts() river.InsertOpts {
+// InsertOpts keeps at most one subscribe request of a source queued or
+// running.
+func (SubscribeWebSubArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{Queue: queueIngest, MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: activeStates}}
 }
 
@@ -53,10 +56,11 @@ func (UnsubscribeWebSubArgs) InsertOpts() river.InsertOpts {
 }
 
 // addWebSub registers the WebSub jobs: a look over the subscriptions
-// every tick, which queues renewals and cancellations.
+// every tick, which queues subscribe requests (first ones and renewals)
+// and cancellations.
 func addWebSub(cfg Config, workers *river.Workers, rc *river.Config) {
 	river.AddWorker(workers, &maintainWebSubWorker{ws: cfg.WebSub})
-	river.AddWorker(workers, &renewWebSubWorker{ws: cfg.WebSub})
+	river.AddWorker(workers, &subscribeWebSubWorker{ws: cfg.WebSub})
 	river.AddWorker(workers, &unsubscribeWebSubWorker{ws: cfg.WebSub})
 	rc.PeriodicJobs = append(rc.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(cfg.Tick),
 		func() (river.JobArgs, *river.InsertOpts) {
@@ -75,13 +79,13 @@ type maintainWebSubWorker struct {
 
 // Work looks over the subscriptions and queues what is due.
 func (w *maintainWebSubWorker) Work(ctx context.Context, job *river.Job[MaintainWebSubArgs]) error {
-	renew, unsubscribe, err := w.ws.Maintain(ctx)
+	subscribe, unsubscribe, err := w.ws.Maintain(ctx)
 	if err != nil {
 		return err
 	}
 	var params []river.InsertManyParams
-	for _, id := range renew {
-		params = append(params, river.InsertManyParams{Args: RenewWebSubArgs{SourceID: id}})
+	for _, id := range subscribe {
+		params = append(params, river.InsertManyParams{Args: SubscribeWebSubArgs{SourceID: id}})
 	}
 	for _, id := range unsubscribe {
 		params = append(params, river.InsertManyParams{Args: UnsubscribeWebSubArgs{SourceID: id}})
@@ -93,16 +97,16 @@ func (w *maintainWebSubWorker) Work(ctx context.Context, job *river.Job[Maintain
 	return err
 }
 
-type renewWebSubWorker struct {
-	river.WorkerDefaults[RenewWebSubArgs]
+type subscribeWebSubWorker struct {
+	river.WorkerDefaults[SubscribeWebSubArgs]
 	ws WebSub
 }
 
-// Work renews the subscription. A hub that refuses is recorded on the
-// subscription (and the source polled again), so only our own failures
+// Work sends the subscribe request. A hub that refuses is recorded on the
+// subscription (and the source polled as usual), so only our own failures
 // are retried.
-func (w *renewWebSubWorker) Work(ctx context.Context, job *river.Job[RenewWebSubArgs]) error {
-	return w.ws.Renew(ctx, job.Args.SourceID)
+func (w *subscribeWebSubWorker) Work(ctx context.Context, job *river.Job[SubscribeWebSubArgs]) error {
+	return w.ws.Subscribe(ctx, job.Args.SourceID)
 }
 
 type unsubscribeWebSubWorker struct {
