@@ -107,8 +107,13 @@ func (x *Index) Len() int { return x.index.Len() }
 //
 // The index may lag the database by up to Interval; callers that must not
 // show a post that has just been unpublished check the IDs against the
-// database, which asking for a few more than they show makes cheap.
+// database, which asking for a few more than they show makes cheap. Until
+// the first sync has finished (minutes, with a hundred thousand posts) it
+// returns nothing rather than make the caller wait.
 func (x *Index) Related(postID int64, k int) []int64 {
+	if !x.ready.Load() {
+		return nil
+	}
 	res := x.index.Related(strconv.FormatInt(postID, 10), k)
 	if len(res) == 0 {
 		return nil
@@ -184,9 +189,13 @@ func (x *Index) Sync(ctx context.Context) error {
 }
 
 // Apply brings the index up to date with a post just written: a published
-// post is indexed (again, if it changed), any other is taken out.
+// post is indexed (again, if it changed), any other is taken out. It never
+// waits for a sync in progress (the first one takes minutes on a large
+// site): the sync after it reads the change from the database anyway.
 func (x *Index) Apply(p *newsdesk.Post) {
-	x.mu.Lock()
+	if !x.mu.TryLock() {
+		return
+	}
 	defer x.mu.Unlock()
 	if x.apply(p) {
 		x.settle()

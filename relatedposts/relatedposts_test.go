@@ -73,6 +73,9 @@ func TestRelatedPostsFollowChanges(t *testing.T) {
 			t.Fatal(err)
 		}
 		posts["draft"] = draft
+		if x.Ready() || x.Related(posts["ferry1"].ID, 5) != nil {
+			t.Fatal("related posts before the first sync")
+		}
 		sync(t, x)
 		if !x.Ready() || x.Len() != len(stories) {
 			t.Fatalf("ready %v with %d posts, want %d (drafts left out)", x.Ready(), x.Len(), len(stories))
