@@ -554,6 +554,49 @@ func (e *edits) trimHead(nodes []*html.Node) {
 	}
 }
 
+// boxLabels open the short labels of page furniture in the languages
+// the web is mostly written in: the titles of boxes of related links
+// ("Read more", "Mehr zum Thema", "Lire aussi"), way-back links and
+// calls to share or subscribe. A line of content that starts with one and
+// is short is the label of a box, not article text.
+var boxLabels = []string{
+	"related", "read more", "read also", "see also", "more on this", "more from", "you may also like",
+	"you might also like", "recommended", "most read", "most popular", "back to top", "share this",
+	"share on", "follow us", "sign up", "subscribe", "advertisement",
+	"mehr zum thema", "mehr zu ", "lesen sie auch", "lesen sie mehr", "auch interessant", "das könnte sie",
+	"das könnte dich", "ähnliche", "verwandte", "weitere artikel", "weitere beiträge", "weitere themen",
+	"weitere meldungen", "zurück zu", "zurück nach oben", "nach oben", "meistgelesen", "meist gelesen",
+	"anzeige", "teilen", "jetzt teilen", "artikel teilen",
+	"lire aussi", "à lire aussi", "a lire aussi", "voir aussi", "sur le même sujet", "articles liés", "partager",
+	"lea también", "te puede interesar", "noticias relacionadas", "notas relacionadas", "ver también",
+	"puedes ver", "compartir", "publicidad",
+	"zobacz także", "zobacz też", "czytaj także", "czytaj też", "leggi anche", "potrebbe interessarti",
+	"leia também", "veja também",
+}
+
+// maxLabel is the longest line taken for a box label.
+const maxLabel = 60
+
+// dropLabels removes the short lines of the content that are labels of
+// page furniture.
+func (e *edits) dropLabels(nodes []*html.Node) {
+	for _, b := range leafBlocks(nodes) {
+		if b.Parent == nil || hasBlockChild(b) || slices.Contains(nodes, b) {
+			continue
+		}
+		if textLen(b) > maxLabel {
+			continue
+		}
+		t := strings.ToLower(innerText(b))
+		for _, l := range boxLabels {
+			if strings.HasPrefix(t, l) {
+				e.remove(b)
+				break
+			}
+		}
+	}
+}
+
 func isHeading(a atom.Atom) bool {
 	return a == atom.H1 || a == atom.H2 || a == atom.H3 || a == atom.H4 || a == atom.H5 || a == atom.H6
 }

@@ -114,6 +114,7 @@ func (cl *cleaner) content(root *html.Node) ([]*html.Node, string) {
 		cl.ed.prune(n)
 		cl.ed.trimTrailingHeadings(n)
 	}
+	cl.ed.dropLabels(nodes)
 	cl.ed.dropOrphanHeadings(nodes)
 	cl.ed.trimTail(nodes)
 	cl.ed.trimHead(nodes)

@@ -53,6 +53,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	tick := fs.Duration("tick", time.Minute, "how often due sources are looked for")
 	jobTimeout := fs.Duration("job-timeout", 2*time.Minute, "longest a job may run; a job left running twice as long by a dead process is run again")
 	secure := fs.Bool("secure-cookies", false, "mark sign-in cookies Secure (set this behind HTTPS)")
+	publicURL := fs.String("public-url", "", "the address at which WebSub hubs on the internet reach this newsdesk, such as https://news.example.org; when set, a source whose feed names a hub is subscribed there and gets new items pushed to /websub/ as they are published, and is polled rarely; WebSub is off when this is not set")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	if _, err := e.parse(fs, args); err != nil {
 		return err
@@ -88,6 +89,14 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	feeds := ingest.New(ingest.Config{Sources: db, Items: db, Fetcher: fetcher,
 		Interval: *interval, MinInterval: *minInterval, MaxInterval: *maxInterval, Logger: logger})
+	var webSub jobs.WebSub // nil: WebSub off
+	if *publicURL != "" {
+		u, err := url.Parse(*publicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return newsdesk.Errorf(newsdesk.EINVALID, "--public-url %q is not a web address such as https://news.example.org.", *publicURL)
+		}
+		webSub = ingest.NewWebSub(feeds, ingest.WebSubConfig{Subscriptions: db, PublicURL: u})
+	}
 	var extractor jobs.Extractor // nil: extraction off
 	if *extractFlag {
 		extractor = ingest.NewArticles(ingest.ArticlesConfig{Items: db, Articles: db, Fetcher: fetcher, Logger: logger})
@@ -97,7 +106,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		queueWorkers = 0
 	}
 	queue, err := jobs.New(jobs.Config{
-		DB: db, Sources: db, Feeds: feeds, Extractor: extractor, Workers: queueWorkers,
+		DB: db, Sources: db, Feeds: feeds, Extractor: extractor, WebSub: webSub, Workers: queueWorkers,
 		Tick: *tick, JobTimeout: *jobTimeout,
 		Logger: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: riverLevel(level)})).With("part", "jobs"),
 	})
@@ -250,7 +259,7 @@ func hostOf(raw string) string {
 }
 
 // routes mounts the site, the desk and the API on one mux.
-func routes(logger *slog.Logger, db *store.DB, feeds newsdesk.FeedService, rel *relatedposts.Index, title string, secure bool) http.Handler {
+func routes(logger *slog.Logger, db *store.DB, feeds *ingest.Service, rel *relatedposts.Index, title string, secure bool) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/", site.New(site.Config{Posts: db, Title: title, Logger: logger, Related: rel}))
 	// Posts written through the desk and the API reach this process's
@@ -263,6 +272,7 @@ func routes(logger *slog.Logger, db *store.DB, feeds newsdesk.FeedService, rel *
 	mux.Handle("/api/", api.New(api.Config{
 		Sources: db, Items: db, Posts: posts, Users: db, Feeds: feeds, Logger: logger, Now: time.Now,
 	}))
+	mux.Handle("/websub/", feeds.WebSubCallback())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
