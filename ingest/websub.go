@@ -193,8 +193,17 @@ func (s *Service) webSub(ctx context.Context, src *newsdesk.Source, resp *Respon
 	now := w.now()
 	if resp != nil {
 		hub, topic := DiscoverHub(resp.Body, resp.URL)
-		if hub != "" && w.wants(sub, hub, topic, now) {
+		switch {
+		case hub != "" && w.wants(sub, hub, topic, now):
 			sub = w.want(ctx, src.ID, hub, topic)
+		case hub == "" && sub != nil && sub.State == newsdesk.SubscriptionFailed:
+			// The feed no longer names a hub: there is nothing to try
+			// again, and nothing left to say about it.
+			if err := w.forget(ctx, src.ID); err != nil {
+				w.log().Warn("websub: forget subscription", "source", src.ID, "err", err)
+			} else {
+				sub = nil
+			}
 		}
 	}
 	if r == nil || sub == nil {

@@ -702,6 +702,18 @@ func TestWebSubPrivateHubRefused(t *testing.T) {
 	if got := d.source(t, src.ID).Note; !strings.HasPrefix(got, "WebSub hub failed: newsdesk does not fetch from private addresses") {
 		t.Fatalf("note %q", got)
 	}
+
+	// The feed drops the hub: the failure is forgotten, and so is its note.
+	d.feed.Store(atomFeed("", d.feedURL, "a1"))
+	if _, err := d.svc.PollSource(ctx, src.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.FindSubscription(ctx, src.ID); newsdesk.ErrorCode(err) != newsdesk.ENOTFOUND {
+		t.Fatalf("subscription after the hub left the feed: %v", err)
+	}
+	if got := d.source(t, src.ID).Note; got != "" {
+		t.Fatalf("note after the hub left the feed: %q", got)
+	}
 }
 
 func TestDiscoverHub(t *testing.T) {
