@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -124,13 +125,14 @@ func isImage(medium, mediaType string) bool {
 // Media RSS content not already listed.
 func enclosures(fi *gofeed.Item, groups []map[string][]ext.Extension, base *url.URL) []newsdesk.Enclosure {
 	var out []newsdesk.Enclosure
-	seen := map[string]bool{}
 	add := func(rawURL, mediaType, length string) {
-		u := mediaURL(base, rawURL)
-		if u == "" || seen[u] || len(out) >= maxEnclosures {
+		if len(out) >= maxEnclosures {
 			return
 		}
-		seen[u] = true
+		u := mediaURL(base, rawURL)
+		if u == "" || slices.ContainsFunc(out, func(e newsdesk.Enclosure) bool { return e.URL == u }) {
+			return
+		}
 		n, err := strconv.ParseInt(strings.TrimSpace(length), 10, 64)
 		if err != nil || n < 0 {
 			n = 0
@@ -154,19 +156,20 @@ func enclosures(fi *gofeed.Item, groups []map[string][]ext.Extension, base *url.
 // gofeed leaves out (it merges them for RSS, not for Atom), dropping
 // repeats that differ only in case.
 func categories(fi *gofeed.Item) []string {
-	all := append([]string(nil), fi.Categories...)
-	for _, s := range fi.Extensions["dc"]["subject"] {
+	subjects := fi.Extensions["dc"]["subject"]
+	if len(fi.Categories) == 0 && len(subjects) == 0 {
+		return nil // most items: nothing to allocate
+	}
+	all := slices.Clone(fi.Categories)
+	for _, s := range subjects {
 		all = append(all, s.Value)
 	}
 	var out []string
-	seen := map[string]bool{}
 	for _, c := range all {
 		c = limitText(strings.Join(strings.Fields(htmlToText(c)), " "), maxCategoryBytes)
-		key := strings.ToLower(c)
-		if c == "" || seen[key] {
+		if c == "" || slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, c) }) {
 			continue
 		}
-		seen[key] = true
 		out = append(out, c)
 		if len(out) == maxCategories {
 			break
@@ -240,8 +243,11 @@ func extValue(m map[string][]ext.Extension, name string) string {
 
 // parseW3CDate parses the date forms Dublin Core's dc:date takes.
 func parseW3CDate(s string) (time.Time, bool) {
+	if s = strings.TrimSpace(s); s == "" {
+		return time.Time{}, false
+	}
 	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04Z07:00", "2006-01-02", time.RFC1123Z, time.RFC1123} {
-		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
+		if t, err := time.Parse(layout, s); err == nil {
 			return t.UTC(), true
 		}
 	}
