@@ -69,31 +69,26 @@ func (c classifier) weight(ci string) int8 {
 }
 
 func classify(ci string) int8 {
-	neg := false
 	// Comment sections borrow the article's words ("comment-content"),
 	// so they win over positive words.
 	if strings.Contains(ci, "comment") && !strings.Contains(ci, "no-comment") {
 		return -2
 	}
-	for _, w := range negativeWords {
-		if strings.Contains(ci, w) {
+	// Each class name (and the id) is read on its own: a name that holds
+	// a boilerplate word ("relatedarticles", "blog-subscribe") is
+	// boilerplate whatever article word it also holds, and only another
+	// name that says article ("post-content has-sidebar") saves it.
+	neg, pos := false, false
+	for name := range strings.FieldsSeq(ci) {
+		if negativeName(name) {
 			neg = true
-			break
+			continue
 		}
-	}
-	if !neg {
-		for tok := range strings.FieldsFuncSeq(ci, notAlnum) {
-			if negativeTokens[tok] {
-				neg = true
+		for _, w := range positiveWords {
+			if strings.Contains(name, w) {
+				pos = true
 				break
 			}
-		}
-	}
-	pos := false
-	for _, w := range positiveWords {
-		if strings.Contains(ci, w) {
-			pos = true
-			break
 		}
 	}
 	switch {
@@ -105,6 +100,20 @@ func classify(ci string) int8 {
 		return 1
 	}
 	return 0
+}
+
+func negativeName(name string) bool {
+	for _, w := range negativeWords {
+		if strings.Contains(name, w) {
+			return true
+		}
+	}
+	for tok := range strings.FieldsFuncSeq(name, notAlnum) {
+		if negativeTokens[tok] {
+			return true
+		}
+	}
+	return false
 }
 
 func notAlnum(r rune) bool {
