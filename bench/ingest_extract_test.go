@@ -40,7 +40,7 @@ func TestIngestExtract(t *testing.T) {
 		if db == "postgres" && e.postgres == "" {
 			continue
 		}
-		for _, metric := range []string{"items/s, extraction off", "items/s, extraction on", "child CPU time, extraction on"} {
+		for _, metric := range []string{"items/s, extraction off", "items/s, extraction on", "child CPU time, extraction on", "peak RSS, extraction on"} {
 			if r, ok := got[db+"/"+metric]; !ok || r.status != "" || r.value <= 0 {
 				t.Errorf("%s %s: got %+v, want a positive figure", db, metric, r)
 			}
