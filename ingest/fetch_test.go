@@ -255,9 +255,10 @@ func TestHostLimiter(t *testing.T) {
 	if most != 2 {
 		t.Fatalf("%d requests at once, want 2", most)
 	}
-	for i := 1; i < len(starts); i++ {
-		if gap := starts[i].Sub(starts[i-1]); gap < 15*time.Millisecond {
-			t.Fatalf("requests %d and %d started %s apart", i-1, i, gap)
-		}
+	// The delay is kept at the client; the server sees each start a little
+	// late, by however long the machine takes to schedule the handler, so
+	// one gap may look short. Over nine gaps the delay must show.
+	if span, least := starts[len(starts)-1].Sub(starts[0]), 8*20*time.Millisecond; span < least {
+		t.Fatalf("10 requests started within %s, want at least %s with a 20ms delay", span, least)
 	}
 }

@@ -144,7 +144,9 @@ func TestHostileFeeds(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if total := time.Since(start); total > 10*time.Second {
+	// Bounded, not fast: the trickling server is cut off at the fetcher's
+	// 3s timeout; the rest is parsing, which a loaded CI machine slows.
+	if total := time.Since(start); total > 30*time.Second {
 		t.Errorf("polling took %s", total)
 	}
 	for i, tc := range cases {
