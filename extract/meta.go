@@ -612,50 +612,71 @@ func cleanAuthor(s string) string {
 	return s
 }
 
-// pickDate prefers what the page declares as the publication date, then
-// the date in its URL, then a date written on the page.
+// pickDate weighs what the page says of its publication date: the
+// declared dates (JSON-LD, meta, microdata, <time pubdate>), the date in
+// its URL and the first date line it shows. Sources often disagree (one
+// rewritten on every update, one in another time zone, a header showing
+// today's date), so each votes for its day and the day with the most
+// weight wins, ties going to the source listed first. Without any, the
+// first <time>, date line or date in the text is taken.
 func (m *pageMeta) pickDate(base *url.URL) time.Time {
-	var inURL time.Time
-	if base != nil {
-		inURL = urlDate(base.Path)
+	type vote struct {
+		t time.Time
+		w float64
 	}
-	for _, c := range []string{
-		m.ld.published,
-		m.first("article:published_time", "og:published_time", "og:article:published_time", "datepublished", "publishdate", "publish-date", "publish_date", "pubdate", "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "date", "citation_publication_date", "citation_date", "article.published", "published_time", "cxenseparse:recs:publishtime", "og:updated_time", "article:modified_time"),
-		m.itemDate, m.pubTime,
-	} {
-		if t := parseDate(c); !t.IsZero() {
-			// A date in the URL is fixed when the article is first
-			// published, while declared dates are often rewritten on
-			// every update (or given in another time zone): when they
-			// disagree on the day, the URL wins.
-			if !inURL.IsZero() && t.Format("2006-01-02") != inURL.Format("2006-01-02") {
-				return inURL
-			}
-			// A time stamp in UTC can fall on the day before or after
-			// the date the page shows its readers: the shown one wins.
-			if _, off := t.Zone(); off == 0 && (t.Hour() >= 21 || t.Hour() < 4) && (t.Hour()+t.Minute()+t.Second() > 0) {
-				if v := m.visibleDate(); !v.IsZero() && oneDayApart(v, t) {
-					return v
-				}
-			}
-			return t
+	var votes []vote
+	add := func(t time.Time, w float64) {
+		if !t.IsZero() {
+			votes = append(votes, vote{t, w})
 		}
 	}
-	if !inURL.IsZero() {
-		return inURL
+	add(parseDate(m.ld.published), 1)
+	add(parseDate(m.first("article:published_time", "og:published_time", "og:article:published_time", "datepublished", "publishdate", "publish-date", "publish_date", "pubdate", "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "date", "citation_publication_date", "citation_date", "article.published", "published_time", "cxenseparse:recs:publishtime")), 1)
+	add(parseDate(m.itemDate), 1)
+	add(parseDate(m.pubTime), 1)
+	if base != nil {
+		add(urlDate(base.Path), voteURL)
 	}
+	declared := len(votes)
+	add(parseDate(m.first("og:updated_time", "article:modified_time")), voteModified)
 	for _, c := range m.times {
 		if t := parseDate(c); !t.IsZero() {
-			return t
+			add(t, voteTime)
+			break
 		}
 	}
-	for _, c := range m.dateText {
-		if t := findDate(c); !t.IsZero() {
-			return t
+	add(m.visibleDate(), voteVisible)
+	if declared == 0 && len(votes) > 0 {
+		return votes[0].t
+	}
+	if len(votes) > 0 {
+		best, bestW := 0, 0.0
+		for i, v := range votes {
+			w := 0.0
+			for _, u := range votes {
+				if sameDay(u.t, v.t) {
+					w += u.w
+				}
+			}
+			if w > bestW {
+				best, bestW = i, w
+			}
 		}
+		return votes[best].t
 	}
 	return findDate(m.text.String())
+}
+
+// The weights of the date sources other than declared dates (1).
+var (
+	voteURL      = 1.5
+	voteModified = 0.25
+	voteTime     = 0.7
+	voteVisible  = 0.7
+)
+
+func sameDay(a, b time.Time) bool {
+	return a.Year() == b.Year() && a.YearDay() == b.YearDay()
 }
 
 // visibleDate is the first date written in an element that looks like
@@ -667,15 +688,6 @@ func (m *pageMeta) visibleDate() time.Time {
 		}
 	}
 	return time.Time{}
-}
-
-// oneDayApart reports whether the calendar dates of a and b are a day
-// apart.
-func oneDayApart(a, b time.Time) bool {
-	da := time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, time.UTC)
-	db := time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC)
-	d := da.Sub(db)
-	return d == 24*time.Hour || d == -24*time.Hour
 }
 
 func hasSeparator(t string) bool {
