@@ -33,6 +33,8 @@ func benchmarks() []benchmark {
 		ingestExtractBenchmark(defaultIngest),
 		extractBenchmark(),
 		clusterBenchmark(clusterParams{}),
+		searchBenchmark(defaultSearch),
+		relatedBenchmark(),
 	}
 }
 
@@ -78,6 +80,7 @@ type env struct {
 	tmp         string // a directory for this run, removed by close
 	concurrency int    // workers for benchmarks that run work in parallel
 	count       int    // how many times to measure each case
+	n           int    // -n: size for benchmarks that take one; 0 for their own
 	log         io.Writer
 
 	postgres        string // server URL for admin connections; "" when none
@@ -93,6 +96,7 @@ type options struct {
 	postgresExplicit bool
 	concurrency      int
 	count            int
+	n                int
 	log              io.Writer
 }
 
@@ -105,7 +109,7 @@ func newEnv(ctx context.Context, o options) (*env, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &env{exe: exe, tmp: tmp, concurrency: max(o.concurrency, 1), count: max(o.count, 1), log: o.log}
+	e := &env{exe: exe, tmp: tmp, concurrency: max(o.concurrency, 1), count: max(o.count, 1), n: o.n, log: o.log}
 	if e.log == nil {
 		e.log = io.Discard
 	}

@@ -56,6 +56,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	count := fs.Int("count", 3, "measure each case this many `times` and report the median")
 	timeout := fs.Duration("timeout", 10*time.Minute, "stop everything after this long")
 	list := fs.Bool("list", false, "list the benchmarks and exit")
+	n := fs.Int("n", 0, "size for the benchmarks that take one (search: articles indexed); 0 for each one's own")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: go run ./bench [flags]\n\nRuns newsdesk's benchmarks and prints a Markdown table of results.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -96,6 +97,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		postgresExplicit: flagSet(fs, "postgres") || postgresFromEnv(getenv) != defaultPostgres,
 		concurrency:      *concurrency,
 		count:            *count,
+		n:                *n,
 		log:              stderr,
 	})
 	if err != nil {

@@ -131,26 +131,40 @@ const (
 // snippetLength is about how many words a snippet has.
 const snippetLength = 30
 
-// The ranking query per database. Filters go in {{where}}. On SQLite the
-// FTS5 rank column is bm25 with the weights set in the migration; bm25
-// is lower for better matches, so it is negated.
-const (
-	sqliteRankItems = `SELECT f.rowid, -f.rank FROM items_fts f JOIN items i ON i.id = f.rowid
-		WHERE items_fts MATCH ?{{where}} ORDER BY f.rank, f.rowid DESC LIMIT ? OFFSET ?`
-	postgresRankItems = `SELECT s.item_id, ts_rank_cd(s.document, query) AS score
-		FROM item_search s JOIN items i ON i.id = s.item_id, to_tsquery('newsdesk', ?) query
-		WHERE s.document @@ query{{where}} ORDER BY score DESC, s.item_id DESC LIMIT ? OFFSET ?`
+// rankCandidates bounds the work of broad searches. A word in a third of
+// a million articles would otherwise have every one of them scored to
+// show twenty; instead, when more articles match than this, the newest
+// this many of them (by arrival) are ranked. Both indexes give matches
+// newest first cheaply: FTS5 walks its doclists backwards, and
+// PostgreSQL sorts only the row IDs before scoring.
+const rankCandidates = 1000
 
-	sqliteRankPosts = `SELECT f.rowid, -f.rank FROM posts_fts f JOIN posts p ON p.id = f.rowid
-		WHERE posts_fts MATCH ?{{where}} ORDER BY f.rank, f.rowid DESC LIMIT ? OFFSET ?`
-	postgresRankPosts = `SELECT s.post_id, ts_rank_cd(s.document, query) AS score
-		FROM post_search s JOIN posts p ON p.id = s.post_id, to_tsquery('newsdesk', ?) query
-		WHERE s.document @@ query{{where}} ORDER BY score DESC, s.post_id DESC LIMIT ? OFFSET ?`
+// The ranking queries per database. Filters go in {{where}}. On SQLite
+// the FTS5 rank column is bm25 with the weights set in the migration;
+// bm25 is lower for better matches, so it is negated.
+const (
+	sqliteRankItems = `SELECT id, score FROM (
+			SELECT f.rowid AS id, -f.rank AS score FROM items_fts f{{join}}
+			WHERE items_fts MATCH ?{{where}} ORDER BY f.rowid DESC LIMIT ?
+		) ORDER BY score DESC, id DESC LIMIT ? OFFSET ?`
+	postgresRankItems = `SELECT c.id, ts_rank_cd(s.document, to_tsquery('newsdesk', ?)) AS score FROM (
+			SELECT s.item_id AS id FROM item_search s{{join}}
+			WHERE s.document @@ to_tsquery('newsdesk', ?){{where}} ORDER BY s.item_id DESC LIMIT ?
+		) c JOIN item_search s ON s.item_id = c.id ORDER BY score DESC, c.id DESC LIMIT ? OFFSET ?`
+
+	sqliteRankPosts = `SELECT id, score FROM (
+			SELECT f.rowid AS id, -f.rank AS score FROM posts_fts f JOIN posts p ON p.id = f.rowid
+			WHERE posts_fts MATCH ?{{where}} ORDER BY f.rowid DESC LIMIT ?
+		) ORDER BY score DESC, id DESC LIMIT ? OFFSET ?`
+	postgresRankPosts = `SELECT c.id, ts_rank_cd(s.document, to_tsquery('newsdesk', ?)) AS score FROM (
+			SELECT s.post_id AS id FROM post_search s JOIN posts p ON p.id = s.post_id
+			WHERE s.document @@ to_tsquery('newsdesk', ?){{where}} ORDER BY s.post_id DESC LIMIT ?
+		) c JOIN post_search s ON s.post_id = c.id ORDER BY score DESC, c.id DESC LIMIT ? OFFSET ?`
 )
 
 func (s *searcher) rankItems(ctx context.Context, limit, offset int) ([]searchRef, error) {
 	var where []string
-	args := []any{s.match}
+	var args []any
 	if s.q.SourceID != 0 {
 		where = append(where, "i.source_id = ?")
 		args = append(args, s.q.SourceID)
@@ -164,15 +178,23 @@ func (s *searcher) rankItems(ctx context.Context, limit, offset int) ([]searchRe
 		args = append(args, s.q.To.UTC())
 	}
 	query := sqliteRankItems
+	join := " JOIN items i ON i.id = f.rowid"
 	if s.d.dialect == Postgres {
 		query = postgresRankItems
+		join = " JOIN items i ON i.id = s.item_id"
 	}
-	return s.rank(ctx, newsdesk.SearchArticles, query, where, append(args, limit, offset))
+	// Reading each candidate's item row costs more than the search
+	// itself; only filters need it.
+	if len(where) == 0 {
+		join = ""
+	}
+	query = strings.Replace(query, "{{join}}", join, 1)
+	return s.rank(ctx, newsdesk.SearchArticles, query, where, args, limit, offset)
 }
 
 func (s *searcher) rankPosts(ctx context.Context, limit, offset int) ([]searchRef, error) {
 	var where []string
-	args := []any{s.match}
+	var args []any
 	if !s.q.Drafts {
 		where = append(where, "p.status = ?")
 		args = append(args, newsdesk.PostPublished)
@@ -197,15 +219,22 @@ func (s *searcher) rankPosts(ctx context.Context, limit, offset int) ([]searchRe
 	if s.d.dialect == Postgres {
 		query = postgresRankPosts
 	}
-	return s.rank(ctx, newsdesk.SearchPosts, query, where, append(args, limit, offset))
+	return s.rank(ctx, newsdesk.SearchPosts, query, where, args, limit, offset)
 }
 
-func (s *searcher) rank(ctx context.Context, kind newsdesk.SearchKind, query string, where []string, args []any) ([]searchRef, error) {
+// rank runs a ranking query with its filters and their arguments.
+func (s *searcher) rank(ctx context.Context, kind newsdesk.SearchKind, query string, where []string, filterArgs []any, limit, offset int) ([]searchRef, error) {
 	filters := ""
 	for _, w := range where {
 		filters += " AND " + w
 	}
 	query = strings.Replace(query, "{{where}}", filters, 1)
+	args := []any{s.match}
+	if s.d.dialect == Postgres {
+		args = append(args, s.match)
+	}
+	args = append(args, filterArgs...)
+	args = append(args, max(rankCandidates, limit+offset), limit, offset)
 	rows, err := s.d.db.QueryContext(ctx, s.d.q(query), args...)
 	if err != nil {
 		return nil, err
@@ -233,6 +262,7 @@ func (s *searcher) itemHits(ctx context.Context, ids []int64, into map[searchRef
 	}
 	var query string
 	var args []any
+	var snippets map[int64]string
 	if s.d.dialect == Postgres {
 		args = []any{s.match, headlineOptions}
 		query = `SELECT i.id, i.title, i.url, src.name, i.published_at,
@@ -240,11 +270,13 @@ func (s *searcher) itemHits(ctx context.Context, ids []int64, into map[searchRef
 			FROM items i JOIN sources src ON src.id = i.source_id LEFT JOIN articles a ON a.item_id = i.id
 			WHERE i.id IN (` + placeholders(len(ids)) + `)`
 	} else {
-		args = []any{snippetLength, s.match}
-		query = `SELECT i.id, i.title, i.url, src.name, i.published_at,
-			snippet(items_fts, 1, char(2), char(3), '…', ?)
-			FROM items_fts f JOIN items i ON i.id = f.rowid JOIN sources src ON src.id = i.source_id
-			WHERE items_fts MATCH ? AND f.rowid IN (` + placeholders(len(ids)) + `)`
+		var err error
+		if snippets, err = s.snippets(ctx, "items_fts", ids); err != nil {
+			return err
+		}
+		query = `SELECT i.id, i.title, i.url, src.name, i.published_at, ''
+			FROM items i JOIN sources src ON src.id = i.source_id
+			WHERE i.id IN (` + placeholders(len(ids)) + `)`
 	}
 	for _, id := range ids {
 		args = append(args, id)
@@ -262,6 +294,9 @@ func (s *searcher) itemHits(ctx context.Context, ids []int64, into map[searchRef
 			return err
 		}
 		h.PublishedAt = timePtr(published)
+		if snippets != nil {
+			snippet = snippets[h.ID]
+		}
 		h.Snippet = markSnippet(snippet)
 		into[searchRef{kind: h.Kind, id: h.ID}] = h
 	}
@@ -275,17 +310,19 @@ func (s *searcher) postHits(ctx context.Context, ids []int64, into map[searchRef
 	}
 	var query string
 	var args []any
+	var snippets map[int64]string
 	if s.d.dialect == Postgres {
 		args = []any{s.match, headlineOptions}
 		query = `SELECT p.id, p.headline, p.original_url, p.slug, p.status, p.source_name, p.published_at,
 			ts_headline('newsdesk', p.summary, to_tsquery('newsdesk', ?), ?)
 			FROM posts p WHERE p.id IN (` + placeholders(len(ids)) + `)`
 	} else {
-		args = []any{snippetLength, s.match}
-		query = `SELECT p.id, p.headline, p.original_url, p.slug, p.status, p.source_name, p.published_at,
-			snippet(posts_fts, 1, char(2), char(3), '…', ?)
-			FROM posts_fts f JOIN posts p ON p.id = f.rowid
-			WHERE posts_fts MATCH ? AND f.rowid IN (` + placeholders(len(ids)) + `)`
+		var err error
+		if snippets, err = s.snippets(ctx, "posts_fts", ids); err != nil {
+			return err
+		}
+		query = `SELECT p.id, p.headline, p.original_url, p.slug, p.status, p.source_name, p.published_at, ''
+			FROM posts p WHERE p.id IN (` + placeholders(len(ids)) + `)`
 	}
 	for _, id := range ids {
 		args = append(args, id)
@@ -303,10 +340,41 @@ func (s *searcher) postHits(ctx context.Context, ids []int64, into map[searchRef
 			return err
 		}
 		h.PublishedAt = timePtr(published)
+		if snippets != nil {
+			snippet = snippets[h.ID]
+		}
 		h.Snippet = markSnippet(snippet)
 		into[searchRef{kind: h.Kind, id: h.ID}] = h
 	}
 	return rows.Err()
+}
+
+// snippets returns FTS5 snippets of the second column of table for the
+// rows ids. The rows are asked for by their range with the others left
+// out by a filter FTS5 does not see (+rowid): given "rowid IN (...)",
+// FTS5 would look each one up in every segment of the index, which costs
+// more than walking the few matches in the range.
+func (s *searcher) snippets(ctx context.Context, table string, ids []int64) (map[int64]string, error) {
+	args := []any{snippetLength, s.match, slices.Min(ids), slices.Max(ids)}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	rows, err := s.d.db.QueryContext(ctx, `SELECT rowid, snippet(`+table+`, 1, char(2), char(3), '…', ?)
+		FROM `+table+` WHERE `+table+` MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[int64]string, len(ids))
+	for rows.Next() {
+		var id int64
+		var snippet string
+		if err := rows.Scan(&id, &snippet); err != nil {
+			return nil, err
+		}
+		out[id] = snippet
+	}
+	return out, rows.Err()
 }
 
 // markSnippet escapes a snippet's text and turns the database's match
