@@ -234,11 +234,22 @@ func (cl *cleaner) drop(n *html.Node) bool {
 	case "navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alert", "menu", "menubar":
 		return cl.unlessBig(n, false)
 	}
-	if boilerTags[n.DataAtom] {
+	// An article's own <header> holds its title and lead.
+	if boilerTags[n.DataAtom] && !(n.DataAtom == atom.Header && insideArticle(n)) {
 		return cl.unlessBig(n, false)
 	}
 	if w := cl.cls.weight(classID(n)); w < 0 && (!cl.gentle || w < -1) {
 		return cl.unlessBig(n, w < -1)
+	}
+	return false
+}
+
+// insideArticle reports whether n is inside an <article> or <main>.
+func insideArticle(n *html.Node) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.DataAtom == atom.Article || p.DataAtom == atom.Main {
+			return true
+		}
 	}
 	return false
 }
