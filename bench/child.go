@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -32,7 +33,7 @@ type childRequest struct {
 
 // childUsage is what the kernel measured of a child process.
 type childUsage struct {
-	PeakRSS int64         // bytes; zero where the OS does not say
+	PeakRSS int64         // bytes, the child's own VmHWM; zero where the OS does not say
 	CPU     time.Duration // user + system
 }
 
@@ -82,8 +83,15 @@ func (e *env) runChild(ctx context.Context, bench, part string, input, out any) 
 		}
 		return usage, fmt.Errorf("child %s/%s: %w: %s", bench, part, err, msg)
 	}
-	if err := json.Unmarshal(stdout.Bytes(), out); err != nil {
+	var reply childReply
+	if err := json.Unmarshal(stdout.Bytes(), &reply); err != nil {
 		return usage, fmt.Errorf("child %s/%s: read its result: %w", bench, part, err)
+	}
+	if err := json.Unmarshal(reply.Result, out); err != nil {
+		return usage, fmt.Errorf("child %s/%s: read its result: %w", bench, part, err)
+	}
+	if reply.PeakRSS > 0 {
+		usage.PeakRSS = reply.PeakRSS
 	}
 	return usage, nil
 }
@@ -114,7 +122,39 @@ func childMain(ctx context.Context, which string, stdin io.Reader, stdout io.Wri
 	if err != nil {
 		return err
 	}
-	return json.NewEncoder(stdout).Encode(out)
+	result, err := json.Marshal(out)
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(stdout).Encode(childReply{Result: result, PeakRSS: ownPeakRSS()})
+}
+
+// childReply is what a child writes to its stdout. The child measures its
+// own peak memory: the kernel's ru_maxrss of a child Go starts begins at
+// the parent's peak (the child is cloned from it before exec), so for a
+// small child under a big harness it reports the harness.
+type childReply struct {
+	Result  json.RawMessage `json:"result"`
+	PeakRSS int64           `json:"peak_rss,omitzero"`
+}
+
+// ownPeakRSS returns this process's peak resident memory in bytes, from
+// VmHWM in /proc/self/status, or zero where there is none.
+func ownPeakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			if err != nil {
+				return 0
+			}
+			return kb << 10
+		}
+	}
+	return 0
 }
 
 // tail keeps the last max bytes written to it.

@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -382,23 +380,4 @@ func articleHTML(n, i int, base string) []byte {
 </body></html>
 `, site, title, published.Format(time.RFC3339), author)
 	return []byte(b.String())
-}
-
-// ownPeakRSS returns this process's peak resident memory in bytes, from
-// VmHWM in /proc/self/status, or zero where there is none.
-func ownPeakRSS() int64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			if err != nil {
-				return 0
-			}
-			return kb << 10
-		}
-	}
-	return 0
 }
