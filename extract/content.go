@@ -403,8 +403,12 @@ func (e *edits) dropOrphanHeadings(nodes []*html.Node) {
 			return
 		case html.ElementNode:
 			if isHeading(n.DataAtom) {
-				if textLen(n) > 0 {
+				// A long "heading" is a paragraph set in a heading's
+				// type: it is text.
+				if l := textLen(n); l > 0 && l <= 120 {
 					blocks = append(blocks, block{n, int(n.Data[1] - '0')})
+				} else if l > 0 && (len(blocks) == 0 || blocks[len(blocks)-1].level != 0) {
+					blocks = append(blocks, block{n, 0})
 				}
 				return
 			}
