@@ -14,6 +14,7 @@ func addRoutes(mux *http.ServeMux, cfg Config, pages *renderer, assets *page.Ass
 	mux.Handle("GET /tag/{slug}", handleTag(posts, pages))
 	mux.Handle("GET /feed.xml", handleFeed(posts, cfg.Title, cfg.BaseURL, pages))
 	mux.Handle("GET /tag/{slug}/feed.xml", handleFeed(posts, cfg.Title, cfg.BaseURL, pages))
+	mux.Handle("GET /search", handleSearch(cfg.Search, pages))
 	mux.Handle("GET /sitemap.xml", handleSitemap(posts, cfg.BaseURL, pages))
 	mux.Handle("GET /static/{hash}/{name}", assets.Handler(pages.notFound))
 }

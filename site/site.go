@@ -19,6 +19,8 @@ var files embed.FS
 // Config is what the public site uses.
 type Config struct {
 	Posts newsdesk.PostService
+	// Search finds published posts for /search.
+	Search newsdesk.SearchService
 	// Title is the site's name, shown in the masthead and in every page's
 	// <title>; "newsdesk" when empty.
 	Title string

@@ -261,7 +261,7 @@ func hostOf(raw string) string {
 // routes mounts the site, the desk and the API on one mux.
 func routes(logger *slog.Logger, db *store.DB, feeds *ingest.Service, rel *relatedposts.Index, title string, secure bool) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/", site.New(site.Config{Posts: db, Title: title, Logger: logger, Related: rel}))
+	mux.Handle("/", site.New(site.Config{Posts: db, Search: db, Title: title, Logger: logger, Related: rel}))
 	// Posts written through the desk and the API reach this process's
 	// related-articles index at once, not at its next look.
 	posts := rel.Watch(db)
