@@ -521,21 +521,43 @@ func leafBlocks(nodes []*html.Node) (blocks []*html.Node) {
 // "Next post", "Print").
 const maxTail = 40
 
-// trimTail removes the short lines that end the content without ending
-// a sentence.
+// trimTail removes the lines that end the content without being part
+// of the article: short ones that do not end a sentence, and notices
+// (copyright, calls to subscribe, follow, download an app or donate).
 func (e *edits) trimTail(nodes []*html.Node) {
 	blocks := leafBlocks(nodes)
-	for i := len(blocks) - 1; i >= 0 && i >= len(blocks)-5; i-- {
+	for i := len(blocks) - 1; i >= 0 && i >= len(blocks)-6; i-- {
 		b := blocks[i]
 		if b.Parent == nil || hasBlockChild(b) || slices.Contains(nodes, b) {
 			return
 		}
 		t := innerText(b)
-		if len(t) > maxTail || endsSentence(t) {
+		if (len(t) > maxTail || endsSentence(t)) && !(len(t) <= maxNotice && isNotice(t)) {
 			return
 		}
 		e.remove(b)
 	}
+}
+
+// maxNotice is the longest trailing notice removed.
+var maxNotice = 400
+
+// noticeWords mark the notices that end pages rather than articles.
+var noticeWords = []string{
+	"©", "copyright", "all rights reserved", "alle rechte", "todos los derechos", "tous droits", "wszelkie prawa",
+	"newsletter", "subscribe", "abonnier", "suscríbe", "abonnez", "download the", "app store", "google play",
+	"ios and android", "follow us", "folgen sie", "síguenos", "telegram", "whatsapp", "support us", "unterstütze",
+	"donate", "spende", "reprint", "permission", "nachdruck",
+}
+
+func isNotice(t string) bool {
+	l := strings.ToLower(t)
+	for _, w := range noticeWords {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // trimHead removes the short lines that open the content before its
