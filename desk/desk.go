@@ -29,6 +29,8 @@ type Config struct {
 	Stories newsdesk.StoryService
 	// Articles, when set, shows each item's extracted article.
 	Articles newsdesk.ArticleService
+	// Search, when set, adds the search page, across items and posts.
+	Search newsdesk.SearchService
 	// Logger receives what went wrong inside; nil discards it.
 	Logger *slog.Logger
 	// Now is the clock; nil for time.Now.

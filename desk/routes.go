@@ -40,6 +40,7 @@ func addRoutes(mux *http.ServeMux, cfg Config, s *sessions, pages *renderer, ass
 	mux.Handle("POST /desk/sources/{id}/delete", auth(handleDeleteSource(cfg.Sources, pages)))
 
 	mux.Handle("GET /desk/items", auth(handleItems(cfg.Sources, cfg.Items, pages)))
+	mux.Handle("GET /desk/search", auth(handleSearch(cfg.Sources, cfg.Search, pages)))
 	mux.Handle("GET /desk/items/{id}", auth(handleItem(cfg.Items, cfg.Articles, pages)))
 
 	mux.Handle("GET /desk/posts", auth(handlePosts(cfg.Posts, pages)))

@@ -267,7 +267,7 @@ func routes(logger *slog.Logger, db *store.DB, feeds *ingest.Service, rel *relat
 	posts := rel.Watch(db)
 	mux.Handle("/desk/", desk.New(desk.Config{
 		Sources: db, Items: db, Posts: posts, Users: db, Feeds: feeds, Stories: db, Articles: db,
-		Logger: logger, Now: time.Now, SecureCookies: secure,
+		Search: db, Logger: logger, Now: time.Now, SecureCookies: secure,
 	}))
 	mux.Handle("/api/", api.New(api.Config{
 		Sources: db, Items: db, Posts: posts, Users: db, Feeds: feeds, Logger: logger, Now: time.Now,
