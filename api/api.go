@@ -23,6 +23,8 @@ type Config struct {
 	Posts   newsdesk.PostService
 	Users   newsdesk.UserService
 	Feeds   newsdesk.FeedService
+	// Search answers GET /api/search.
+	Search newsdesk.SearchService
 	// Logger receives what went wrong inside; nil discards it.
 	Logger *slog.Logger
 	// Now is the clock, for sessions; nil for time.Now.

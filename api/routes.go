@@ -17,4 +17,6 @@ func addRoutes(mux *http.ServeMux, cfg Config, auth *authenticator) {
 	mux.Handle("POST /api/sources/{id}/poll", required(handlePollSource(cfg.Sources, cfg.Feeds, cfg.Logger)))
 
 	mux.Handle("GET /api/items", required(handleListItems(cfg.Items, cfg.Logger)))
+
+	mux.Handle("GET /api/search", optional(handleSearch(cfg.Search, cfg.Logger)))
 }

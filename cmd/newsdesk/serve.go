@@ -270,7 +270,7 @@ func routes(logger *slog.Logger, db *store.DB, feeds *ingest.Service, rel *relat
 		Search: db, Logger: logger, Now: time.Now, SecureCookies: secure,
 	}))
 	mux.Handle("/api/", api.New(api.Config{
-		Sources: db, Items: db, Posts: posts, Users: db, Feeds: feeds, Logger: logger, Now: time.Now,
+		Sources: db, Items: db, Posts: posts, Users: db, Feeds: feeds, Search: db, Logger: logger, Now: time.Now,
 	}))
 	mux.Handle("/websub/", feeds.WebSubCallback())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
