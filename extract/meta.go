@@ -630,10 +630,44 @@ func (m *pageMeta) pickDate(base *url.URL) time.Time {
 			votes = append(votes, vote{t, w})
 		}
 	}
-	add(parseDate(m.ld.published), 1)
-	add(parseDate(m.first("article:published_time", "og:published_time", "og:article:published_time", "datepublished", "publishdate", "publish-date", "publish_date", "pubdate", "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "date", "citation_publication_date", "citation_date", "article.published", "published_time", "cxenseparse:recs:publishtime")), 1)
-	add(parseDate(m.itemDate), 1)
-	add(parseDate(m.pubTime), 1)
+	// A time stamp in UTC late or early in the day may fall on another
+	// day where the page is published: it gives half its weight to the
+	// neighbouring day.
+	declare := func(t time.Time, w float64) {
+		if t.IsZero() {
+			return
+		}
+		if _, off := t.Zone(); off == 0 && t.Hour()+t.Minute()+t.Second() > 0 {
+			switch {
+			case t.Hour() < utcEarly:
+				add(t, w/2)
+				add(t.AddDate(0, 0, -1), w/2)
+				return
+			case t.Hour() >= utcLate:
+				add(t, w/2)
+				add(t.AddDate(0, 0, 1), w/2)
+				return
+			}
+		}
+		add(t, w)
+	}
+	declare(parseDate(m.ld.published), 1)
+	metaKeys := []string{"article:published_time", "og:published_time", "og:article:published_time", "datepublished", "publishdate", "publish-date", "publish_date", "pubdate", "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "date", "citation_publication_date", "citation_date", "article.published", "published_time", "cxenseparse:recs:publishtime"}
+	// The first published date in meta votes fully, each further one
+	// by half.
+	n := 0
+	for _, k := range metaKeys {
+		if t := parseDate(m.meta[k]); !t.IsZero() {
+			if n == 0 {
+				declare(t, 1)
+			} else {
+				declare(t, 0.5)
+			}
+			n++
+		}
+	}
+	declare(parseDate(m.itemDate), 1)
+	declare(parseDate(m.pubTime), 1)
 	if base != nil {
 		add(urlDate(base.Path), voteURL)
 	}
@@ -669,6 +703,8 @@ func (m *pageMeta) pickDate(base *url.URL) time.Time {
 
 // The weights of the date sources other than declared dates (1).
 var (
+	utcEarly     = 5  // UTC hours before this may be the day before
+	utcLate      = 21 // UTC hours from this may be the day after
 	voteURL      = 1.5
 	voteModified = 0.25
 	voteTime     = 0.7
