@@ -41,7 +41,7 @@ var (
 		"hide": true, "cta": true, "legal": true, "extra": true, "links": true, "author": true,
 		"date": true, "time": true, "info": true, "tools": true, "aside": true,
 		"foot": true, "head": true, "skip": true, "print": true, "email": true,
-		"share": true, "follow": true, "credits": true, "byline": true, "teaser": true,
+		"share": true, "follow": true, "credits": true, "byline": true,
 	}
 	// positiveWords mark the article's own container; an element with
 	// both (such as "post-content has-sidebar") is kept.
