@@ -40,7 +40,7 @@ var (
 		"nav": true, "ad": true, "ads": true, "tag": true, "meta": true,
 		"hide": true, "cta": true, "legal": true, "extra": true, "links": true, "author": true,
 		"date": true, "time": true, "info": true, "tools": true, "aside": true,
-		"foot": true, "head": true, "skip": true, "print": true, "email": true,
+		"foot": true, "skip": true, "print": true, "email": true,
 		"share": true, "follow": true, "credits": true, "byline": true,
 	}
 	// positiveWords mark the article's own container; an element with
