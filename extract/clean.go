@@ -18,7 +18,7 @@ var (
 		"comment", "disqus", "respond", "cookie", "consent", "gdpr",
 		"share", "sharing", "social", "newsletter", "subscri", "related",
 		"recommend", "sidebar", "breadcrumb", "pagination", "pager",
-		"navbar", "navigation", "menu", "footer", "masthead", "banner",
+		"navbar", "footer", "masthead", "banner",
 		"advert", "sponsor", "promo", "popup", "modal", "widget", "skiplink",
 		"skip-link", "tagcloud", "tag-cloud", "signup", "login", "searchform",
 		"search-form", "toolbar", "byline", "dateline", "postmeta", "post-meta",
