@@ -207,7 +207,9 @@ func (cl *cleaner) clean(n *html.Node) {
 			if cl.debug != nil {
 				cl.debug(c, "")
 			}
-			if !dropTags[c.DataAtom] && c.DataAtom != atom.Iframe {
+			// A box (not a line such as a byline under a title) takes
+			// the heading that introduced it.
+			if !dropTags[c.DataAtom] && c.DataAtom != atom.Iframe && hasBlockChild(c) {
 				cl.ed.dropLeadingHeading(c)
 			}
 			cl.ed.remove(c)
