@@ -82,6 +82,14 @@ func TestPostTags(t *testing.T) {
 		if err != nil || ids(byID) != fmt.Sprint([]int64{d.ID, a.ID}) {
 			t.Fatalf("by ID: %s %v", ids(byID), err)
 		}
+		// By ID with a tag, drafts after published posts, and a page of it.
+		mixed, err := db.FindPosts(ctx, newsdesk.PostFilter{IDs: []int64{c.ID, a.ID, b.ID, d.ID}, Tag: "weather"})
+		if err != nil || ids(mixed) != fmt.Sprint([]int64{b.ID, a.ID, c.ID}) {
+			t.Fatalf("by ID with a tag: %s %v, want [%d %d %d]", ids(mixed), err, b.ID, a.ID, c.ID)
+		}
+		if page, _ := db.FindPosts(ctx, newsdesk.PostFilter{IDs: []int64{c.ID, a.ID, b.ID, d.ID}, Limit: 2, Offset: 1}); ids(page) != fmt.Sprint([]int64{b.ID, a.ID}) {
+			t.Fatalf("a page by ID: %s", ids(page))
+		}
 		if empty, err := db.FindPosts(ctx, newsdesk.PostFilter{IDs: []int64{}}); err != nil || len(empty) != 0 {
 			t.Fatalf("empty ID list found %d posts, %v", len(empty), err)
 		}
