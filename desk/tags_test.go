@@ -22,6 +22,9 @@ func TestPostTags(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("publish with tags: status %d", res.StatusCode)
 	}
+	if _, body := e.get(t, c, "/desk/posts"); !strings.Contains(body, `<span class="small">Harbor City, Transport</span>`) {
+		t.Errorf("posts list does not show the tags")
+	}
 	p, err := e.db.FindPostBySlug(context.Background(), "bridge-closes")
 	if err != nil {
 		t.Fatal(err)
