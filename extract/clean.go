@@ -51,24 +51,32 @@ var (
 	}
 )
 
-// classifier remembers, per page, what each class-and-id string means,
-// because pages repeat the same few strings over thousands of elements.
-type classifier map[string]int8
+// classifier remembers, per page, what each class-and-id string and
+// each single class name means, because pages repeat the same few
+// strings over thousands of elements.
+type classifier struct {
+	full  map[string]int8
+	names map[string]int8 // 1 boilerplate, 2 article, 3 neither
+}
+
+func newClassifier() *classifier {
+	return &classifier{full: make(map[string]int8, 64), names: make(map[string]int8, 64)}
+}
 
 // weight is -1 for boilerplate, +1 for article content, 0 for neither.
-func (c classifier) weight(ci string) int8 {
+func (c *classifier) weight(ci string) int8 {
 	if ci == "" {
 		return 0
 	}
-	if w, ok := c[ci]; ok {
+	if w, ok := c.full[ci]; ok {
 		return w
 	}
-	w := classify(ci)
-	c[ci] = w
+	w := c.classify(ci)
+	c.full[ci] = w
 	return w
 }
 
-func classify(ci string) int8 {
+func (c *classifier) classify(ci string) int8 {
 	// Comment sections borrow the article's words ("comment-content"),
 	// so they win over positive words.
 	if strings.Contains(ci, "comment") && !strings.Contains(ci, "no-comment") {
@@ -80,15 +88,11 @@ func classify(ci string) int8 {
 	// name that says article ("post-content has-sidebar") saves it.
 	neg, pos := false, false
 	for name := range strings.FieldsSeq(ci) {
-		if negativeName(name) {
+		switch c.nameKind(name) {
+		case 1:
 			neg = true
-			continue
-		}
-		for _, w := range positiveWords {
-			if strings.Contains(name, w) {
-				pos = true
-				break
-			}
+		case 2:
+			pos = true
 		}
 	}
 	switch {
@@ -100,6 +104,25 @@ func classify(ci string) int8 {
 		return 1
 	}
 	return 0
+}
+
+func (c *classifier) nameKind(name string) int8 {
+	if k, ok := c.names[name]; ok {
+		return k
+	}
+	k := int8(3)
+	if negativeName(name) {
+		k = 1
+	} else {
+		for _, w := range positiveWords {
+			if strings.Contains(name, w) {
+				k = 2
+				break
+			}
+		}
+	}
+	c.names[name] = k
+	return k
 }
 
 func negativeName(name string) bool {
@@ -139,7 +162,7 @@ var boilerTags = map[atom.Atom]bool{
 
 // cleaner removes what cannot be article text before scoring.
 type cleaner struct {
-	cls      classifier
+	cls      *classifier
 	debug    func(n *html.Node, why string)
 	bodyText int // characters of text in the page, for the size guard
 	ed       *edits

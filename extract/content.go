@@ -40,7 +40,7 @@ type walked struct {
 
 type scorer struct {
 	cands []cand
-	cls   classifier
+	cls   *classifier
 }
 
 // minGood is the length from which a paragraph counts as article text.

@@ -26,7 +26,7 @@ func TestDebugPage(t *testing.T) {
 	body = decode(body, "")
 	doc, _ := html.Parse(bytes.NewReader(body))
 	root := findBody(doc)
-	cl := cleaner{cls: classifier{}, bodyText: textLen(root), ed: &edits{}}
+	cl := cleaner{cls: newClassifier(), bodyText: textLen(root), ed: &edits{}}
 	fmt.Println("body text before clean", cl.bodyText)
 	cl.debug = func(n *html.Node, why string) {
 		if l := textLen(n); l > 300 {

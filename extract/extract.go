@@ -74,7 +74,7 @@ func Extract(body []byte, contentType string, pageURL *url.URL) (*Article, error
 
 	root := findBody(doc)
 	var ed edits
-	cl := cleaner{cls: classifier{}, bodyText: textLen(root), ed: &ed}
+	cl := cleaner{cls: newClassifier(), bodyText: textLen(root), ed: &ed}
 	nodes, text := cl.content(root)
 	if len(text) < fallbackBelow {
 		// Little text: perhaps the class names that mark boilerplate

@@ -40,7 +40,7 @@ type ldInfo struct {
 func (m *pageMeta) walk(n *html.Node, base *url.URL) {
 	if n.Type == html.TextNode {
 		if m.textAu == "" && n.Parent != nil && startsByline(n.Data) {
-			if t := innerText(n.Parent); len(t) <= 100 {
+			if t := shortText(n.Parent, 101); t != "" {
 				if c := cleanAuthor(t); looksLikeName(c) {
 					m.textAu = c
 				}
@@ -155,7 +155,7 @@ func (m *pageMeta) walk(n *html.Node, base *url.URL) {
 			if m.classAu == "" {
 				if name := findItemprop(n, "name"); name != "" {
 					m.classAu = name
-				} else if t := innerText(n); len(t) < 80 {
+				} else if t := shortText(n, 80); t != "" {
 					m.classAu = t
 				}
 			}
@@ -163,12 +163,12 @@ func (m *pageMeta) walk(n *html.Node, base *url.URL) {
 	}
 	if ci := classID(n); ci != "" {
 		if m.classAu == "" && (strings.Contains(ci, "byline") || strings.Contains(ci, "author")) && !strings.Contains(ci, "comment") {
-			if t := innerText(n); t != "" && len(t) < 100 {
+			if t := shortText(n, 100); t != "" {
 				m.classAu = t
 			}
 		}
 		if len(m.dateText) < 8 && (strings.Contains(ci, "date") || strings.Contains(ci, "time") || strings.Contains(ci, "publish") || strings.Contains(ci, "posted") || strings.Contains(ci, "meta") || strings.Contains(ci, "byline")) {
-			if t := innerText(n); t != "" && len(t) < 200 {
+			if t := shortText(n, 200); t != "" {
 				m.dateText = append(m.dateText, t)
 			}
 		}
@@ -203,6 +203,35 @@ func homeLink(n *html.Node) bool {
 		}
 	}
 	return false
+}
+
+// shortText is the collapsed text of n when it has fewer than max
+// bytes, and "" otherwise; it stops reading as soon as it knows.
+func shortText(n *html.Node, max int) string {
+	var b strings.Builder
+	if !boundedText(&b, n, 2*max+64) {
+		return ""
+	}
+	t := collapse(b.String())
+	if len(t) >= max {
+		return ""
+	}
+	return t
+}
+
+// boundedText appends the text under n to b and reports whether it
+// stayed within limit bytes.
+func boundedText(b *strings.Builder, n *html.Node, limit int) bool {
+	if n.Type == html.TextNode {
+		b.WriteString(n.Data)
+		return b.Len() <= limit
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if !boundedText(b, c, limit) {
+			return false
+		}
+	}
+	return true
 }
 
 func big(s string) bool {
@@ -511,9 +540,8 @@ func startsByline(s string) bool {
 	default:
 		return false
 	}
-	l := strings.ToLower(s[:min(len(s), 20)])
 	for _, p := range textBylines {
-		if strings.HasPrefix(l, p) {
+		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
 			return true
 		}
 	}
