@@ -82,7 +82,7 @@ func TestDebugDates(t *testing.T) {
 			}
 		}
 		fmt.Printf("  ld %q item %q pub %q times %q\n  datetext %q\n", m.ld.published, m.itemDate, m.pubTime, m.times, m.dateText)
-		txt := m.text.String()
+		txt := m.visibleText()
 		fmt.Printf("  text %q\n", collapse(txt[:min(len(txt), 600)]))
 	}
 }
@@ -141,7 +141,7 @@ func TestDateSources(t *testing.T) {
 		for i, v := range m.dateText {
 			add(fmt.Sprint("datetext", min(i, 3)), findDate(v), p.Date)
 		}
-		add("text", findDate(m.text.String()), p.Date)
+		add("text", findDate(m.visibleText()), p.Date)
 	}
 	keys := slices.Sorted(maps.Keys(c))
 	for _, k := range keys {

@@ -29,7 +29,7 @@ type pageMeta struct {
 	imgs     []string // first content images
 	itemDate string
 	h2       []string
-	text     strings.Builder // the page's first visible text
+	root     *html.Node // the page, for its visible text when needed
 }
 
 // ldInfo is what JSON-LD says about the article.
@@ -38,6 +38,9 @@ type ldInfo struct {
 }
 
 func (m *pageMeta) walk(n *html.Node, base *url.URL) {
+	if m.root == nil {
+		m.root = n
+	}
 	if n.Type == html.TextNode {
 		if m.textAu == "" && n.Parent != nil && startsByline(n.Data) {
 			if t := shortText(n.Parent, 101); t != "" {
@@ -45,10 +48,6 @@ func (m *pageMeta) walk(n *html.Node, base *url.URL) {
 					m.textAu = c
 				}
 			}
-		}
-		if m.text.Len() < 100000 {
-			m.text.WriteString(n.Data)
-			m.text.WriteByte(' ')
 		}
 		return
 	}
@@ -232,6 +231,36 @@ func boundedText(b *strings.Builder, n *html.Node, limit int) bool {
 		}
 	}
 	return true
+}
+
+// visibleText is the page's text outside scripts and style sheets, up
+// to 100,000 bytes, each text node followed by a space.
+func (m *pageMeta) visibleText() string {
+	var b strings.Builder
+	var walk func(n *html.Node) bool
+	walk = func(n *html.Node) bool {
+		switch n.Type {
+		case html.TextNode:
+			b.WriteString(n.Data)
+			b.WriteByte(' ')
+			return b.Len() < 100000
+		case html.ElementNode:
+			switch n.DataAtom {
+			case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Title:
+				return true
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if !walk(c) {
+				return false
+			}
+		}
+		return true
+	}
+	if m.root != nil {
+		walk(m.root)
+	}
+	return b.String()
 }
 
 func big(s string) bool {
@@ -726,7 +755,7 @@ func (m *pageMeta) pickDate(base *url.URL) time.Time {
 		}
 		return votes[best].t
 	}
-	return findDate(m.text.String())
+	return findDate(m.visibleText())
 }
 
 // The weights of the date sources other than declared dates (1).
