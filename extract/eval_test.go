@@ -26,13 +26,14 @@ const (
 )
 
 // Floors just under what the extractor reaches, enforced on every run
-// that finds the set, so that a change that makes extraction worse fails.
+// that finds the set, so that a change that makes extraction worse fails
+// (reached: F1 0.926, title 0.807, author 0.660, date 0.867).
 // Raise them as the extractor improves.
 const (
-	floorF1     = 0.905
+	floorF1     = 0.92
 	floorTitle  = 0.80
 	floorAuthor = 0.65
-	floorDate   = 0.85
+	floorDate   = 0.86
 )
 
 func cpuTime() time.Duration {
