@@ -2,6 +2,7 @@ package relatedposts_test
 
 import (
 	"context"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -198,4 +199,61 @@ func deletePost(db *store.DB) string {
 		return "DELETE FROM posts WHERE id = $1"
 	}
 	return "DELETE FROM posts WHERE id = ?"
+}
+
+// TestTwoProcesses runs two "processes" on one database, each with its own
+// connection pool and its own index kept current by Run: a post published
+// through one appears in the related lists of the other, and leaves them
+// when it is unpublished there.
+func TestTwoProcesses(t *testing.T) {
+	for _, dialect := range []string{"sqlite", "postgres"} {
+		t.Run(dialect, func(t *testing.T) {
+			ctx := context.Background()
+			dsn := filepath.Join(t.TempDir(), "newsdesk.db")
+			if dialect == "postgres" {
+				dsn = storetest.PostgresURL(t)
+			}
+			open := func() *store.DB {
+				db, err := store.Open(ctx, dsn)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { db.Close() })
+				if _, err := db.Migrate(ctx); err != nil {
+					t.Fatal(err)
+				}
+				return db
+			}
+			writer, reader := open(), open()
+			posts, _ := setup(t, writer)
+			x := relatedposts.New(relatedposts.Config{Posts: reader, Interval: 10 * time.Millisecond})
+			runCtx, cancel := context.WithCancel(ctx)
+			done := make(chan struct{})
+			go func() { x.Run(runCtx); close(done) }()
+			t.Cleanup(func() { cancel(); <-done })
+
+			waitFor := func(what string, ok func() bool) {
+				t.Helper()
+				for deadline := time.Now().Add(5 * time.Second); !ok(); time.Sleep(10 * time.Millisecond) {
+					if time.Now().After(deadline) {
+						t.Fatalf("the reader's index never saw %s", what)
+					}
+				}
+			}
+			waitFor("the first posts", func() bool { return x.Len() == len(stories) })
+
+			p := &newsdesk.Post{Headline: "School budget saved after parents protest", Summary: "The school board restored the music lessons budget after parents protested at the board meeting.",
+				Status: newsdesk.PostPublished, SourceName: "The Civic Review", OriginalURL: "https://civic.example/saved"}
+			if err := writer.CreatePost(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+			posts["saved"] = p
+			waitFor("the new post", func() bool { return slices.Contains(keys(posts, x.Related(posts["school1"].ID, 3)), "saved") })
+			p.Status = newsdesk.PostDraft
+			if err := writer.UpdatePost(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+			waitFor("the post unpublished", func() bool { return !slices.Contains(keys(posts, x.Related(posts["school1"].ID, 3)), "saved") })
+		})
+	}
 }
