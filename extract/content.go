@@ -603,8 +603,11 @@ var boxLabels = []string{
 // maxLabel is the longest line taken for a box label.
 const maxLabel = 60
 
+// maxStray is the longest line in a bare <div> taken for furniture.
+const maxStray = 40
+
 // dropLabels removes the short lines of the content that are labels of
-// page furniture.
+// page furniture, and stray short lines in bare <div>s.
 func (e *edits) dropLabels(nodes []*html.Node) {
 	for _, b := range leafBlocks(nodes) {
 		if b.Parent == nil || hasBlockChild(b) || slices.Contains(nodes, b) {
@@ -612,6 +615,16 @@ func (e *edits) dropLabels(nodes []*html.Node) {
 		}
 		if textLen(b) > maxLabel {
 			continue
+		}
+		// A short line in a bare <div> (not a paragraph, heading, list
+		// item or cell) that neither ends a sentence nor holds a figure
+		// is a button, a label or a stray link: "Contact", "Print",
+		// "Promis".
+		if b.DataAtom == atom.Div && textLen(b) <= maxStray {
+			if t := innerText(b); !endsSentence(t) && !strings.ContainsAny(t, "0123456789") {
+				e.remove(b)
+				continue
+			}
 		}
 		t := strings.ToLower(innerText(b))
 		for _, l := range boxLabels {
