@@ -606,11 +606,18 @@ const maxLabel = 60
 // maxStray is the longest line in a bare <div> taken for furniture.
 const maxStray = 40
 
-// dropLabels removes the short lines of the content that are labels of
-// page furniture, and stray short lines in bare <div>s.
+// dropLabels removes the <h1> (the title, given apart), the short lines
+// of the content that are labels of page furniture, and stray short
+// lines in bare <div>s.
 func (e *edits) dropLabels(nodes []*html.Node) {
 	for _, b := range leafBlocks(nodes) {
 		if b.Parent == nil || hasBlockChild(b) || slices.Contains(nodes, b) {
+			continue
+		}
+		// The page's <h1> is its title, which Extract gives apart
+		// (Article.Title), or the site's name: not body text.
+		if b.DataAtom == atom.H1 {
+			e.remove(b)
 			continue
 		}
 		if textLen(b) > maxLabel {

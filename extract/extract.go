@@ -42,7 +42,7 @@ type Article struct {
 	Language  string
 	Image     string    // absolute URL of the lead image, "" if none
 	Published time.Time // zero if unknown
-	Text      string    // plain text, paragraphs separated by blank lines
+	Text      string    // plain text of the body (the title is in Title), paragraphs separated by blank lines
 	HTML      string    // sanitised HTML of the main content
 }
 
