@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/demo"
 	"github.com/newsdesk/newsdesk/store/storetest"
 )
@@ -124,6 +125,19 @@ func TestServeDemoThinPath(t *testing.T) {
 					t.Fatalf("home page: %q missing or out of order", s.Headline)
 				}
 				last = i
+			}
+
+			// Each post page lists Related Articles once the web process
+			// has indexed the posts, a moment after start.
+			newest := base + "/posts/" + newsdesk.Slugify(seeds[0].Headline)
+			for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+				_, page := get(t, c, newest)
+				if strings.Contains(page, `<h2 id="related-heading" class="section-title">Related Articles</h2>`) {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("%s: no Related Articles", newest)
+				}
 			}
 
 			// Sign in; the desk lists the demo outlets' items.
