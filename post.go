@@ -184,6 +184,14 @@ func MakeTags(names []string) ([]Tag, error) {
 	var tags []Tag
 	seen := map[string]bool{}
 	for _, n := range names {
+		// Control characters and broken UTF-8 are dropped: they show as
+		// nothing, and PostgreSQL refuses NUL.
+		n = strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) && !unicode.IsSpace(r) {
+				return -1
+			}
+			return r
+		}, strings.ToValidUTF8(n, ""))
 		n = strings.Join(strings.Fields(n), " ")
 		if n == "" {
 			continue

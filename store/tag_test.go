@@ -212,6 +212,7 @@ func TestParseTags(t *testing.T) {
 		{" , ,", "", ""},
 		{"Climate Change, climate-change, CLIMATE change", "[climate-change Climate Change]", ""},
 		{"Café society,  Harbor   City ", "[cafe-society Café society][harbor-city Harbor City]", ""},
+		{"Harbor\x00 City\x07, \xff", "[harbor-city Harbor City]", ""},
 		{"ok, !!!", "", newsdesk.EINVALID},
 		{"a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u", "", newsdesk.EINVALID},
 		{"x123456789x123456789x123456789x123456789x123456789x", "", newsdesk.EINVALID},
