@@ -454,7 +454,7 @@ func (e *edits) dropTeasers(root *html.Node) {
 			continue
 		}
 		t, l := textAndOutLinks(h)
-		if t == 0 || l*5 < t*4 {
+		if t == 0 || l*2 < t {
 			continue
 		}
 		box := h
