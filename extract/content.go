@@ -431,7 +431,7 @@ func (e *edits) dropOrphanHeadings(nodes []*html.Node) {
 }
 
 // dropTeasers removes the teasers of other articles inside the content:
-// a heading that is a link, with the short block around it that holds
+// a heading that is mostly a link, with the short block around it that holds
 // its summary and picture.
 func (e *edits) dropTeasers(root *html.Node) {
 	var heads []*html.Node
