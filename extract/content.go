@@ -521,6 +521,10 @@ func leafBlocks(nodes []*html.Node) (blocks []*html.Node) {
 // "Next post", "Print").
 const maxTail = 40
 
+// maxHead is the length under which a line that opens the content
+// without ending a sentence is taken for a date, credit or byline.
+const maxHead = 25
+
 // trimTail removes the lines that end the content without being part
 // of the article: short ones that do not end a sentence, and notices
 // (copyright, calls to subscribe, follow, download an app or donate).
@@ -573,7 +577,7 @@ func (e *edits) trimHead(nodes []*html.Node) {
 			continue
 		}
 		t := innerText(b)
-		if len(t) > maxTail || endsSentence(t) {
+		if len(t) > maxHead || endsSentence(t) {
 			return
 		}
 		e.remove(b)
