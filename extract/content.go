@@ -607,8 +607,12 @@ var boxLabels = []string{
 // maxLabel is the longest line taken for a box label.
 const maxLabel = 60
 
-// maxStray is the longest line in a bare <div> taken for furniture.
-const maxStray = 40
+// maxStray is the longest line in a bare <div> taken for furniture, and
+// maxStrayP the longest paragraph.
+const (
+	maxStray  = 40
+	maxStrayP = 20
+)
 
 // dropLabels removes the <h1> (the title, given apart), the short lines
 // of the content that are labels of page furniture, and stray short
@@ -631,7 +635,7 @@ func (e *edits) dropLabels(nodes []*html.Node) {
 		// item or cell) that neither ends a sentence nor holds a figure
 		// is a button, a label or a stray link: "Contact", "Print",
 		// "Promis".
-		if b.DataAtom == atom.Div && textLen(b) <= maxStray {
+		if (b.DataAtom == atom.Div && textLen(b) <= maxStray) || (b.DataAtom == atom.P && textLen(b) <= maxStrayP) {
 			if t := innerText(b); !endsSentence(t) && !strings.ContainsAny(t, "0123456789") {
 				e.remove(b)
 				continue
