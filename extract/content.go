@@ -490,30 +490,113 @@ func textAndOutLinks(n *html.Node) (text, link int) {
 // maxTeaser is the most text a teaser's box holds.
 var maxTeaser = 400
 
-// leafBlocks lists, in document order, the innermost block elements
-// that hold text under the nodes, with their text.
-func leafBlocks(nodes []*html.Node) (blocks []*html.Node) {
-	var walk func(n, block *html.Node)
-	walk = func(n, block *html.Node) {
-		switch n.Type {
-		case html.TextNode:
-			if nonSpace(n.Data) > 0 && (len(blocks) == 0 || blocks[len(blocks)-1] != block) {
-				blocks = append(blocks, block)
+// line is a line of the content as a reader sees it: a block element
+// with no blocks inside (block, run nil), or a run of text and inline
+// elements between the blocks of a container (run set, block the
+// container).
+type line struct {
+	block *html.Node
+	run   []*html.Node
+}
+
+func (l line) text() string {
+	if l.run == nil {
+		return innerText(l.block)
+	}
+	var b strings.Builder
+	for _, n := range l.run {
+		textOf(&b, n)
+		b.WriteByte(' ')
+	}
+	return collapse(b.String())
+}
+
+func (l line) length() int {
+	if l.run == nil {
+		return textLen(l.block)
+	}
+	t := 0
+	for _, n := range l.run {
+		t += textLen(n)
+	}
+	return t
+}
+
+// removable reports whether the line is still in the tree and is not one
+// of the content's own roots.
+func (l line) removable(roots []*html.Node) bool {
+	if l.run == nil {
+		return l.block.Parent != nil && !slices.Contains(roots, l.block)
+	}
+	return l.run[0].Parent != nil
+}
+
+func (e *edits) removeLine(l line) {
+	if l.run == nil {
+		e.remove(l.block)
+		return
+	}
+	for _, n := range l.run {
+		e.remove(n)
+	}
+}
+
+// lines lists the lines of the content in document order.
+func lines(nodes []*html.Node) []line {
+	// Which elements hold a block, found in one pass from the leaves.
+	holds := map[*html.Node]bool{}
+	var mark func(n *html.Node) bool
+	mark = func(n *html.Node) bool {
+		any := false
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			if mark(c) || isBlock(c) {
+				any = true
+			}
+		}
+		if any {
+			holds[n] = true
+		}
+		return any
+	}
+	var out []line
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if !holds[n] {
+			if textLen(n) > 0 {
+				out = append(out, line{block: n})
 			}
 			return
-		case html.ElementNode:
-			if isBlock(n) {
-				block = n
+		}
+		var run []*html.Node
+		flush := func() {
+			if len(run) > 0 {
+				if l := (line{block: n, run: run}); l.length() > 0 {
+					out = append(out, l)
+				}
+				run = nil
 			}
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c, block)
+			switch {
+			case c.Type == html.ElementNode && c.DataAtom == atom.Br:
+				flush()
+			case c.Type == html.ElementNode && (isBlock(c) || holds[c]):
+				flush()
+				walk(c)
+			case c.Type == html.TextNode || c.Type == html.ElementNode:
+				run = append(run, c)
+			}
 		}
+		flush()
 	}
 	for _, n := range nodes {
-		walk(n, n)
+		mark(n)
+		walk(n)
 	}
-	return blocks
+	return out
 }
 
 // maxTail is the length under which a line at the end of the content
@@ -529,17 +612,17 @@ const maxHead = 25
 // of the article: short ones that do not end a sentence, and notices
 // (copyright, calls to subscribe, follow, download an app or donate).
 func (e *edits) trimTail(nodes []*html.Node) {
-	blocks := leafBlocks(nodes)
-	for i := len(blocks) - 1; i >= 0 && i >= len(blocks)-6; i-- {
-		b := blocks[i]
-		if b.Parent == nil || hasBlockChild(b) || slices.Contains(nodes, b) {
+	ls := lines(nodes)
+	for i := len(ls) - 1; i >= 0 && i >= len(ls)-6; i-- {
+		l := ls[i]
+		if !l.removable(nodes) {
 			return
 		}
-		t := innerText(b)
+		t := l.text()
 		if (len(t) > maxTail || endsSentence(t)) && !(len(t) <= maxNotice && isNotice(t)) {
 			return
 		}
-		e.remove(b)
+		e.removeLine(l)
 	}
 }
 
@@ -567,20 +650,20 @@ func isNotice(t string) bool {
 // trimHead removes the short lines that open the content before its
 // text (dates, photo credits, bylines), keeping headings.
 func (e *edits) trimHead(nodes []*html.Node) {
-	blocks := leafBlocks(nodes)
-	for i := 0; i < len(blocks) && i < 5; i++ {
-		b := blocks[i]
-		if b.Parent == nil || hasBlockChild(b) || slices.Contains(nodes, b) {
+	ls := lines(nodes)
+	for i := 0; i < len(ls) && i < 5; i++ {
+		l := ls[i]
+		if !l.removable(nodes) {
 			return
 		}
-		if isHeading(b.DataAtom) {
+		if l.run == nil && isHeading(l.block.DataAtom) {
 			continue
 		}
-		t := innerText(b)
+		t := l.text()
 		if len(t) > maxHead || endsSentence(t) {
 			return
 		}
-		e.remove(b)
+		e.removeLine(l)
 	}
 }
 
@@ -618,33 +701,36 @@ const (
 // of the content that are labels of page furniture, and stray short
 // lines in bare <div>s.
 func (e *edits) dropLabels(nodes []*html.Node) {
-	for _, b := range leafBlocks(nodes) {
-		if b.Parent == nil || hasBlockChild(b) || slices.Contains(nodes, b) {
+	for _, l := range lines(nodes) {
+		if !l.removable(nodes) {
 			continue
 		}
 		// The page's <h1> is its title, which Extract gives apart
 		// (Article.Title), or the site's name: not body text.
-		if b.DataAtom == atom.H1 {
-			e.remove(b)
+		if l.run == nil && l.block.DataAtom == atom.H1 {
+			e.remove(l.block)
 			continue
 		}
-		if textLen(b) > maxLabel {
+		n := l.length()
+		if n > maxLabel {
 			continue
 		}
-		// A short line in a bare <div> (not a paragraph, heading, list
-		// item or cell) that neither ends a sentence nor holds a figure
-		// is a button, a label or a stray link: "Contact", "Print",
-		// "Promis".
-		if (b.DataAtom == atom.Div && textLen(b) <= maxStray) || (b.DataAtom == atom.P && textLen(b) <= maxStrayP) {
-			if t := innerText(b); !endsSentence(t) && !strings.ContainsAny(t, "0123456789") {
-				e.remove(b)
+		// A short line of its own (a bare <div>, or text between blocks;
+		// not a paragraph, heading, list item or cell) that neither ends
+		// a sentence nor holds a figure is a button, a label or a stray
+		// link: "Contact", "Print", "Promis". So is a very short
+		// paragraph.
+		stray := l.run != nil || l.block.DataAtom == atom.Div
+		if (stray && n <= maxStray) || (l.run == nil && l.block.DataAtom == atom.P && n <= maxStrayP) {
+			if t := l.text(); !endsSentence(t) && !strings.ContainsAny(t, "0123456789") {
+				e.removeLine(l)
 				continue
 			}
 		}
-		t := strings.ToLower(innerText(b))
-		for _, l := range boxLabels {
-			if strings.HasPrefix(t, l) {
-				e.remove(b)
+		t := strings.ToLower(l.text())
+		for _, p := range boxLabels {
+			if strings.HasPrefix(t, p) {
+				e.removeLine(l)
 				break
 			}
 		}
