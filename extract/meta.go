@@ -3,6 +3,7 @@ package extract
 import (
 	"encoding/json"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 	"unicode"
@@ -527,7 +528,10 @@ func stripSite(t, site string) string {
 func (m *pageMeta) pickAuthor(site string) string {
 	pub := ""
 	for _, c := range []string{m.ld.author, m.first("author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author", "twitter:creator"), m.relAuth, m.classAu, m.textAu} {
-		c = cleanAuthor(c)
+		c = m.stripPublisher(cleanAuthor(c), site)
+		if notName[strings.ToLower(c)] {
+			continue
+		}
 		if c != "" && !m.publisherName(c, site) {
 			return c
 		}
@@ -536,6 +540,24 @@ func (m *pageMeta) pickAuthor(site string) string {
 		}
 	}
 	return pub
+}
+
+// notName are byline words left without a name.
+var notName = map[string]bool{"posted": true, "by": true, "von": true, "autor": true, "autoren": true,
+	"author": true, "authors": true, "written": true, "published": true, "veröffentlicht": true}
+
+// stripPublisher removes the site's or publisher's name after a comma
+// ("Jane Doe, CNN").
+func (m *pageMeta) stripPublisher(c, site string) string {
+	for _, p := range []string{site, m.ld.publisher} {
+		if p == "" {
+			continue
+		}
+		if i := strings.LastIndex(c, ", "); i > 0 && strings.EqualFold(strings.TrimSpace(c[i+2:]), p) {
+			return strings.TrimSpace(c[:i])
+		}
+	}
+	return c
 }
 
 // publisherName reports whether a byline names the site rather than a
@@ -610,7 +632,7 @@ var bylinePrefixes = []string{"by ", "by: ", "von ", "vom ", "von: ", "von:", "p
 // what follows the last of them.
 var bylineMarkers = []string{" by ", "posted by", "written by", "posts by", "published by", "veröffentlicht von",
 	"eingestellt von", "erstellt von", "artikel von", "beitrag von", "beitragvon", "beiträge von", "geschrieben von",
-	"publié par", "publicado por", ", par ", "autor:", "author:", "auteur:", "von:"}
+	"publié par", "publicado por", ", par ", "autor:", "author:", "auteur:", "von:", "profil von"}
 
 // bylineEnds cut what follows a name: a separator, a date, a link to the
 // author's other articles.
@@ -663,6 +685,11 @@ func cleanAuthor(s string) string {
 		}
 	}
 	s = strings.Trim(s, nameTrim)
+	// "jane jane", "Jane Doe Jane Doe": a name written twice (an avatar's
+	// text and a link) once.
+	if h := len(s) / 2; len(s)%2 == 1 && s[h] == ' ' && s[:h] == s[h+1:] {
+		s = s[:h]
+	}
 	if len(s) < 2 {
 		return ""
 	}
