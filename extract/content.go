@@ -685,6 +685,8 @@ var boxLabels = []string{
 	"puedes ver", "compartir", "publicidad",
 	"zobacz także", "zobacz też", "czytaj także", "czytaj też", "leggi anche", "potrebbe interessarti",
 	"leia também", "veja também",
+	"keine kommentare", "kommentar schreiben", "kommentare", "comments", "leave a comment", "leave a reply",
+	"no comments", "schon gelesen", "meistkommentiert",
 }
 
 // maxLabel is the longest line taken for a box label.
