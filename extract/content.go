@@ -669,8 +669,8 @@ func (e *edits) trimHead(nodes []*html.Node) {
 
 // boxLabels open the short labels of page furniture in the languages
 // the web is mostly written in: the titles of boxes of related links
-// ("Read more", "Mehr zum Thema", "Lire aussi"), way-back links and
-// calls to share or subscribe. A line of content that starts with one and
+// ("Read more", "Mehr zum Thema", "Lire aussi"), way-back links, calls
+// to share or subscribe, comment boxes, and photo and source credits. A line of content that starts with one and
 // is short is the label of a box, not article text.
 var boxLabels = []string{
 	"related", "read more", "read also", "see also", "more on this", "more from", "you may also like",
@@ -687,6 +687,8 @@ var boxLabels = []string{
 	"leia também", "veja também",
 	"keine kommentare", "kommentar schreiben", "kommentare", "comments", "leave a comment", "leave a reply",
 	"no comments", "schon gelesen", "meistkommentiert",
+	"foto:", "fotos:", "bild:", "photo:", "image:", "titelbild", "beitragsbild", "credit:",
+	"quelle:", "source:", "fuente:", "źródło:",
 }
 
 // maxLabel is the longest line taken for a box label.
