@@ -1,21 +1,20 @@
 package desk_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/newsdesk/newsdesk/internal/browsertest"
 )
 
 // In a real browser: choose an OPML file, import it, and read what became
 // of each feed.
 func TestBrowserImportSources(t *testing.T) {
-	chromium := findChromium(t)
 	site := outletSite(t)
 	e := newIngestEnv(t)
 	file := filepath.Join(t.TempDir(), "subscriptions.opml")
@@ -26,30 +25,9 @@ func TestBrowserImportSources(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	ctx, cancel = chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromium),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-	)
-	defer cancel()
-	ctx, cancel = chromedp.NewContext(ctx, chromedp.WithLogf(t.Logf))
-	defer cancel()
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-
+	b := browsertest.New(t)
+	ctx := b.Context()
+	do := b.Do
 	do("sign in",
 		chromedp.Navigate(e.srv.URL+"/desk/sources"),
 		chromedp.WaitVisible(chromedp.CSS("#email")),

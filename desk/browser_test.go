@@ -1,41 +1,18 @@
 package desk_test
 
 import (
-	"context"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
-)
 
-// findChromium returns the browser to drive: $CHROME_PATH, else Debian's
-// chromium.
-func findChromium(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("CHROME_PATH"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			t.Fatalf("CHROME_PATH: %v", err)
-		}
-		return p
-	}
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium"
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	t.Skip("browser test skipped: no chromium found; install it with `apt-get install -y chromium` or set CHROME_PATH")
-	return ""
-}
+	"github.com/newsdesk/newsdesk/internal/browsertest"
+)
 
 // TestBrowserPublish drives a real browser through the desk as an editor
 // would: sign in, write a post from an item, publish it, and read it on
 // the public site with its credit.
 func TestBrowserPublish(t *testing.T) {
-	chromium := findChromium(t)
 	e := newEnv(t)
 	const feed = "https://ledger.example/feed.xml"
 	e.feeds.feeds[feed] = fakeFeed{name: "Harbor City Ledger", items: 1}
@@ -44,39 +21,9 @@ func TestBrowserPublish(t *testing.T) {
 	}
 	item := testItem(feed, 0)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	ctx, cancel = chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromium),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-	)
-	defer cancel()
-	ctx, cancel = chromedp.NewContext(ctx, chromedp.WithLogf(t.Logf))
-	defer cancel()
-
-	// Each step fails the test at once, saying which step it was.
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	read := func(what string, a chromedp.Action[string]) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, a)
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		return strings.TrimSpace(v)
-	}
+	b := browsertest.New(t)
+	ctx := b.Context()
+	do, read := b.Do, b.Read
 
 	// Signed out, the desk sends the browser to sign in first.
 	do("open the items page",

@@ -13,6 +13,7 @@ import (
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/desk"
+	"github.com/newsdesk/newsdesk/internal/browsertest"
 	"github.com/newsdesk/newsdesk/site"
 	"github.com/newsdesk/newsdesk/store/storetest"
 )
@@ -133,41 +134,10 @@ func TestDeskSearch(t *testing.T) {
 // TestBrowserSearch searches in a real browser: an editor on the desk,
 // with a source filter, and a reader from the public site's search box.
 func TestBrowserSearch(t *testing.T) {
-	chromium := findChromium(t)
 	e, _, wire := newSearchEnv(t)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	ctx, cancel = chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromium),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-	)
-	defer cancel()
-	ctx, cancel = chromedp.NewContext(ctx, chromedp.WithLogf(t.Logf))
-	defer cancel()
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	read := func(what string, a chromedp.Action[string]) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, a)
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		return strings.TrimSpace(v)
-	}
-
+	b := browsertest.New(t)
+	do, read := b.Do, b.Read
 	do("sign in",
 		chromedp.Navigate(e.srv.URL+"/desk/search"),
 		chromedp.WaitVisible(chromedp.CSS("#email")),

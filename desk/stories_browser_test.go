@@ -1,55 +1,24 @@
 package desk_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/newsdesk/newsdesk/internal/browsertest"
 )
 
 // TestBrowserStories drives a real browser as an editor does on arrival:
 // sign in, land on the stories, open the best-covered one, see its
 // articles by outlet with the copy folded, and start a post from its lead.
 func TestBrowserStories(t *testing.T) {
-	chromium := findChromium(t)
 	e := newStoriesEnv(t)
 	n := seedStories(t, e)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	ctx, cancel = chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromium),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-	)
-	defer cancel()
-	ctx, cancel = chromedp.NewContext(ctx, chromedp.WithLogf(t.Logf))
-	defer cancel()
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	read := func(what string, a chromedp.Action[string]) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, a)
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		return strings.TrimSpace(v)
-	}
-
+	b := browsertest.New(t)
+	do, read := b.Do, b.Read
 	do("open the desk and sign in",
 		chromedp.Navigate(e.srv.URL+"/desk/"),
 		chromedp.WaitVisible(chromedp.CSS("#email")),

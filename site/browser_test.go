@@ -1,43 +1,21 @@
 package site_test
 
 import (
-	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-)
 
-// findChromium returns the browser to drive: $CHROME_PATH, else Debian's
-// chromium.
-func findChromium(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("CHROME_PATH"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			t.Fatalf("CHROME_PATH: %v", err)
-		}
-		return p
-	}
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium"
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	t.Skip("browser test skipped: no chromium found; install it with `apt-get install -y chromium` or set CHROME_PATH")
-	return ""
-}
+	"github.com/newsdesk/newsdesk/internal/browsertest"
+)
 
 // TestBrowserRelatedArticles reads a post page in a real browser as a
 // reader would: the story, its credit, its tags, and below them Related
 // Articles, each a title and an excerpt ending in "...", one with a bare
 // YouTube link that is a working link; then follows a related title.
 func TestBrowserRelatedArticles(t *testing.T) {
-	chromium := findChromium(t)
 	srv, db := serveRelated(t)
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	lead := tagPost(t, db, "Harbour ferry sails again after pier repairs",
@@ -55,38 +33,9 @@ func TestBrowserRelatedArticles(t *testing.T) {
 	// The index follows the database a moment behind.
 	eventually(t, srv, "/posts/"+lead.Slug, func(s []string) bool { return len(s) >= 4 })
 
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	ctx, cancel = chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromium),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-	)
-	defer cancel()
-	ctx, cancel = chromedp.NewContext(ctx, chromedp.WithLogf(t.Logf))
-	defer cancel()
-
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	read := func(what string, a chromedp.Action[string]) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, a)
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		return strings.TrimSpace(v)
-	}
+	b := browsertest.New(t)
+	ctx := b.Context()
+	do, read := b.Do, b.Read
 
 	do("open the post",
 		chromedp.Navigate(srv.URL+"/posts/"+lead.Slug),
