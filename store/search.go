@@ -40,7 +40,7 @@ func (d *DB) Search(ctx context.Context, q newsdesk.SearchQuery) (*newsdesk.Sear
 	if q.Offset < 0 || q.Offset > newsdesk.MaxSearchOffset {
 		return nil, newsdesk.Errorf(newsdesk.EINVALID, "Results can be paged through up to the %d first only.", newsdesk.MaxSearchOffset)
 	}
-	s := searcher{d: d, q: q, match: d.matchExpr(parsed)}
+	s := searcher{d: d, q: q, parsed: parsed, match: d.matchExpr(parsed)}
 
 	var refs []searchRef
 	// One page more than asked says whether there is a next page.
@@ -116,9 +116,10 @@ type searchRef struct {
 
 // searcher runs one search.
 type searcher struct {
-	d     *DB
-	q     newsdesk.SearchQuery
-	match string // the parsed query in the database's own syntax
+	d      *DB
+	q      newsdesk.SearchQuery
+	parsed *newsdesk.ParsedSearch
+	match  string // the parsed query in the database's own syntax
 }
 
 // Snippet markers: control characters that text from feeds and pages
@@ -140,13 +141,19 @@ const snippetLength = 30
 const rankCandidates = 1000
 
 // The ranking queries per database. Filters go in {{where}}. On SQLite
-// the FTS5 rank column is bm25 with the weights set in the migration;
-// bm25 is lower for better matches, so it is negated.
+// the FTS5 rank column of posts is bm25 with the weights set in the
+// migration; bm25 is lower for better matches, so it is negated.
+//
+// Articles on SQLite are not ranked by bm25: before scoring its first
+// row, bm25 counts every article holding each word of the query (to
+// weigh rare words above common ones) by walking all of that word's
+// index, so a search for a common word cost more the more articles
+// there were, however few were ranked. The query gives the candidates
+// only, and titleScores ranks them by the query's matches in their
+// titles, found by FTS5 itself (its own tokenizer, stemmer and phrase
+// rules); ties go to the newest.
 const (
-	sqliteRankItems = `SELECT id, score FROM (
-			SELECT f.rowid AS id, -f.rank AS score FROM items_fts f{{join}}
-			WHERE items_fts MATCH ?{{where}} ORDER BY f.rowid DESC LIMIT ?
-		) ORDER BY score DESC, id DESC LIMIT ? OFFSET ?`
+	sqliteRankItems   = `FROM items_fts f{{join}} WHERE items_fts MATCH ?{{where}}`
 	postgresRankItems = `SELECT c.id, ts_rank_cd(s.document, to_tsquery('newsdesk', ?)) AS score FROM (
 			SELECT s.item_id AS id FROM item_search s{{join}}
 			WHERE s.document @@ to_tsquery('newsdesk', ?){{where}} ORDER BY s.item_id DESC LIMIT ?
@@ -189,7 +196,122 @@ func (s *searcher) rankItems(ctx context.Context, limit, offset int) ([]searchRe
 		join = ""
 	}
 	query = strings.Replace(query, "{{join}}", join, 1)
-	return s.rank(ctx, newsdesk.SearchArticles, query, where, args, limit, offset)
+	if s.d.dialect == Postgres {
+		return s.rank(ctx, newsdesk.SearchArticles, query, where, args, limit, offset)
+	}
+	return s.rankByTitle(ctx, query, where, args, limit, offset)
+}
+
+// rankByTitle runs SQLite's article candidates query (sqliteRankItems)
+// and ranks the candidates by titleScores, ties broken newest first.
+func (s *searcher) rankByTitle(ctx context.Context, query string, where []string, filterArgs []any, limit, offset int) ([]searchRef, error) {
+	filters := ""
+	for _, w := range where {
+		filters += " AND " + w
+	}
+	from := strings.Replace(query, "{{where}}", filters, 1)
+	args := slices.Clip(append([]any{s.match}, filterArgs...))
+	candidates := max(rankCandidates, limit+offset)
+	ids, err := s.ids(ctx, "SELECT f.rowid "+from+" ORDER BY f.rowid DESC LIMIT ?", append(args, candidates)...)
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	score, err := s.titleScores(ctx, ids, len(ids) == candidates, from, args)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]searchRef, len(ids))
+	for i, id := range ids {
+		out[i] = searchRef{kind: newsdesk.SearchArticles, id: id, score: score[id]}
+	}
+	slices.SortStableFunc(out, func(a, b searchRef) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.id, a.id)
+	})
+	out = out[min(offset, len(out)):]
+	return out[:min(limit, len(out))], nil
+}
+
+// titleWeight is what a match in an article's title scores, about what
+// bm25 with the title weighed 10 gives it, so that articles and posts
+// interleave roughly as they did.
+const titleWeight = 10
+
+// titleScores scores the candidates ids by the query's matches in their
+// titles, each worth titleWeight. It asks FTS5 one of two ways, whichever
+// costs less:
+//
+//   - broad says there were more matches than candidates: the candidates
+//     are then the newest matches, close together, and for each word or
+//     phrase of the query one more query finds the candidates with it in
+//     their title, walking the index from the oldest candidate on: a
+//     short walk. Each word or phrase counts once.
+//   - Otherwise every match is a candidate and that walk may cover the
+//     whole index, once per word or phrase; instead, for a query of more
+//     than one, a single walk has highlight() mark the matches in each
+//     candidate's title, reading only the candidates' rows. Each match
+//     counts. A title can hold the marker itself, so only the markers
+//     FTS5 added are counted.
+//
+// from and args are the candidates query's FROM and WHERE clauses and
+// their arguments.
+func (s *searcher) titleScores(ctx context.Context, ids []int64, broad bool, from string, args []any) (map[int64]float64, error) {
+	score := make(map[int64]float64, len(ids))
+	var terms []newsdesk.SearchTerm
+	for _, t := range s.parsed.Terms {
+		if !t.Exclude {
+			terms = append(terms, t)
+		}
+	}
+	oldest := slices.Min(ids)
+	if !broad && len(terms) > 1 {
+		rows, err := s.d.db.QueryContext(ctx, "SELECT f.rowid, f.title, highlight(items_fts, 0, char(1), char(2)) "+from+" AND f.rowid >= ?",
+			append(args, oldest)...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var title, marked string
+			if err := rows.Scan(&id, &title, &marked); err != nil {
+				return nil, err
+			}
+			score[id] = titleWeight * float64(strings.Count(marked, "\x01")-strings.Count(title, "\x01"))
+		}
+		return score, rows.Err()
+	}
+	for _, t := range terms {
+		in, err := s.ids(ctx, `SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid >= ?`,
+			"({title} : "+fts5Phrase(t)+") AND ("+s.match+")", oldest)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range in {
+			score[id] += titleWeight
+		}
+	}
+	return score, nil
+}
+
+// ids runs a query of SQLite's and returns the IDs it gives.
+func (s *searcher) ids(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := s.d.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
 }
 
 func (s *searcher) rankPosts(ctx context.Context, limit, offset int) ([]searchRef, error) {
@@ -421,10 +543,7 @@ func (d *DB) matchExpr(p *newsdesk.ParsedSearch) string {
 func fts5Query(p *newsdesk.ParsedSearch) string {
 	var pos, neg []string
 	for _, t := range p.Terms {
-		phrase := `"` + strings.Join(t.Words, " ") + `"`
-		if t.Prefix {
-			phrase += "*"
-		}
+		phrase := fts5Phrase(t)
 		if t.Exclude {
 			neg = append(neg, phrase)
 		} else {
@@ -436,6 +555,15 @@ func fts5Query(p *newsdesk.ParsedSearch) string {
 		expr += " NOT " + n
 	}
 	return expr
+}
+
+// fts5Phrase renders one term as an FTS5 phrase: "w1 w2" or "pre"*.
+func fts5Phrase(t newsdesk.SearchTerm) string {
+	phrase := `"` + strings.Join(t.Words, " ") + `"`
+	if t.Prefix {
+		phrase += "*"
+	}
+	return phrase
 }
 
 // tsquery renders p as text for to_tsquery('newsdesk', ...):
