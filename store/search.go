@@ -148,10 +148,10 @@ const rankCandidates = 1000
 // row, bm25 counts every article holding each word of the query (to
 // weigh rare words above common ones) by walking all of that word's
 // index, so a search for a common word cost more the more articles
-// there were, however few were ranked. The query gives the candidates
-// only, and titleScores ranks them by the query's matches in their
-// titles, found by FTS5 itself (its own tokenizer, stemmer and phrase
-// rules); ties go to the newest.
+// there were, however few were ranked. rankByTitle ranks the candidates
+// of this query by the query's matches in their titles instead, found by
+// FTS5 itself (its own tokenizer, stemmer and phrase rules); ties go to
+// the newest.
 const (
 	sqliteRankItems   = `FROM items_fts f{{join}} WHERE items_fts MATCH ?{{where}}`
 	postgresRankItems = `SELECT c.id, ts_rank_cd(s.document, to_tsquery('newsdesk', ?)) AS score FROM (
@@ -212,13 +212,20 @@ func (s *searcher) rankByTitle(ctx context.Context, query string, where []string
 	from := strings.Replace(query, "{{where}}", filters, 1)
 	args := slices.Clip(append([]any{s.match}, filterArgs...))
 	candidates := max(rankCandidates, limit+offset)
-	ids, err := s.ids(ctx, "SELECT f.rowid "+from+" ORDER BY f.rowid DESC LIMIT ?", append(args, candidates)...)
-	if err != nil || len(ids) == 0 {
-		return nil, err
-	}
-	score, err := s.titleScores(ctx, ids, len(ids) == candidates, from, args)
+	ids, score, err := s.markedCandidates(ctx, from, args, candidates)
 	if err != nil {
 		return nil, err
+	}
+	if ids == nil {
+		// Close together: the candidates again, without highlight(),
+		// and one short walk per word or phrase.
+		ids, err = s.ids(ctx, "SELECT f.rowid "+from+" ORDER BY f.rowid DESC LIMIT ?", append(args, candidates)...)
+		if err != nil || len(ids) == 0 {
+			return nil, err
+		}
+		if score, err = s.titleScores(ctx, slices.Min(ids)); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]searchRef, len(ids))
 	for i, id := range ids {
@@ -234,56 +241,60 @@ func (s *searcher) rankByTitle(ctx context.Context, query string, where []string
 	return out[:min(limit, len(out))], nil
 }
 
+// closeCandidates is how far apart on average, in row IDs, candidates
+// are close together for markedCandidates: walking that much of the
+// index once per word costs less than reading the candidates' rows.
+const closeCandidates = 300
+
 // titleWeight is what a match in an article's title scores, about what
 // bm25 with the title weighed 10 gives it, so that articles and posts
 // interleave roughly as they did.
 const titleWeight = 10
 
-// titleScores scores the candidates ids by the query's matches in their
-// titles, each worth titleWeight. It asks FTS5 one of two ways, whichever
-// costs less:
-//
-//   - broad says there were more matches than candidates: the candidates
-//     are then the newest matches, close together, and for each word or
-//     phrase of the query one more query finds the candidates with it in
-//     their title, walking the index from the oldest candidate on: a
-//     short walk. Each word or phrase counts once.
-//   - Otherwise every match is a candidate and that walk may cover the
-//     whole index, once per word or phrase; instead, for a query of more
-//     than one, a single walk has highlight() mark the matches in each
-//     candidate's title, reading only the candidates' rows. Each match
-//     counts. A title can hold the marker itself, so only the markers
-//     FTS5 added are counted.
-//
-// from and args are the candidates query's FROM and WHERE clauses and
-// their arguments.
-func (s *searcher) titleScores(ctx context.Context, ids []int64, broad bool, from string, args []any) (map[int64]float64, error) {
-	score := make(map[int64]float64, len(ids))
-	var terms []newsdesk.SearchTerm
+// markedCandidates reads the candidates, newest first, with highlight()
+// marking the query's matches in their titles, and scores them: each
+// match is worth titleWeight (a title can hold the marker itself, so
+// only the markers FTS5 added count). For a broad search, whose newest
+// matches are close together, reading every candidate's row costs more
+// than walking that short stretch of the index again once per word or
+// phrase (titleScores): when the first markProbe candidates are close
+// together, it stops and returns no IDs.
+func (s *searcher) markedCandidates(ctx context.Context, from string, args []any, candidates int) ([]int64, map[int64]float64, error) {
+	rows, err := s.d.db.QueryContext(ctx, "SELECT f.rowid, f.title, highlight(items_fts, 0, char(1), char(2)) "+from+" ORDER BY f.rowid DESC LIMIT ?", append(args, candidates)...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	ids := []int64{}
+	score := map[int64]float64{}
+	for rows.Next() {
+		var id int64
+		var title, marked string
+		if err := rows.Scan(&id, &title, &marked); err != nil {
+			return nil, nil, err
+		}
+		ids = append(ids, id)
+		score[id] = titleWeight * float64(strings.Count(marked, "\x01")-strings.Count(title, "\x01"))
+		if len(ids) == markProbe && ids[0]-id < closeCandidates*markProbe {
+			return nil, nil, rows.Close()
+		}
+	}
+	return ids, score, rows.Err()
+}
+
+// markProbe is how many candidates markedCandidates reads before
+// deciding whether they are close together.
+const markProbe = 50
+
+// titleScores scores the candidates from the row ID oldest on by the
+// words and phrases of the query in their titles, one query each: each
+// found is worth titleWeight.
+func (s *searcher) titleScores(ctx context.Context, oldest int64) (map[int64]float64, error) {
+	score := map[int64]float64{}
 	for _, t := range s.parsed.Terms {
-		if !t.Exclude {
-			terms = append(terms, t)
+		if t.Exclude {
+			continue
 		}
-	}
-	oldest := slices.Min(ids)
-	if !broad && len(terms) > 1 {
-		rows, err := s.d.db.QueryContext(ctx, "SELECT f.rowid, f.title, highlight(items_fts, 0, char(1), char(2)) "+from+" AND f.rowid >= ?",
-			append(args, oldest)...)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			var title, marked string
-			if err := rows.Scan(&id, &title, &marked); err != nil {
-				return nil, err
-			}
-			score[id] = titleWeight * float64(strings.Count(marked, "\x01")-strings.Count(title, "\x01"))
-		}
-		return score, rows.Err()
-	}
-	for _, t := range terms {
 		in, err := s.ids(ctx, `SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid >= ?`,
 			"({title} : "+fts5Phrase(t)+") AND ("+s.match+")", oldest)
 		if err != nil {
