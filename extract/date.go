@@ -26,10 +26,30 @@ func plausible(t time.Time) bool {
 	return t.Year() >= 1995 && t.Year() <= 2035
 }
 
-// parseDate reads a structured date value; zero when it cannot.
+// parseDate reads a date value, structured or as people write it;
+// zero when it cannot.
 func parseDate(s string) time.Time {
+	return readValue(s).t
+}
+
+// readValue reads a date value as parseDate does, with the other
+// reading of a day and month written both ways.
+func readValue(s string) reading {
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > 80 {
+		return reading{}
+	}
+	if t := parseStamp(s); !t.IsZero() {
+		return reading{t: t}
+	}
+	return readDate(s)
+}
+
+// parseStamp reads a machine-written date value only (2020-05-03,
+// 2020-05-03T10:00:00Z, RFC 1123); zero otherwise.
+func parseStamp(s string) time.Time {
+	s = strings.TrimSpace(s)
+	if len(s) < 8 || len(s) > 80 {
 		return time.Time{}
 	}
 	for _, l := range structuredLayouts {
@@ -43,23 +63,29 @@ func parseDate(s string) time.Time {
 			return t
 		}
 	}
-	return findDate(s)
+	return time.Time{}
 }
 
-// urlDate finds /2019/08/02/ or /2019-08-02 style dates in a path.
+// urlDate finds /2019/08/02/ or /2019-08-02 style dates in a path, and
+// the day-first 02-08-2019 that some sites write.
 func urlDate(p string) time.Time {
 	parts := strings.FieldsFunc(p, func(r rune) bool { return r == '/' || r == '-' || r == '_' || r == '.' })
 	for i := 0; i+2 < len(parts); i++ {
-		if len(parts[i]) != 4 || len(parts[i+1]) > 2 || len(parts[i+2]) > 2 {
+		a, b, c := parts[i], parts[i+1], parts[i+2]
+		dayFirst := len(a) <= 2 && len(b) <= 2 && len(c) == 4
+		if !dayFirst && (len(a) != 4 || len(b) > 2 || len(c) > 2) {
 			continue
 		}
-		y, e1 := strconv.Atoi(parts[i])
-		m, e2 := strconv.Atoi(parts[i+1])
-		d, e3 := strconv.Atoi(parts[i+2])
+		x, e1 := strconv.Atoi(a)
+		m, e2 := strconv.Atoi(b)
+		z, e3 := strconv.Atoi(c)
 		if e1 != nil || e2 != nil || e3 != nil {
 			continue
 		}
-		if t, ok := mkDate(y, m, d); ok {
+		if dayFirst {
+			x, z = z, x
+		}
+		if t, ok := mkDate(x, m, z); ok {
 			return t
 		}
 	}
@@ -125,8 +151,9 @@ func init() {
 
 // token is a word or number of a date text.
 type token struct {
-	s   string
-	num int // -1 when not a number
+	s          string
+	num        int // -1 when not a number
+	start, end int // where it stands in the text
 }
 
 func dateTokens(s string) []token {
@@ -146,7 +173,7 @@ func dateTokens(s string) []token {
 			start = -1
 			return
 		}
-		toks = append(toks, token{w, n})
+		toks = append(toks, token{w, n, start, end})
 		start = -1
 	}
 	for i, r := range s {
@@ -170,13 +197,45 @@ func dateTokens(s string) []token {
 	return toks
 }
 
+// reading is a date as a page writes it, with alt the other reading
+// of one written in numbers that reads both ways (03.04.2020 is 3 April
+// or, written month first, 4 March), else zero.
+type reading struct{ t, alt time.Time }
+
 // findDate finds the first date written in s: 2019-08-02, 02.08.2019,
 // 08/02/2019 (month first only when the day cannot be first),
 // "2 August 2019", "August 2, 2019", "2. August 2019".
 func findDate(s string) time.Time {
+	return readDate(s).t
+}
+
+// readDate finds the first date written in s, as findDate does, with
+// the other reading of a day and month that can be read both ways. A
+// long text is read a piece at a time, each piece overlapping the one
+// before, so that a date early in it is found without reading the rest.
+func readDate(s string) reading {
 	if len(s) > 100000 {
 		s = s[:100000]
 	}
+	const piece, overlap = 4096, 64
+	start := 0
+	for len(s)-start > piece+overlap {
+		end := start + piece
+		if i := strings.IndexByte(s[end:], ' '); i >= 0 && i < overlap {
+			end += i
+		}
+		if r := readPiece(s[start:end]); !r.t.IsZero() {
+			return r
+		}
+		start = end - overlap
+		if i := strings.IndexByte(s[start:end], ' '); i >= 0 {
+			start += i
+		}
+	}
+	return readPiece(s[start:])
+}
+
+func readPiece(s string) reading {
 	toks := dateTokens(s)
 	for i := range toks {
 		t := toks[i]
@@ -190,22 +249,22 @@ func findDate(s string) time.Time {
 					y = toks[i+2].num
 				}
 				if d, ok := mkDate(y, m, toks[i-2].num); ok && y > 0 {
-					return d
+					return reading{t: d}
 				}
 			}
 			if i+1 < len(toks) && i > 0 && toks[i-1].num > 0 && toks[i+1].num >= 1995 {
 				if d, ok := mkDate(toks[i+1].num, m, toks[i-1].num); ok {
-					return d
+					return reading{t: d}
 				}
 			}
 			if i+2 < len(toks) && toks[i+1].num > 0 && toks[i+2].num >= 1995 {
 				if d, ok := mkDate(toks[i+2].num, m, toks[i+1].num); ok {
-					return d
+					return reading{t: d}
 				}
 			}
 			if i+3 < len(toks) && toks[i+1].num > 0 && skipWord(toks[i+2].s) && toks[i+3].num >= 1995 {
 				if d, ok := mkDate(toks[i+3].num, m, toks[i+1].num); ok {
-					return d
+					return reading{t: d}
 				}
 			}
 			continue
@@ -217,21 +276,25 @@ func findDate(s string) time.Time {
 		switch {
 		case len(t.s) == 4 && a >= 1995:
 			if d, ok := mkDate(a, b, c); ok {
-				return d
+				return reading{t: d}
 			}
 		case len(toks[i+2].s) == 4 || (len(toks[i+2].s) == 2 && len(t.s) <= 2 && len(toks[i+1].s) <= 2):
-			if len(toks[i+2].s) == 2 && !digitsSeparated(s, toks[i].s) {
+			if !numericSeparators(s, toks[i:i+3]) {
 				continue
 			}
 			if d, ok := mkDate(c, b, a); ok {
-				return d
+				r := reading{t: d}
+				if a <= 12 && a != b {
+					r.alt, _ = mkDate(c, a, b)
+				}
+				return r
 			}
 			if d, ok := mkDate(c, a, b); ok {
-				return d
+				return reading{t: d}
 			}
 		}
 	}
-	return time.Time{}
+	return reading{}
 }
 
 func ordinalSuffix(w string) bool {
@@ -244,13 +307,37 @@ func ordinalSuffix(w string) bool {
 
 func skipWord(w string) bool { return w == "de" || w == "of" || w == "del" }
 
-// digitsSeparated guards two-digit years: only dd.mm.yy with dots or
-// slashes, never a run of words.
-func digitsSeparated(s, first string) bool {
-	i := strings.Index(s, first)
-	if i < 0 || i+len(first) >= len(s) {
-		return false
+// numericSeparators reports whether three numbers are written as one
+// date: joined by the same mark (".", "/", "-" or "|", with spaces
+// around it at most), as in 02.08.2019, 2019-08-02 or 26 | 01 | 2022,
+// and never by words or a range ("vom 9.1. - 10.2.2023"). A two-digit
+// year ("02.08.19") takes the mark alone, without spaces.
+func numericSeparators(s string, t []token) bool {
+	var mark rune
+	tight := true
+	for i := 0; i+1 < len(t); i++ {
+		n := 0
+		for _, r := range s[t[i].end:t[i+1].start] {
+			switch {
+			case unicode.IsSpace(r):
+				tight = false
+				continue
+			case r == '.' || r == '/' || r == '-' || r == '|':
+				if mark != 0 && r != mark {
+					return false
+				}
+				mark = r
+			default:
+				return false
+			}
+			n++
+		}
+		if n == 0 || n > 3 {
+			return false
+		}
 	}
-	c := s[i+len(first)]
-	return c == '.' || c == '/'
+	if len(t[2].s) == 2 {
+		return tight && (mark == '.' || mark == '/')
+	}
+	return mark != 0
 }

@@ -82,6 +82,8 @@ func TestDebugDates(t *testing.T) {
 			}
 		}
 		fmt.Printf("  ld %q item %q pub %q times %q\n  datetext %q\n", m.ld.published, m.itemDate, m.pubTime, m.times, m.dateText)
+		title := m.pickTitle("")
+		fmt.Printf("  near title %q: %v; labelled %v, update %v; title attribute %q\n", title, m.nearTitleDate(title).t, m.labelDate.t, m.updateLabelDate.t, m.titleDate)
 		txt := m.visibleText()
 		fmt.Printf("  text %q\n", collapse(txt[:min(len(txt), 600)]))
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/url"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -19,6 +18,7 @@ type pageMeta struct {
 	title    string            // <title>
 	lang     string            // <html lang>
 	h1       []string
+	h1n      []*html.Node // the elements of h1, in the same order
 	ld       ldInfo
 	relAuth  string   // text of the first rel=author link
 	classAu  string   // text of the first byline-looking element
@@ -28,8 +28,18 @@ type pageMeta struct {
 	dateText []string // text of date-looking elements
 	imgs     []string // first content images
 	itemDate string
-	h2       []string
-	root     *html.Node // the page, for its visible text when needed
+	// labelDate and updateLabelDate are the first dates a text
+	// introduces as the page's ("Published: 3 May 2020") and as its
+	// update's ("Stand: 03.05.2020"), and titleDate the date in the
+	// title attribute of a microformat's published or updated element
+	// (<abbr class="published" title="2020-05-03T10:00:00Z">).
+	labelDate, updateLabelDate reading
+	titleDate                  string
+	titleMod                   bool // titleDate is of an update
+	off                        int  // depth inside comment sections, whose dates are not the page's
+	h2                         []string
+	h2n                        []*html.Node
+	root                       *html.Node // the page, for its visible text when needed
 }
 
 // ldInfo is what JSON-LD says about the article.
@@ -47,6 +57,13 @@ func (m *pageMeta) walk(n *html.Node, base *url.URL) {
 				if c := cleanAuthor(t); looksLikeName(c) {
 					m.textAu = c
 				}
+			}
+		}
+		if m.labelDate.t.IsZero() && m.off == 0 {
+			if r, update := labelledDate(n); !update {
+				m.labelDate = r
+			} else if m.updateLabelDate.t.IsZero() {
+				m.updateLabelDate = r
 			}
 		}
 		return
@@ -103,17 +120,24 @@ func (m *pageMeta) walk(n *html.Node, base *url.URL) {
 		if len(m.h1) < 3 && !homeLink(n) {
 			if t := innerText(n); t != "" {
 				m.h1 = append(m.h1, t)
+				m.h1n = append(m.h1n, n)
 			}
 		}
 	case atom.H2:
 		if len(m.h2) < 3 && !homeLink(n) {
 			if t := innerText(n); t != "" {
 				m.h2 = append(m.h2, t)
+				m.h2n = append(m.h2n, n)
 			}
 		}
 	case atom.Time:
+		if m.off > 0 {
+			break
+		}
 		if dt := attr(n, "datetime"); dt != "" {
-			if hasAttr(n, "pubdate") || attr(n, "itemprop") == "datePublished" || strings.Contains(classID(n), "publish") {
+			// One element declares once: a <time itemprop="datePublished">
+			// is read as microdata below.
+			if ip := attr(n, "itemprop"); ip != "datePublished" && ip != "dateCreated" && (hasAttr(n, "pubdate") || strings.Contains(classID(n), "publish")) {
 				if m.pubTime == "" {
 					m.pubTime = dt
 				}
@@ -160,20 +184,33 @@ func (m *pageMeta) walk(n *html.Node, base *url.URL) {
 			}
 		}
 	}
+	off := false
 	if ci := classID(n); ci != "" {
 		if m.classAu == "" && (strings.Contains(ci, "byline") || strings.Contains(ci, "author")) && !strings.Contains(ci, "comment") {
 			if t := shortText(n, 100); t != "" {
 				m.classAu = t
 			}
 		}
-		if len(m.dateText) < 8 && (strings.Contains(ci, "date") || strings.Contains(ci, "time") || strings.Contains(ci, "publish") || strings.Contains(ci, "posted") || strings.Contains(ci, "meta") || strings.Contains(ci, "byline")) {
+		off = commentSection(ci)
+		if off {
+			m.off++
+		}
+		if m.off == 0 && len(m.dateText) < 8 && dateClass(ci) {
 			if t := shortText(n, 200); t != "" {
 				m.dateText = append(m.dateText, t)
+			}
+		}
+		if m.titleDate == "" && m.off == 0 {
+			if v := attr(n, "title"); v != "" && (strings.Contains(ci, "published") || strings.Contains(ci, "updated")) && !parseStamp(v).IsZero() {
+				m.titleDate, m.titleMod = v, !strings.Contains(ci, "published")
 			}
 		}
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		m.walk(c, base)
+	}
+	if off {
+		m.off--
 	}
 }
 
@@ -413,7 +450,7 @@ func (m *pageMeta) fill(a *Article, base *url.URL) {
 	a.SiteName = collapse(firstNonEmpty(m.first("og:site_name", "application-name", "twitter:site:name"), m.ld.publisher))
 	a.Title = m.pickTitle(a.SiteName)
 	a.Byline = m.pickAuthor(a.SiteName)
-	a.Published = m.pickDate(base)
+	a.Published = m.pickDate(base, a.Title)
 	a.Language = firstNonEmpty(m.lang, m.first("og:locale", "http-equiv:content-language", "content-language", "dc.language", "language"))
 	a.Language = strings.ReplaceAll(strings.TrimSpace(a.Language), "_", "-")
 	if i := strings.IndexByte(a.Language, ','); i >= 0 {
@@ -693,120 +730,6 @@ func cleanAuthor(s string) string {
 		return ""
 	}
 	return s
-}
-
-// pickDate weighs what the page says of its publication date: the
-// declared dates (JSON-LD, meta, microdata, <time pubdate>), the date in
-// its URL and the first date line it shows. Sources often disagree (one
-// rewritten on every update, one in another time zone, a header showing
-// today's date), so each votes for its day and the day with the most
-// weight wins, ties going to the source listed first. Without any, the
-// first <time>, date line or date in the text is taken.
-func (m *pageMeta) pickDate(base *url.URL) time.Time {
-	type vote struct {
-		t time.Time
-		w float64
-	}
-	var votes []vote
-	add := func(t time.Time, w float64) {
-		if !t.IsZero() {
-			votes = append(votes, vote{t, w})
-		}
-	}
-	// A time stamp in UTC late or early in the day may fall on another
-	// day where the page is published: it gives half its weight to the
-	// neighbouring day.
-	declare := func(t time.Time, w float64) {
-		if t.IsZero() {
-			return
-		}
-		if _, off := t.Zone(); off == 0 && t.Hour()+t.Minute()+t.Second() > 0 {
-			switch {
-			case t.Hour() < utcEarly:
-				add(t, w/2)
-				add(t.AddDate(0, 0, -1), w/2)
-				return
-			case t.Hour() >= utcLate:
-				add(t, w/2)
-				add(t.AddDate(0, 0, 1), w/2)
-				return
-			}
-		}
-		add(t, w)
-	}
-	declare(parseDate(m.ld.published), 1)
-	metaKeys := []string{"article:published_time", "og:published_time", "og:article:published_time", "datepublished", "publishdate", "publish-date", "publish_date", "pubdate", "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "date", "citation_publication_date", "citation_date", "article.published", "published_time", "cxenseparse:recs:publishtime"}
-	// The first published date in meta votes fully, each further one
-	// by half.
-	n := 0
-	for _, k := range metaKeys {
-		if t := parseDate(m.meta[k]); !t.IsZero() {
-			if n == 0 {
-				declare(t, 1)
-			} else {
-				declare(t, 0.5)
-			}
-			n++
-		}
-	}
-	declare(parseDate(m.itemDate), 1)
-	declare(parseDate(m.pubTime), 1)
-	if base != nil {
-		add(urlDate(base.Path), voteURL)
-	}
-	declared := len(votes)
-	add(parseDate(m.first("og:updated_time", "article:modified_time")), voteModified)
-	for _, c := range m.times {
-		if t := parseDate(c); !t.IsZero() {
-			add(t, voteTime)
-			break
-		}
-	}
-	add(m.visibleDate(), voteVisible)
-	if declared == 0 && len(votes) > 0 {
-		return votes[0].t
-	}
-	if len(votes) > 0 {
-		best, bestW := 0, 0.0
-		for i, v := range votes {
-			w := 0.0
-			for _, u := range votes {
-				if sameDay(u.t, v.t) {
-					w += u.w
-				}
-			}
-			if w > bestW {
-				best, bestW = i, w
-			}
-		}
-		return votes[best].t
-	}
-	return findDate(m.visibleText())
-}
-
-// The weights of the date sources other than declared dates (1).
-var (
-	utcEarly     = 5  // UTC hours before this may be the day before
-	utcLate      = 21 // UTC hours from this may be the day after
-	voteURL      = 1.5
-	voteModified = 0.25
-	voteTime     = 0.7
-	voteVisible  = 0.7
-)
-
-func sameDay(a, b time.Time) bool {
-	return a.Year() == b.Year() && a.YearDay() == b.YearDay()
-}
-
-// visibleDate is the first date written in an element that looks like
-// a date line.
-func (m *pageMeta) visibleDate() time.Time {
-	for _, c := range m.dateText {
-		if t := findDate(c); !t.IsZero() {
-			return t
-		}
-	}
-	return time.Time{}
 }
 
 func hasSeparator(t string) bool {
