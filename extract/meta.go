@@ -39,7 +39,8 @@ type pageMeta struct {
 	off                        int  // depth inside comment sections, whose dates are not the page's
 	h2                         []string
 	h2n                        []*html.Node
-	root                       *html.Node // the page, for its visible text when needed
+	root                       *html.Node   // the page, for its visible text when needed
+	scripts                    []*html.Node // text of inline scripts, for the data they hold
 }
 
 // ldInfo is what JSON-LD says about the article.
@@ -110,8 +111,13 @@ func (m *pageMeta) walk(n *html.Node, base *url.URL) {
 		}
 		return
 	case atom.Script:
-		if strings.Contains(strings.ToLower(attr(n, "type")), "ld+json") && n.FirstChild != nil {
+		if n.FirstChild == nil {
+			return
+		}
+		if strings.Contains(strings.ToLower(attr(n, "type")), "ld+json") {
 			m.ld.parse(n.FirstChild.Data)
+		} else if len(m.scripts) < 40 {
+			m.scripts = append(m.scripts, n.FirstChild)
 		}
 		return
 	case atom.Style, atom.Noscript, atom.Template:

@@ -85,7 +85,7 @@ func (m *pageMeta) pickDate(base *url.URL, title string) time.Time {
 	}
 	add(readValue(m.first("og:updated_time", "article:modified_time")), voteModified)
 	if len(votes) == 0 {
-		return findDate(m.visibleText())
+		return m.lastResortDate()
 	}
 	settleOrder(votes)
 	best, bestW := 0, 0.0
@@ -101,6 +101,62 @@ func (m *pageMeta) pickDate(base *url.URL, title string) time.Time {
 		}
 	}
 	return votes[best].t
+}
+
+// lastResortDate is, for a page that declares no date and shows none
+// where dates stand, the first date in its text, else in its
+// description ("News of 14 January 2020"), else in the data its scripts
+// hold for the page ("published_at": "2019-03-02T06:22:28+01:00").
+func (m *pageMeta) lastResortDate() time.Time {
+	if t := findDate(m.visibleText()); !t.IsZero() {
+		return t
+	}
+	if t := findDate(m.first("og:description", "description")); !t.IsZero() {
+		return t
+	}
+	for _, k := range scriptDateKeys {
+		for _, sc := range m.scripts {
+			if t := scriptDate(sc.Data, k); !t.IsZero() {
+				return t
+			}
+		}
+	}
+	return time.Time{}
+}
+
+// scriptDateKeys name a publication date in the data of scripts
+// (schema.org's, then those of common site builders' APIs), the most
+// telling first.
+var scriptDateKeys = []string{"datePublished", "publishedAt", "published_at", "publishDate", "publish_date",
+	"dateCreated", "createdAt", "created_at"}
+
+// scriptDate reads the time stamp given to key in a script's data:
+// "key": "2019-03-02T06:22:28+01:00", or the same escaped inside a
+// string of JSON (\"key\":\"2019-03-02\").
+func scriptDate(src, key string) time.Time {
+	for off := 0; off < len(src); {
+		i := strings.Index(src[off:], key)
+		if i < 0 {
+			return time.Time{}
+		}
+		i += off
+		off = i + len(key)
+		if i == 0 || src[i-1] != '"' {
+			continue
+		}
+		s := src[off:min(len(src), off+48)]
+		s = strings.TrimPrefix(strings.TrimPrefix(s, "\\"), "\"")
+		s = strings.TrimLeft(s, " ")
+		if !strings.HasPrefix(s, ":") {
+			continue
+		}
+		s = strings.TrimLeft(s[1:], " \\\"")
+		if j := strings.IndexAny(s, "\"\\"); j > 0 {
+			return parseStamp(s[:j])
+		}
+		return time.Time{}
+	}
+	return time.Time{}
 }
 
 // publishedMeta are the meta names and properties that declare a

@@ -64,6 +64,12 @@ func TestPublishedDate(t *testing.T) {
 		{"microformat published title attribute", ``,
 			`<div><p>` + para + `</p><abbr class="published" title="2013-04-04T18:52:11+00:00">4 days ago</abbr> <a href="/2013/04/01/older">older: 1 April 2013</a></div>`,
 			"https://gazette.example/mozart", "2013-04-04"},
+		{"date in the description when the page shows none", `<meta name="description" content="Bears: a record year (news of 14 Gennaio 2020)">`,
+			`<h1>Bears</h1><p>` + para + `</p>`,
+			"https://gazette.example/news.php?id=5", "2020-01-14"},
+		{"date in the data of a script when the page shows none", `<script>var meta = {"product":{"id":12,"created_at":"2019-03-02T06:27:24+01:00","published_at":"2019-03-02T06:22:28+01:00"}};</script>`,
+			`<h1>Coffee beans</h1><p>` + para + `</p>`,
+			"https://gazette.example/shop/coffee", "2019-03-02"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -122,6 +128,18 @@ func TestLongTextDate(t *testing.T) {
 	}
 	if got := findDate(filler + filler); !got.IsZero() {
 		t.Errorf("no date: got %v", got)
+	}
+	for _, tt := range []struct{ src, key, want string }{
+		{`{"publishedAt":"2022-01-31T15:58:43+01:00"}`, "publishedAt", "2022-01-31"},
+		{`"{\"publishedAt\": \"2022-01-31T15:58:43Z\"}"`, "publishedAt", "2022-01-31"},
+		{`x.publishedAt = 1; y = {"publishedAt" : "2022-01-31"}`, "publishedAt", "2022-01-31"},
+		{`{"createdAt": "soon"}`, "createdAt", ""},
+		{`{"createdAtLabel": "2022-01-31"}`, "createdAt", ""},
+	} {
+		got := scriptDate(tt.src, tt.key)
+		if s := got.Format("2006-01-02"); (tt.want == "") != got.IsZero() || tt.want != "" && s != tt.want {
+			t.Errorf("scriptDate(%s, %s) = %v, want %q", tt.src, tt.key, got, tt.want)
+		}
 	}
 	if got := urlDate("/media-news/meldungen/29-10-2021").Format("2006-01-02"); got != "2021-10-29" {
 		t.Errorf("urlDate day first = %s", got)
