@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/internal/ftstoken"
 )
 
 var _ newsdesk.SearchService = (*DB)(nil)
@@ -120,6 +121,7 @@ type searcher struct {
 	q      newsdesk.SearchQuery
 	parsed *newsdesk.ParsedSearch
 	match  string // the parsed query in the database's own syntax
+	m      *queryMatcher
 }
 
 // Snippet markers: control characters that text from feeds and pages
@@ -149,11 +151,10 @@ const rankCandidates = 1000
 // weigh rare words above common ones) by walking all of that word's
 // index, so a search for a common word cost more the more articles
 // there were, however few were ranked. rankByTitle ranks the candidates
-// of this query by the query's matches in their titles instead, found by
-// FTS5 itself (its own tokenizer, stemmer and phrase rules); ties go to
-// the newest.
+// by how many of the query's terms their titles hold instead, newest
+// first among equals.
 const (
-	sqliteRankItems   = `FROM items_fts f{{join}} WHERE items_fts MATCH ?{{where}}`
+	sqliteRankItems   = `SELECT f.rowid, f.title_text FROM items_fts f{{join}} WHERE items_fts MATCH ?{{where}} ORDER BY f.rowid DESC LIMIT ?`
 	postgresRankItems = `SELECT c.id, ts_rank_cd(s.document, to_tsquery('newsdesk', ?)) AS score FROM (
 			SELECT s.item_id AS id FROM item_search s{{join}}
 			WHERE s.document @@ to_tsquery('newsdesk', ?){{where}} ORDER BY s.item_id DESC LIMIT ?
@@ -203,33 +204,35 @@ func (s *searcher) rankItems(ctx context.Context, limit, offset int) ([]searchRe
 }
 
 // rankByTitle runs SQLite's article candidates query (sqliteRankItems)
-// and ranks the candidates by titleScores, ties broken newest first.
+// and ranks the candidates by the terms of the query in their titles,
+// each worth titleWeight, ties broken newest first.
 func (s *searcher) rankByTitle(ctx context.Context, query string, where []string, filterArgs []any, limit, offset int) ([]searchRef, error) {
 	filters := ""
 	for _, w := range where {
 		filters += " AND " + w
 	}
-	from := strings.Replace(query, "{{where}}", filters, 1)
-	args := slices.Clip(append([]any{s.match}, filterArgs...))
-	candidates := max(rankCandidates, limit+offset)
-	ids, score, err := s.markedCandidates(ctx, from, args, candidates)
+	query = strings.Replace(query, "{{where}}", filters, 1)
+	args := append([]any{s.match}, filterArgs...)
+	rows, err := s.d.db.QueryContext(ctx, query, append(args, max(rankCandidates, limit+offset))...)
 	if err != nil {
 		return nil, err
 	}
-	if ids == nil {
-		// Close together: the candidates again, without highlight(),
-		// and one short walk per word or phrase.
-		ids, err = s.ids(ctx, "SELECT f.rowid "+from+" ORDER BY f.rowid DESC LIMIT ?", append(args, candidates)...)
-		if err != nil || len(ids) == 0 {
+	defer rows.Close()
+	m := s.matcher()
+	var out []searchRef
+	var toks []ftstoken.Token
+	for rows.Next() {
+		var id int64
+		var title string
+		if err := rows.Scan(&id, &title); err != nil {
 			return nil, err
 		}
-		if score, err = s.titleScores(ctx, slices.Min(ids)); err != nil {
-			return nil, err
-		}
+		var n int
+		toks, n = m.titleMatches(title, toks)
+		out = append(out, searchRef{kind: newsdesk.SearchArticles, id: id, score: titleWeight * float64(n)})
 	}
-	out := make([]searchRef, len(ids))
-	for i, id := range ids {
-		out[i] = searchRef{kind: newsdesk.SearchArticles, id: id, score: score[id]}
+	if err := rows.Err(); err != nil {
+		return nil, err
 	}
 	slices.SortStableFunc(out, func(a, b searchRef) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
@@ -241,88 +244,17 @@ func (s *searcher) rankByTitle(ctx context.Context, query string, where []string
 	return out[:min(limit, len(out))], nil
 }
 
-// closeCandidates is how far apart on average, in row IDs, candidates
-// are close together for markedCandidates: walking that much of the
-// index once per word costs less than reading the candidates' rows.
-const closeCandidates = 300
-
-// titleWeight is what a match in an article's title scores, about what
-// bm25 with the title weighed 10 gives it, so that articles and posts
-// interleave roughly as they did.
+// titleWeight is what a term of the query found in an article's title
+// scores, about what bm25 with the title weighed 10 gives it, so that
+// articles and posts interleave roughly by it.
 const titleWeight = 10
 
-// markedCandidates reads the candidates, newest first, with highlight()
-// marking the query's matches in their titles, and scores them: each
-// match is worth titleWeight (a title can hold the marker itself, so
-// only the markers FTS5 added count). For a broad search, whose newest
-// matches are close together, reading every candidate's row costs more
-// than walking that short stretch of the index again once per word or
-// phrase (titleScores): when the first markProbe candidates are close
-// together, it stops and returns no IDs.
-func (s *searcher) markedCandidates(ctx context.Context, from string, args []any, candidates int) ([]int64, map[int64]float64, error) {
-	rows, err := s.d.db.QueryContext(ctx, "SELECT f.rowid, f.title, highlight(items_fts, 0, char(1), char(2)) "+from+" ORDER BY f.rowid DESC LIMIT ?", append(args, candidates)...)
-	if err != nil {
-		return nil, nil, err
+// matcher returns the query's matcher for text tokenized in Go.
+func (s *searcher) matcher() *queryMatcher {
+	if s.m == nil {
+		s.m = newQueryMatcher(s.parsed)
 	}
-	defer rows.Close()
-	ids := []int64{}
-	score := map[int64]float64{}
-	for rows.Next() {
-		var id int64
-		var title, marked string
-		if err := rows.Scan(&id, &title, &marked); err != nil {
-			return nil, nil, err
-		}
-		ids = append(ids, id)
-		score[id] = titleWeight * float64(strings.Count(marked, "\x01")-strings.Count(title, "\x01"))
-		if len(ids) == markProbe && ids[0]-id < closeCandidates*markProbe {
-			return nil, nil, rows.Close()
-		}
-	}
-	return ids, score, rows.Err()
-}
-
-// markProbe is how many candidates markedCandidates reads before
-// deciding whether they are close together.
-const markProbe = 50
-
-// titleScores scores the candidates from the row ID oldest on by the
-// words and phrases of the query in their titles, one query each: each
-// found is worth titleWeight.
-func (s *searcher) titleScores(ctx context.Context, oldest int64) (map[int64]float64, error) {
-	score := map[int64]float64{}
-	for _, t := range s.parsed.Terms {
-		if t.Exclude {
-			continue
-		}
-		in, err := s.ids(ctx, `SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid >= ?`,
-			"({title} : "+fts5Phrase(t)+") AND ("+s.match+")", oldest)
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range in {
-			score[id] += titleWeight
-		}
-	}
-	return score, nil
-}
-
-// ids runs a query of SQLite's and returns the IDs it gives.
-func (s *searcher) ids(ctx context.Context, query string, args ...any) ([]int64, error) {
-	rows, err := s.d.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return s.m
 }
 
 func (s *searcher) rankPosts(ctx context.Context, limit, offset int) ([]searchRef, error) {
@@ -395,7 +327,6 @@ func (s *searcher) itemHits(ctx context.Context, ids []int64, into map[searchRef
 	}
 	var query string
 	var args []any
-	var snippets map[int64]string
 	if s.d.dialect == Postgres {
 		args = []any{s.match, headlineOptions}
 		query = `SELECT i.id, i.title, i.url, src.name, i.published_at,
@@ -403,12 +334,9 @@ func (s *searcher) itemHits(ctx context.Context, ids []int64, into map[searchRef
 			FROM items i JOIN sources src ON src.id = i.source_id LEFT JOIN articles a ON a.item_id = i.id
 			WHERE i.id IN (` + placeholders(len(ids)) + `)`
 	} else {
-		var err error
-		if snippets, err = s.snippets(ctx, "items_fts", ids); err != nil {
-			return err
-		}
-		query = `SELECT i.id, i.title, i.url, src.name, i.published_at, ''
-			FROM items i JOIN sources src ON src.id = i.source_id
+		// The text itself, whose snippet is cut in Go.
+		query = `SELECT i.id, i.title, i.url, src.name, i.published_at, COALESCE(NULLIF(a.text, ''), i.summary)
+			FROM items i JOIN sources src ON src.id = i.source_id LEFT JOIN articles a ON a.item_id = i.id
 			WHERE i.id IN (` + placeholders(len(ids)) + `)`
 	}
 	for _, id := range ids {
@@ -427,8 +355,8 @@ func (s *searcher) itemHits(ctx context.Context, ids []int64, into map[searchRef
 			return err
 		}
 		h.PublishedAt = timePtr(published)
-		if snippets != nil {
-			snippet = snippets[h.ID]
+		if s.d.dialect == SQLite {
+			snippet = s.matcher().snippet(snippet, snippetLength)
 		}
 		h.Snippet = markSnippet(snippet)
 		into[searchRef{kind: h.Kind, id: h.ID}] = h
