@@ -30,7 +30,8 @@ const (
 )
 
 // env is the API and the desk on one real server, as newsdesk serves
-// them, over a fresh SQLite database with one editor.
+// them, over a fresh database (SQLite unless a test says otherwise) with
+// one editor.
 type env struct {
 	db     *store.DB
 	feeds  *fakeFeeds
@@ -40,7 +41,13 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	db := storetest.SQLite(t)
+	return newEnvOn(t, storetest.SQLite(t))
+}
+
+// newEnvOn is newEnv over the database given, for the tests that run on
+// both databases.
+func newEnvOn(t *testing.T, db *store.DB) *env {
+	t.Helper()
 	feeds := &fakeFeeds{db: db, errs: map[string]error{}}
 	now := func() time.Time { return testNow }
 	mux := http.NewServeMux()

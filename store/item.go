@@ -112,6 +112,11 @@ func (d *DB) SaveItems(ctx context.Context, sourceID int64, items []*newsdesk.It
 		return 0, nil
 	}
 	now := d.now()
+	clean := make([]*newsdesk.Item, len(items))
+	for i, it := range items {
+		clean[i] = cleanItem(it)
+	}
+	items = clean
 	added := 0
 	err := d.tx(ctx, func(tx *sql.Tx) error {
 		for start := 0; start < len(items); start += itemBatch {

@@ -39,6 +39,11 @@ func (d *DB) FindPostByID(ctx context.Context, id int64) (*newsdesk.Post, error)
 
 // FindPostBySlug returns the post, or ENOTFOUND.
 func (d *DB) FindPostBySlug(ctx context.Context, slug string) (*newsdesk.Post, error) {
+	if !storable(slug) {
+		// No post can have it (see cleanText), and PostgreSQL would
+		// refuse to look.
+		return nil, newsdesk.Errorf(newsdesk.ENOTFOUND, "No post has that address.")
+	}
 	return d.findPost(ctx, "slug", slug)
 }
 
@@ -61,6 +66,9 @@ func (d *DB) FindPosts(ctx context.Context, f newsdesk.PostFilter) ([]*newsdesk.
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 20
+	}
+	if !storable(f.Tag) {
+		return nil, nil // no tag is named so (see cleanText)
 	}
 	if f.IDs != nil {
 		return d.findPostsByID(ctx, f, limit)
@@ -162,6 +170,7 @@ func (d *DB) queryPosts(ctx context.Context, query string, args ...any) ([]*news
 // CreatePost stores a post and its tags with a unique slug from its
 // headline: the second post titled "Rain" gets "rain-2".
 func (d *DB) CreatePost(ctx context.Context, p *newsdesk.Post) error {
+	cleanPost(p)
 	if err := p.Validate(); err != nil {
 		return err
 	}
@@ -206,6 +215,7 @@ func (d *DB) CreatePost(ctx context.Context, p *newsdesk.Post) error {
 // UpdatePost stores the post's editable fields and its tags. Publishing a
 // draft stamps its publication time once; the slug never changes.
 func (d *DB) UpdatePost(ctx context.Context, p *newsdesk.Post) error {
+	cleanPost(p)
 	if err := p.Validate(); err != nil {
 		return err
 	}

@@ -24,6 +24,7 @@ func scanUser(row interface{ Scan(...any) error }) (*newsdesk.User, error) {
 
 // CreateUser stores a user; e-mail addresses are kept lower-case.
 func (d *DB) CreateUser(ctx context.Context, u *newsdesk.User) error {
+	cleanTexts(&u.Email, &u.Name, &u.PasswordHash)
 	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
 	if err := u.Validate(); err != nil {
 		return err
@@ -43,6 +44,11 @@ func (d *DB) CreateUser(ctx context.Context, u *newsdesk.User) error {
 // FindUserByEmail returns the user, or ENOTFOUND.
 func (d *DB) FindUserByEmail(ctx context.Context, email string) (*newsdesk.User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
+	if !storable(email) {
+		// No address is stored so (see cleanText), and PostgreSQL would
+		// refuse to look.
+		return nil, newsdesk.Errorf(newsdesk.ENOTFOUND, "No user has that e-mail address.")
+	}
 	u, err := scanUser(d.db.QueryRowContext(ctx, d.q(`SELECT `+userColumns+` FROM users WHERE email = ?`), email))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("User", email)
@@ -85,6 +91,7 @@ func (d *DB) FindUsers(ctx context.Context) ([]*newsdesk.User, error) {
 
 // SetPassword replaces a user's password hash and signs out their sessions.
 func (d *DB) SetPassword(ctx context.Context, userID int64, hash string) error {
+	hash = cleanText(hash)
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, d.q(`UPDATE users SET password_hash = ? WHERE id = ?`), hash, userID)
 		if err != nil {
@@ -100,6 +107,7 @@ func (d *DB) SetPassword(ctx context.Context, userID int64, hash string) error {
 
 // CreateSession stores a session.
 func (d *DB) CreateSession(ctx context.Context, s *newsdesk.Session) error {
+	s.TokenHash = cleanText(s.TokenHash)
 	_, err := d.db.ExecContext(ctx, d.q(`INSERT INTO sessions (token_hash, user_id, expires_at, created_at)
 		VALUES (?, ?, ?, ?)`), s.TokenHash, s.UserID, s.ExpiresAt.UTC(), d.now())
 	if err != nil {
@@ -110,6 +118,9 @@ func (d *DB) CreateSession(ctx context.Context, s *newsdesk.Session) error {
 
 // FindSession returns the session's user, or EUNAUTHORIZED.
 func (d *DB) FindSession(ctx context.Context, tokenHash string, now time.Time) (*newsdesk.User, error) {
+	if !storable(tokenHash) {
+		return nil, newsdesk.Errorf(newsdesk.EUNAUTHORIZED, "Please sign in.")
+	}
 	u, err := scanUser(d.db.QueryRowContext(ctx, d.q(`SELECT u.id, u.email, u.name, u.role, u.password_hash, u.created_at
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = ? AND s.expires_at > ?`), tokenHash, now.UTC()))
@@ -124,6 +135,9 @@ func (d *DB) FindSession(ctx context.Context, tokenHash string, now time.Time) (
 
 // DeleteSession deletes a session; a missing one is no error.
 func (d *DB) DeleteSession(ctx context.Context, tokenHash string) error {
+	if !storable(tokenHash) {
+		return nil
+	}
 	if _, err := d.db.ExecContext(ctx, d.q(`DELETE FROM sessions WHERE token_hash = ?`), tokenHash); err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}
