@@ -1,0 +1,87 @@
+package demo
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/jobs"
+	"github.com/newsdesk/newsdesk/store/storetest"
+)
+
+// TestDeskStoriesAreFresh loads the demo as `serve --demo` does and
+// clusters its items with the desk's own clustering, then reads the
+// stories page's list: the events the outlets covered in the last two
+// days lead it with a coverage worth the name, ranked by how many outlets
+// covered them, and a few older stories follow with less. Demo dates a
+// week or more in the past would leave every story at coverage 0.0.
+func TestDeskStoriesAreFresh(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.SQLite(t)
+	editor := &newsdesk.User{Email: "demo@example.com", Name: "Demo Editor", Role: newsdesk.RoleEditor, PasswordHash: "x"}
+	if err := db.CreateUser(ctx, editor); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	srv, err := start("127.0.0.1:0", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if err := Load(ctx, srv, Deps{Sources: db, Items: db, Posts: db, Feeds: &feedService{db: db}, AuthorID: editor.ID,
+		Now: func() time.Time { return now }}); err != nil {
+		t.Fatal(err)
+	}
+	if _, more, err := jobs.NewClustering(db, nil, nil).Run(ctx, 10); err != nil || more {
+		t.Fatalf("clustering: more %v, %v", more, err)
+	}
+	stories, err := db.FindStories(ctx, newsdesk.StoryFilter{MinOutlets: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stories) < 6 {
+		t.Fatalf("%d stories covered by two outlets or more, want at least 6", len(stories))
+	}
+	// The item that leads each story, by the GUID's slug.
+	leads := map[int64]string{}
+	for _, s := range stories {
+		full, err := db.FindStoryByID(ctx, s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range full.Items {
+			if it.Item.ID == s.LeadItemID {
+				leads[s.ID] = it.Item.GUID[strings.LastIndex(it.Item.GUID, ":")+1:]
+			}
+		}
+	}
+	var older int
+	for i, s := range stories {
+		c := s.Coverage(now)
+		t.Logf("%d. %.2f %d outlets %s", i+1, c, len(s.Outlets), s.Headline)
+		if i < 4 && c < 1 {
+			t.Errorf("story %d, %q, has coverage %.2f: the stories at the top should be fresh (at least 1.0)", i+1, s.Headline, c)
+		}
+		if c < 0.05 {
+			t.Errorf("story %d, %q, has coverage %.2f: it would show as 0.0", i+1, s.Headline, c)
+		}
+		if c < 0.5 {
+			older++
+		}
+	}
+	if older == 0 || older > len(stories)/2 {
+		t.Errorf("%d of %d stories are more than a day or two old, want a few", older, len(stories))
+	}
+	// The storm, which all four outlets covered, leads; the three-outlet
+	// stories come next.
+	if top := stories[0]; len(top.Outlets) != 4 || leads[top.ID] != "storm-power-cuts" {
+		t.Errorf("the top story is %q, led by %s, covered by %v; want the storm, covered by all four outlets", top.Headline, leads[top.ID], top.Outlets)
+	}
+	for _, s := range stories[1:3] {
+		if len(s.Outlets) != 3 {
+			t.Errorf("%q, second or third, is covered by %v; want one of the three-outlet stories", s.Headline, s.Outlets)
+		}
+	}
+}
