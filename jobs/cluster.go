@@ -299,6 +299,13 @@ func (st *clusterState) replay(b *store.StoryBatch, changes []store.StoryChange)
 				return fmt.Errorf("%w: %v", errStale, err)
 			}
 			st.toDB[id], st.fromDB[ch.OtherID] = ch.OtherID, id
+		case store.ChangeRemove:
+			// A source was deleted with its items. Memory may hold some
+			// of them, which new items must neither join nor copy (a
+			// copy of a deleted item cannot be stored); the log does not
+			// list them, so memory is rebuilt from the stories as they
+			// are now. Sources are deleted rarely.
+			return fmt.Errorf("%w: source %d was deleted", errStale, ch.OtherID)
 		default:
 			return fmt.Errorf("%w: unknown change %q", errStale, ch.Kind)
 		}

@@ -98,14 +98,59 @@ func (d *DB) CreateSource(ctx context.Context, s *newsdesk.Source) error {
 	return nil
 }
 
-// DeleteSource removes a source and its items.
+// DeleteSource removes a source and its items. The items leave their
+// stories with them (story_items cascades), so the stories they were in
+// are brought up to date in the same transaction, under the stories lock,
+// and the removal is logged for the clustering workers, whose memory
+// still holds the items.
 func (d *DB) DeleteSource(ctx context.Context, id int64) error {
-	res, err := d.db.ExecContext(ctx, d.q(`DELETE FROM sources WHERE id = ?`), id)
+	err := d.storyTx(ctx, func(b *StoryBatch) error {
+		stories, err := queryIDs(ctx, b.tx, d.q(`SELECT DISTINCT si.story_id FROM story_items si
+			JOIN items i ON i.id = si.item_id WHERE i.source_id = ?`), id)
+		if err != nil {
+			return err
+		}
+		res, err := b.tx.ExecContext(ctx, d.q(`DELETE FROM sources WHERE id = ?`), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("Source", id)
+		}
+		if len(stories) == 0 {
+			return nil
+		}
+		if _, err := d.logChange(ctx, b.tx, StoryChange{Kind: ChangeRemove, OtherID: id}, b.now); err != nil {
+			return err
+		}
+		// Most of a source's stories are its own items alone, and are
+		// left with none: they are emptied in bulk, and only the others
+		// are refreshed one by one.
+		for start := 0; start < len(stories); start += 500 {
+			chunk := int64Args(stories[start:min(start+500, len(stories))])
+			if _, err := b.tx.ExecContext(ctx, d.q(`UPDATE stories SET lead_item_id = NULL, headline = '',
+				articles = 0, copies = 0, outlets = 0, first_seen = NULL, last_seen = NULL, rank = 0, updated_at = ?
+				WHERE id IN (`+placeholders(len(chunk))+`)
+				AND NOT EXISTS (SELECT 1 FROM story_items si WHERE si.story_id = stories.id)`),
+				append([]any{b.now}, chunk...)...); err != nil {
+				return err
+			}
+			left, err := queryIDs(ctx, b.tx, d.q(`SELECT DISTINCT story_id FROM story_items
+				WHERE story_id IN (`+placeholders(len(chunk))+`)`), chunk...)
+			if err != nil {
+				return err
+			}
+			for _, story := range left {
+				b.touched[story] = true
+			}
+		}
+		return nil
+	})
+	if newsdesk.ErrorCode(err) == newsdesk.ENOTFOUND {
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("delete source %d: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("Source", id)
 	}
 	return nil
 }
@@ -170,3 +215,21 @@ func (d *DB) UpdateSource(ctx context.Context, s *newsdesk.Source) error {
 
 // seconds stores a duration as whole seconds.
 func seconds(d time.Duration) int64 { return int64(d / time.Second) }
+
+// queryIDs runs a query that selects one column of IDs.
+func queryIDs(ctx context.Context, q querier, query string, args ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

@@ -26,6 +26,10 @@ const (
 	ChangeAdd   = "add"   // an item joined a story (a new one if StoryID was unknown)
 	ChangeMerge = "merge" // story OtherID was merged into StoryID
 	ChangeSplit = "split" // Items moved from story StoryID to a new story OtherID
+	// ChangeRemove: source OtherID was deleted, and its items with it.
+	// StoryID is zero; the items are not listed, as a source may have
+	// many.
+	ChangeRemove = "remove"
 )
 
 // StoryChange is one entry of the log of changes to stories, in the order
