@@ -113,35 +113,66 @@ func (c *classifier) nameKind(name string) int8 {
 	k := int8(3)
 	if negativeName(name) {
 		k = 1
-	} else {
-		for _, w := range positiveWords {
-			if strings.Contains(name, w) {
-				k = 2
-				break
-			}
-		}
+	} else if positiveSet.in(name) {
+		k = 2
 	}
 	c.names[name] = k
 	return k
 }
 
 func negativeName(name string) bool {
-	for _, w := range negativeWords {
-		if strings.Contains(name, w) {
+	if negativeSet.in(name) {
+		return true
+	}
+	// The words of the name are its runs of ASCII letters and digits;
+	// every other byte (and so every byte of a non-ASCII rune) parts them.
+	start := -1
+	for i := 0; i <= len(name); i++ {
+		if i < len(name) && (name[i] >= 'a' && name[i] <= 'z' || name[i] >= '0' && name[i] <= '9') {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 && negativeTokens[name[start:i]] {
 			return true
 		}
+		start = -1
 	}
-	for tok := range strings.FieldsFuncSeq(name, notAlnum) {
-		if negativeTokens[tok] {
-			return true
+	return false
+}
+
+// wordSet finds whether a text contains any of a list of words. It
+// files the words by their first byte, so that each byte of the text is
+// looked at once and compared only with the few words it can start,
+// rather than the text being searched once per word: pages give
+// thousands of class names to check against about a hundred words.
+type wordSet [256][]string
+
+func newWordSet(words []string) *wordSet {
+	var s wordSet
+	for _, w := range words {
+		s[w[0]] = append(s[w[0]], w)
+	}
+	return &s
+}
+
+// in reports whether t contains one of the words.
+func (s *wordSet) in(t string) bool {
+	for i := 0; i < len(t); i++ {
+		for _, w := range s[t[i]] {
+			if strings.HasPrefix(t[i:], w) {
+				return true
+			}
 		}
 	}
 	return false
 }
 
-func notAlnum(r rune) bool {
-	return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
-}
+var (
+	negativeSet = newWordSet(negativeWords)
+	positiveSet = newWordSet(positiveWords)
+)
 
 // dropTags never hold article text.
 var dropTags = map[atom.Atom]bool{
@@ -184,16 +215,71 @@ func textLen(n *html.Node) int {
 	return t
 }
 
-func nonSpace(s string) int {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case ' ', '\n', '\t', '\r', '\f':
-		default:
-			n++
+// textLenMax counts as textLen does but stops once the count passes
+// limit: it returns the count when that is at most limit, and some
+// number above limit otherwise. Most callers only compare a length
+// with a bound, and the elements they ask about may be the whole page.
+func textLenMax(n *html.Node, limit int) int {
+	t := 0
+	textLenTo(n, limit, &t)
+	return t
+}
+
+// textLenTo adds the text under n to *t and reports whether *t is still
+// at most limit.
+func textLenTo(n *html.Node, limit int, t *int) bool {
+	if n.Type == html.TextNode {
+		*t += nonSpace(n.Data)
+		return *t <= limit
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && (c.DataAtom == atom.Script || c.DataAtom == atom.Style) {
+			continue
+		}
+		if !textLenTo(c, limit, t) {
+			return false
 		}
 	}
-	return n
+	return true
+}
+
+// hasText reports whether textLen(n) > 0.
+func hasText(n *html.Node) bool {
+	if n.Type == html.TextNode {
+		for i := 0; i < len(n.Data); i++ {
+			if spaceByte[n.Data[i]] == 0 {
+				return true
+			}
+		}
+		return false
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && (c.DataAtom == atom.Script || c.DataAtom == atom.Style) {
+			continue
+		}
+		if hasText(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// spaceByte marks the bytes nonSpace does not count.
+var spaceByte = [256]uint8{' ': 1, '\n': 1, '\t': 1, '\r': 1, '\f': 1}
+
+// nonSpace counts the bytes of s other than ASCII white space. Most
+// texts of a page are short (the white space between tags, a word in a
+// link) and are counted a byte at a time; long ones by counting each
+// kind of white space, which the runtime does many bytes at a time.
+func nonSpace(s string) int {
+	n := len(s)
+	if len(s) < 32 {
+		for i := 0; i < len(s); i++ {
+			n -= int(spaceByte[s[i]])
+		}
+		return n
+	}
+	return n - strings.Count(s, " ") - strings.Count(s, "\n") - strings.Count(s, "\t") - strings.Count(s, "\r") - strings.Count(s, "\f")
 }
 
 // hasMainMarker reports whether n is or holds an element that declares
@@ -290,7 +376,8 @@ func (cl *cleaner) unlessBig(n *html.Node, comments bool) bool {
 	if comments {
 		return true
 	}
-	return textLen(n)*2 < cl.bodyText
+	// textLen(n)*2 < cl.bodyText, counting no further than needed.
+	return textLenMax(n, (cl.bodyText-1)/2)*2 < cl.bodyText
 }
 
 func hiddenStyle(st string) bool {

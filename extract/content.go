@@ -194,24 +194,13 @@ func (s *scorer) selectContent(root *html.Node) []*html.Node {
 		}
 	}
 	top := s.cands[best]
-	byNode := make(map[*html.Node]*cand, len(s.cands))
-	for i := range s.cands {
-		byNode[s.cands[i].n] = &s.cands[i]
-	}
-	// A container whose parent scores nearly as well is one of several
-	// sections of the article: take the parent.
-	for p := top.n.Parent; false && p != nil && p.DataAtom != atom.Body && p.DataAtom != atom.Html; p = p.Parent {
-		pc := byNode[p]
-		if pc == nil || pc.final < top.final*0.75 {
-			break
-		}
-		if pc.final >= top.final || pc.text < top.text*3 {
-			top = *pc
-		}
-	}
 	parent := top.n.Parent
 	if parent == nil || noSiblings {
 		return []*html.Node{top.n}
+	}
+	byNode := make(map[*html.Node]*cand, len(s.cands))
+	for i := range s.cands {
+		byNode[s.cands[i].n] = &s.cands[i]
 	}
 	thresh := max(10, top.final*0.2)
 	topClass := attr(top.n, "class")
@@ -353,11 +342,11 @@ func (e *edits) dropLeadingHeading(n *html.Node) {
 	switch p.DataAtom {
 	case atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Strong, atom.B:
 	default:
-		if !(p.DataAtom == atom.P || p.DataAtom == atom.Div) || textLen(p) > 50 || hasBlockChild(p) {
+		if !(p.DataAtom == atom.P || p.DataAtom == atom.Div) || textLenMax(p, 50) > 50 || hasBlockChild(p) {
 			return
 		}
 	}
-	if textLen(p) <= 80 {
+	if textLenMax(p, 80) <= 80 {
 		e.remove(p)
 	}
 }
@@ -405,7 +394,7 @@ func (e *edits) dropOrphanHeadings(nodes []*html.Node) {
 			if isHeading(n.DataAtom) {
 				// A long "heading" is a paragraph set in a heading's
 				// type: it is text.
-				if l := textLen(n); l > 0 && l <= 120 {
+				if l := textLenMax(n, 120); l > 0 && l <= 120 {
 					blocks = append(blocks, block{n, int(n.Data[1] - '0')})
 				} else if l > 0 && (len(blocks) == 0 || blocks[len(blocks)-1].level != 0) {
 					blocks = append(blocks, block{n, 0})
@@ -459,7 +448,7 @@ func (e *edits) dropTeasers(root *html.Node) {
 		}
 		box := h
 		for p := h.Parent; p != nil && p != root; p = p.Parent {
-			if textLen(p) > max(3*t, maxTeaser) {
+			if lim := max(3*t, maxTeaser); textLenMax(p, lim) > lim {
 				break
 			}
 			box = p
@@ -511,15 +500,26 @@ func (l line) text() string {
 	return collapse(b.String())
 }
 
-func (l line) length() int {
+// lengthMax is the line's length in non-space bytes when it is at most
+// limit, and some number above limit otherwise (see textLenMax).
+func (l line) lengthMax(limit int) int {
 	if l.run == nil {
-		return textLen(l.block)
+		return textLenMax(l.block, limit)
 	}
 	t := 0
 	for _, n := range l.run {
-		t += textLen(n)
+		if !textLenTo(n, limit, &t) {
+			break
+		}
 	}
 	return t
+}
+
+func (l line) hasText() bool {
+	if l.run == nil {
+		return hasText(l.block)
+	}
+	return slices.ContainsFunc(l.run, hasText)
 }
 
 // removable reports whether the line is still in the tree and is not one
@@ -565,7 +565,7 @@ func lines(nodes []*html.Node) []line {
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		if !holds[n] {
-			if textLen(n) > 0 {
+			if hasText(n) {
 				out = append(out, line{block: n})
 			}
 			return
@@ -573,7 +573,7 @@ func lines(nodes []*html.Node) []line {
 		var run []*html.Node
 		flush := func() {
 			if len(run) > 0 {
-				if l := (line{block: n, run: run}); l.length() > 0 {
+				if l := (line{block: n, run: run}); l.hasText() {
 					out = append(out, l)
 				}
 				run = nil
@@ -715,7 +715,7 @@ func (e *edits) dropLabels(nodes []*html.Node) {
 			e.remove(l.block)
 			continue
 		}
-		n := l.length()
+		n := l.lengthMax(maxLabel)
 		if n > maxLabel {
 			continue
 		}

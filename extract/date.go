@@ -165,7 +165,7 @@ func dateTokens(s string) []token {
 		}
 		w := strings.ToLower(s[start:end])
 		n := -1
-		if v, err := strconv.Atoi(w); err == nil {
+		if v, ok := atoi(w); ok {
 			n = v
 			numEnd = end
 		} else if start == numEnd && ordinalSuffix(w) {
@@ -197,6 +197,26 @@ func dateTokens(s string) []token {
 	return toks
 }
 
+// atoi is strconv.Atoi for a token, which is all digits or has none,
+// without the error value Atoi allocates for each word.
+func atoi(w string) (int, bool) {
+	if w == "" || w[0] < '0' || w[0] > '9' {
+		return 0, false
+	}
+	if len(w) > 18 {
+		v, err := strconv.Atoi(w)
+		return v, err == nil
+	}
+	v := 0
+	for i := 0; i < len(w); i++ {
+		if w[i] < '0' || w[i] > '9' {
+			return 0, false
+		}
+		v = v*10 + int(w[i]-'0')
+	}
+	return v, true
+}
+
 // reading is a date as a page writes it, with alt the other reading
 // of one written in numbers that reads both ways (03.04.2020 is 3 April
 // or, written month first, 4 March), else zero.
@@ -214,25 +234,57 @@ func findDate(s string) time.Time {
 // long text is read a piece at a time, each piece overlapping the one
 // before, so that a date early in it is found without reading the rest.
 func readDate(s string) reading {
-	if len(s) > 100000 {
-		s = s[:100000]
+	var d dateScan
+	if r := d.more(s); !r.t.IsZero() {
+		return r
 	}
-	const piece, overlap = 4096, 64
-	start := 0
-	for len(s)-start > piece+overlap {
-		end := start + piece
-		if i := strings.IndexByte(s[end:], ' '); i >= 0 && i < overlap {
+	return d.last()
+}
+
+// dateScan reads a text for a date as readDate does while the text is
+// still being written: more reads the pieces that the text so far
+// completes, and last the rest once it is all written. A date early in
+// a page's text is so found without writing out the rest.
+type dateScan struct {
+	s     string
+	start int // where the next piece starts
+}
+
+// The most of a text read for a date, and the size of the pieces it is
+// read in and of their overlap.
+const (
+	maxDateText  = 100000
+	datePiece    = 4096
+	pieceOverlap = 64
+)
+
+// more reads the pieces of s, the text so far (each call's s extends the
+// last one's), that no more text can change, and returns the first date
+// in them.
+func (d *dateScan) more(s string) reading {
+	if len(s) > maxDateText {
+		s = s[:maxDateText]
+	}
+	d.s = s
+	for len(s)-d.start > datePiece+pieceOverlap {
+		end := d.start + datePiece
+		if i := strings.IndexByte(s[end:], ' '); i >= 0 && i < pieceOverlap {
 			end += i
 		}
-		if r := readPiece(s[start:end]); !r.t.IsZero() {
+		if r := readPiece(s[d.start:end]); !r.t.IsZero() {
 			return r
 		}
-		start = end - overlap
-		if i := strings.IndexByte(s[start:end], ' '); i >= 0 {
-			start += i
+		d.start = end - pieceOverlap
+		if i := strings.IndexByte(s[d.start:end], ' '); i >= 0 {
+			d.start += i
 		}
 	}
-	return readPiece(s[start:])
+	return reading{}
+}
+
+// last reads what more left of the text for a date.
+func (d *dateScan) last() reading {
+	return readPiece(d.s[d.start:])
 }
 
 func readPiece(s string) reading {

@@ -14,6 +14,7 @@ import (
 	"github.com/newsdesk/newsdesk/extract/evalset"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // TestDebugPage prints how one page was scored: EXTRACT_DEBUG=path.
@@ -151,4 +152,35 @@ func TestDateSources(t *testing.T) {
 			fmt.Printf("%-40s ok %4d bad %4d\n", k, c[k].ok, c[k].bad)
 		}
 	}
+}
+
+// visibleText is the page's text outside scripts and style sheets, up
+// to 100,000 bytes, each text node followed by a space: the text
+// firstTextDate reads.
+func (m *pageMeta) visibleText() string {
+	var b strings.Builder
+	var walk func(n *html.Node) bool
+	walk = func(n *html.Node) bool {
+		switch n.Type {
+		case html.TextNode:
+			b.WriteString(n.Data)
+			b.WriteByte(' ')
+			return b.Len() < 100000
+		case html.ElementNode:
+			switch n.DataAtom {
+			case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Title:
+				return true
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if !walk(c) {
+				return false
+			}
+		}
+		return true
+	}
+	if m.root != nil {
+		walk(m.root)
+	}
+	return b.String()
 }

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -38,8 +39,17 @@ func classID(n *html.Node) string {
 			id = a.Val
 		}
 	}
-	if c == "" && id == "" {
+	// Most elements have a class or an id, not both, already in lower
+	// case: return it as it is rather than building a new string. The
+	// space that would join it to an empty other half is not kept; no
+	// reader of the result looks for spaces at its ends.
+	switch {
+	case c == "" && id == "":
 		return ""
+	case id == "":
+		return strings.ToLower(c)
+	case c == "":
+		return strings.ToLower(id)
 	}
 	return strings.ToLower(c + " " + id)
 }
@@ -65,11 +75,34 @@ func innerText(n *html.Node) string {
 
 // collapse trims s and turns each run of white space into one space.
 func collapse(s string) string {
+	if collapsed(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
-	for _, r := range s {
-		if r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\f' || r == '\u00a0' || r == '\u200b' {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if spaceByte[c] != 0 {
+				space = true
+				i++
+				continue
+			}
+			j := i + 1
+			for j < len(s) && s[j] < utf8.RuneSelf && spaceByte[s[j]] == 0 {
+				j++
+			}
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteString(s[i:j])
+			i = j
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if r == '\u00a0' || r == '\u200b' {
 			space = true
 			continue
 		}
@@ -80,6 +113,21 @@ func collapse(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// collapsed reports whether s is ASCII that collapse would leave as it
+// is: no white space but single spaces between words.
+func collapsed(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return s == ""
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf || c != ' ' && spaceByte[c] != 0 || c == ' ' && s[i+1] == ' ' {
+			return false
+		}
+	}
+	return true
 }
 
 // edits records the nodes removed from a page's tree, so that the tree
@@ -108,6 +156,15 @@ func (e *edits) undo() {
 		r.parent.InsertBefore(r.n, r.next)
 	}
 	e.log = e.log[:0]
+}
+
+// redo makes again, in their order, removals that undo put back: as
+// each finds the tree as it was when first made, the tree ends as it
+// was after them.
+func (e *edits) redo(log []removal) {
+	for _, r := range log {
+		e.remove(r.n)
+	}
 }
 
 // blockTags are elements that break lines in rendered text.

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -82,6 +83,10 @@ func Extract(body []byte, contentType string, pageURL *url.URL) (*Article, error
 		// builder's wrappers). Read the page again removing only what
 		// is certainly not the article, and keep that reading when it
 		// finds much more.
+		// The first reading's removals are kept to be made again
+		// should it win, which is cheaper than reading the page a
+		// third time and gives the same tree.
+		first := slices.Clone(ed.log)
 		ed.undo()
 		cl.gentle = true
 		nodes2, text2 := cl.content(root)
@@ -89,8 +94,7 @@ func Extract(body []byte, contentType string, pageURL *url.URL) (*Article, error
 			nodes, text = nodes2, text2
 		} else {
 			ed.undo()
-			cl.gentle = false
-			nodes, text = cl.content(root)
+			ed.redo(first)
 		}
 	}
 	a.Text = text

@@ -108,7 +108,7 @@ func (m *pageMeta) pickDate(base *url.URL, title string) time.Time {
 // description ("News of 14 January 2020"), else in the data its scripts
 // hold for the page ("published_at": "2019-03-02T06:22:28+01:00").
 func (m *pageMeta) lastResortDate() time.Time {
-	if t := findDate(m.visibleText()); !t.IsZero() {
+	if t := m.firstTextDate(); !t.IsZero() {
 		return t
 	}
 	if t := findDate(m.first("og:description", "description")); !t.IsZero() {
@@ -457,14 +457,9 @@ func commentSection(ci string) bool {
 // dateWords in a class or id mark an element that may show a date.
 var dateWords = []string{"date", "time", "publish", "posted", "meta", "byline", "submitted", "datum", "fecha"}
 
-func dateClass(ci string) bool {
-	for _, w := range dateWords {
-		if strings.Contains(ci, w) {
-			return true
-		}
-	}
-	return false
-}
+var dateWordSet = newWordSet(dateWords)
+
+func dateClass(ci string) bool { return dateWordSet.in(ci) }
 
 // dateLabels introduce the page's own date in its text, in the languages
 // the month names cover; updateLabels introduce the date of its last

@@ -19,10 +19,26 @@ type textWriter struct {
 
 func (t *textWriter) write(s string) {
 	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if spaceByte[c] != 0 {
+				t.space = true
+				i++
+				continue
+			}
+			// A run of ASCII that is not white space is written whole.
+			j := i + 1
+			for j < len(s) && s[j] < utf8.RuneSelf && spaceByte[s[j]] == 0 {
+				j++
+			}
+			t.separate()
+			t.b.WriteString(s[i:j])
+			i = j
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
 		switch r {
-		case ' ', '\n', '\t', '\r', '\f', '\u00a0', '\u200b':
+		case '\u00a0', '\u200b':
 			t.space = true
 			continue
 		case utf8.RuneError:
@@ -30,19 +46,24 @@ func (t *textWriter) write(s string) {
 				r = '\uFFFD'
 			}
 		}
-		if t.b.Len() > 0 {
-			switch {
-			case t.brk == 2:
-				t.b.WriteString("\n\n")
-			case t.brk == 1:
-				t.b.WriteByte('\n')
-			case t.space:
-				t.b.WriteByte(' ')
-			}
-		}
-		t.brk, t.space = 0, false
+		t.separate()
 		t.b.WriteRune(r)
 	}
+}
+
+// separate writes the break or space due before more text.
+func (t *textWriter) separate() {
+	if t.b.Len() > 0 {
+		switch {
+		case t.brk == 2:
+			t.b.WriteString("\n\n")
+		case t.brk == 1:
+			t.b.WriteByte('\n')
+		case t.space:
+			t.b.WriteByte(' ')
+		}
+	}
+	t.brk, t.space = 0, false
 }
 
 func (t *textWriter) breakLine(k int) {
