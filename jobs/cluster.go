@@ -58,6 +58,20 @@ const (
 	// it is rebuilt from the recent window, so that a worker that runs for
 	// months does not keep every article it ever saw.
 	reloadAfter = 200_000
+	// storyLogRetention is how long changes stay in the story log. The
+	// log is read only by clustering workers, each replaying what other
+	// processes and editors changed since its own last batch. A worker
+	// further behind than this (its process lost the clustering job to
+	// others for a week, or slept) finds its next change pruned and
+	// rebuilds from the stored stories instead, as a restarted worker
+	// does; nothing is lost, the rebuild costs a read of the recent
+	// window. A week is far longer than workers sharing the job are ever
+	// apart, and holds the log to a week of changes (about one a
+	// clustered item) rather than every change ever made.
+	storyLogRetention = 7 * 24 * time.Hour
+	// pruneEvery is how often a worker prunes the log, in one of its
+	// batches.
+	pruneEvery = time.Hour
 )
 
 // Clustering assigns each new item to a story as it arrives, near-duplicates
@@ -71,13 +85,17 @@ const (
 //
 // The same items in the same order, with the same editors' changes, give
 // the same stories.
+//
+// One batch an hour also prunes the log of changes older than a week
+// (see storyLogRetention), so that it does not grow forever.
 type Clustering struct {
 	db     *store.DB
 	logger *slog.Logger
 	now    func() time.Time
 
-	mu sync.Mutex
-	st *clusterState // nil until restored, and after a failure
+	mu     sync.Mutex
+	st     *clusterState // nil until restored, and after a failure
+	pruned time.Time     // when this worker last pruned the story log
 }
 
 // clusterState is the in-memory mirror of the stored stories.
@@ -177,15 +195,20 @@ func (st *clusterState) place(it store.ClusterItem, dbStory int64) error {
 func (cl *Clustering) batch(ctx context.Context) (int, error) {
 	st := cl.st
 	n := 0
+	now := cl.now()
+	prune := now.Sub(cl.pruned) >= pruneEvery
 	err := cl.db.ClusterStories(ctx, func(b *store.StoryBatch) error {
 		changes, err := b.Changes(st.head)
+		if errors.Is(err, store.ErrChangesPruned) {
+			return fmt.Errorf("%w: %v", errStale, err)
+		}
 		if err != nil {
 			return err
 		}
 		if err := st.replay(b, changes); err != nil {
 			return err
 		}
-		todo, err := b.Unclustered(cl.now().Add(-ClusterLookback), clusterBatch)
+		todo, err := b.Unclustered(now.Add(-ClusterLookback), clusterBatch)
 		if err != nil {
 			return err
 		}
@@ -195,8 +218,20 @@ func (cl *Clustering) batch(ctx context.Context) (int, error) {
 			}
 		}
 		n = len(todo)
+		if prune {
+			pruned, err := b.PruneChanges(storyLogRetention)
+			if err != nil {
+				return err
+			}
+			if pruned > 0 {
+				cl.logger.Debug("clustering: pruned the story log", "changes", pruned)
+			}
+		}
 		return nil
 	})
+	if err == nil && prune {
+		cl.pruned = now
+	}
 	return n, err
 }
 

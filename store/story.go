@@ -150,13 +150,55 @@ func (d *DB) ClusterStories(ctx context.Context, fn func(b *StoryBatch) error) e
 	return nil
 }
 
+// ErrChangesPruned is returned by StoryBatch.Changes when changes made
+// after the one asked from were pruned from the log: the reader is too far
+// behind to catch up by replaying, and must start again from the stored
+// stories (see DB.StorySnapshot).
+var ErrChangesPruned = errors.New("the story changes asked for were pruned from the log")
+
 // Changes returns the changes to stories made after the one numbered
-// after, in order.
+// after, in order. It returns ErrChangesPruned if some of them are no
+// longer in the log (see PruneChanges).
 func (b *StoryBatch) Changes(after int64) ([]StoryChange, error) {
 	return b.d.storyChanges(b.ctx, b.tx, after)
 }
 
+// PruneChanges deletes from the log the changes made longer than keep
+// before this batch, except the newest change, and returns how many it
+// deleted.
+//
+// The newest is kept so that Changes can tell a reader that missed
+// pruned changes (its last change is older than the oldest one left)
+// from one that is up to date; an empty log would tell them apart only by
+// luck. Changes are logged under the stories lock with the batch's time,
+// so their times rise with their numbers (give or take the clock skew of
+// processes sharing PostgreSQL, which no sensible keep notices), and the
+// oldest change to keep is found by walking the log from its start, over
+// the few changes made since the last prune, without an index on time.
+func (b *StoryBatch) PruneChanges(keep time.Duration) (int64, error) {
+	res, err := b.tx.ExecContext(b.ctx, b.d.q(`DELETE FROM story_log WHERE seq < COALESCE(
+		(SELECT seq FROM story_log WHERE created_at >= ? ORDER BY seq LIMIT 1),
+		(SELECT MAX(seq) FROM story_log))`), b.now.Add(-keep))
+	if err != nil {
+		return 0, fmt.Errorf("prune story changes: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}
+
 func (d *DB) storyChanges(ctx context.Context, q querier, after int64) ([]StoryChange, error) {
+	// Change numbers come from the database's sequence, which never
+	// reuses one but may skip one (a transaction that rolled back), so a
+	// gap before the oldest change left may also be a skipped number.
+	// Such a reader is told to start again too; it costs a rebuild, not a
+	// wrong result.
+	var oldest sql.NullInt64
+	if err := q.QueryRowContext(ctx, `SELECT MIN(seq) FROM story_log`).Scan(&oldest); err != nil {
+		return nil, fmt.Errorf("story changes: %w", err)
+	}
+	if oldest.Valid && after < oldest.Int64-1 {
+		return nil, fmt.Errorf("story changes after %d, the oldest left being %d: %w", after, oldest.Int64, ErrChangesPruned)
+	}
 	rows, err := q.QueryContext(ctx, d.q(`SELECT seq, kind, story_id, other_id, item_id, copy_of, items
 		FROM story_log WHERE seq > ? ORDER BY seq`), after)
 	if err != nil {
