@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/store"
@@ -139,6 +140,73 @@ func TestImportOPMLNoCheck(t *testing.T) {
 	if sources[0].Name != "Ledger" || sources[1].Name != s.URL+"/untitled.rss" {
 		t.Errorf("names %q, %q", sources[0].Name, sources[1].Name)
 	}
+}
+
+// A feed imported without checking may be a site's home page: its first
+// poll follows the feed the page names, as AddFeed does, and says why it
+// cannot when the page names none or a feed already followed. A source
+// that has been read once never moves.
+func TestImportOPMLNoCheckFirstPollFindsTheFeed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := newSite(t, map[string]string{
+			"/home":      `<!doctype html><link rel="alternate" type="application/feed+json" href="/feed.json">`,
+			"/feed.json": readFile(t, "testdata/jsonfeed.json"),
+			"/page":      `<!doctype html><html><body>no feed</body></html>`,
+			"/old":       `<!doctype html><link rel="alternate" type="application/rss+xml" href="/old.rss">`,
+			"/old.rss":   readFile(t, "testdata/rss1.rdf"),
+		})
+		svc := newService(db)
+		if _, err := svc.AddFeed(ctx, s.URL+"/old.rss"); err != nil {
+			t.Fatal(err)
+		}
+		opml := fmt.Sprintf(`<opml version="2.0"><body><outline text="Delta" xmlUrl="%[1]s/home"/>
+<outline text="Just a page" xmlUrl="%[1]s/page"/><outline text="Old, by its page" xmlUrl="%[1]s/old"/></body></opml>`, s.URL)
+		report, err := svc.ImportOPML(ctx, strings.NewReader(opml), newsdesk.ImportOptions{NoCheck: true})
+		if err != nil || report.Added != 3 {
+			t.Fatalf("added %d, %v", report.Added, err)
+		}
+		want := map[string]struct {
+			feed, err string
+		}{
+			"Delta":            {"/feed.json", ""},
+			"Just a page":      {"/page", "The address is a web page, not a feed."},
+			"Old, by its page": {"/old", "The address is a web page whose feed, " + s.URL + "/old.rss, is already followed by another source."},
+		}
+		for _, res := range report.Results {
+			n, err := svc.PollSource(ctx, res.Source.ID)
+			src, ferr := db.FindSourceByID(ctx, res.Source.ID)
+			if ferr != nil {
+				t.Fatal(ferr)
+			}
+			w := want[res.Title]
+			if src.FeedURL != s.URL+w.feed {
+				t.Errorf("%s follows %s, want %s", res.Title, src.FeedURL, s.URL+w.feed)
+			}
+			if w.err == "" {
+				if err != nil || n == 0 || src.Status != newsdesk.SourceOK || src.Name != "Delta" || src.SiteURL == "" {
+					t.Errorf("%s: %d items, %v; source %+v", res.Title, n, err, src)
+				}
+				continue
+			}
+			if !strings.HasPrefix(newsdesk.ErrorMessage(err), w.err) || src.Status != newsdesk.SourceError || !strings.HasPrefix(src.LastError, w.err) {
+				t.Errorf("%s: %v; status %s %q, want %q", res.Title, err, src.Status, src.LastError, w.err)
+			}
+		}
+
+		// A source that has been read stays put when its feed turns into
+		// a page.
+		read := &newsdesk.Source{Name: "Read before", FeedURL: s.URL + "/home?read", PollInterval: time.Hour, Status: newsdesk.SourceOK}
+		if err := db.CreateSource(ctx, read); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.PollSource(ctx, read.ID); err == nil || strings.Contains(err.Error(), "already followed") {
+			t.Errorf("a feed that became a web page polled with %v, want an error that it is not a feed", err)
+		}
+		if src, _ := db.FindSourceByID(ctx, read.ID); src.FeedURL != s.URL+"/home?read" {
+			t.Errorf("the source moved to %s", src.FeedURL)
+		}
+	})
 }
 
 // What one newsdesk exports, another imports: the same sources.

@@ -200,6 +200,15 @@ func (s *Service) poll(ctx context.Context, src *newsdesk.Source) (int, newsdesk
 		return 0, r, nil
 	}
 	feed, err := Parse(resp.Body, resp.URL)
+	if err != nil && src.PollInterval == 0 && looksLikeHTML(resp.Body) {
+		// A source that has never been read was followed without being
+		// fetched first (an OPML import's feeds are), so its address may
+		// be a site's home page: follow the feed the page names, as
+		// AddFeed does.
+		if resp, feed, err = s.discoverFor(ctx, src, resp); err != nil {
+			return 0, newsdesk.PollResult{}, err
+		}
+	}
 	if err != nil {
 		return 0, newsdesk.PollResult{}, err
 	}
@@ -291,4 +300,27 @@ func (s *Service) backoff(failures int) time.Duration {
 		d *= 2
 	}
 	return min(d, s.cfg.MaxBackoff)
+}
+
+// discoverFor finds the feed of the web page a source's address answered
+// with, and points the source at it.
+func (s *Service) discoverFor(ctx context.Context, src *newsdesk.Source, page *Response) (*Response, *Feed, error) {
+	f, err := s.discover(ctx, page)
+	if err != nil {
+		return nil, nil, err
+	}
+	src.FeedURL = f.url.String()
+	if src.SiteURL == "" && f.feed.SiteURL == "" {
+		src.SiteURL = page.URL.String()
+	}
+	if err := s.cfg.Sources.UpdateSource(ctx, src); err != nil {
+		if newsdesk.ErrorCode(err) == newsdesk.ECONFLICT {
+			// Nothing to retry: the feed is followed by another source.
+			return nil, nil, newsdesk.WrapError(newsdesk.EUNPROCESSABLE, err,
+				"The address is a web page whose feed, %s, is already followed by another source.", f.url)
+		}
+		return nil, nil, err
+	}
+	s.cfg.Logger.Info("followed the feed a source's page names", "source", src.ID, "feed", src.FeedURL)
+	return f.resp, f.feed, nil
 }
