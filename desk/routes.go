@@ -34,6 +34,8 @@ func addRoutes(mux *http.ServeMux, cfg Config, s *sessions, pages *renderer, ass
 	mux.Handle("GET /desk/sources", auth(handleSources(sources)))
 	mux.Handle("POST /desk/sources", auth(handleAddSource(sources, cfg.Items, cfg.Feeds)))
 	mux.Handle("POST /desk/sources/import", auth(handleImportSources(sources)))
+	mux.Handle("GET /desk/sources/import", auth(handleImportStatus(sources)))
+	mux.Handle("POST /desk/sources/import/delete-failed", auth(handleDeleteFailedImports(sources)))
 	mux.Handle("GET /desk/sources/export", auth(handleExportSources(sources)))
 	mux.Handle("POST /desk/sources/{id}/poll", auth(handlePollSource(cfg.Sources, cfg.Feeds, pages)))
 	mux.Handle("GET /desk/sources/{id}/delete", auth(handleDeleteSourceForm(cfg.Sources, cfg.Items, pages)))

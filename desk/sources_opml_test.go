@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/desk"
 	"github.com/newsdesk/newsdesk/ingest"
+	"github.com/newsdesk/newsdesk/store"
 	"github.com/newsdesk/newsdesk/store/storetest"
 )
 
@@ -25,11 +27,7 @@ import (
 func newIngestEnv(t *testing.T) *env {
 	t.Helper()
 	db := storetest.SQLite(t)
-	f := ingest.NewFetcher()
-	f.Allow = ingest.MustAllow("127.0.0.1")
-	f.Hosts = ingest.NewHostLimiter(ingest.DefaultPerHost, 0)
-	feeds := ingest.New(ingest.Config{Sources: db, Items: db, Fetcher: f, Interval: 30 * time.Minute,
-		Now: func() time.Time { return testNow }, Rand: func() float64 { return 0.5 }})
+	feeds := loopbackFeeds(db)
 	srv := httptest.NewServer(desk.New(desk.Config{
 		Sources: db, Items: db, Posts: db, Users: db, Feeds: feeds,
 		Now: func() time.Time { return testNow },
@@ -44,6 +42,16 @@ func newIngestEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	return &env{db: db, srv: srv, editor: u}
+}
+
+// loopbackFeeds is the real feed service over db, allowed to fetch from
+// loopback, on the desk's clock.
+func loopbackFeeds(db *store.DB) *ingest.Service {
+	f := ingest.NewFetcher()
+	f.Allow = ingest.MustAllow("127.0.0.1")
+	f.Hosts = ingest.NewHostLimiter(ingest.DefaultPerHost, 0)
+	return ingest.New(ingest.Config{Sources: db, Items: db, Fetcher: f, Interval: 30 * time.Minute,
+		Now: func() time.Time { return testNow }, Rand: func() float64 { return 0.5 }})
 }
 
 // outletSite serves outlets' pages and feeds on loopback.
@@ -69,7 +77,7 @@ func outletSite(t *testing.T) *httptest.Server {
 }
 
 // upload posts a file as the import form does.
-func (e *env) upload(t *testing.T, c *http.Client, content []byte, check bool) (answer, string) {
+func (e *env) upload(t *testing.T, c *http.Client, content []byte) (answer, string) {
 	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
@@ -79,9 +87,6 @@ func (e *env) upload(t *testing.T, c *http.Client, content []byte, check bool) (
 			t.Fatal(err)
 		}
 		fw.Write(content)
-	}
-	if check {
-		mw.WriteField("check", "1")
 	}
 	mw.Close()
 	req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/desk/sources/import", &body)
@@ -117,6 +122,11 @@ func TestAddSourceFindsTheFeedOfAHomePage(t *testing.T) {
 	}
 }
 
+// An import follows the file's feeds at once, without fetching any, and
+// its page shows each new source as its first poll checks it: the feed a
+// home page names is found, a feed that fails says why and can be
+// dropped, and entries that are not web addresses are listed as not
+// followed.
 func TestImportSources(t *testing.T) {
 	site := outletSite(t)
 	e := newIngestEnv(t)
@@ -126,48 +136,99 @@ func TestImportSources(t *testing.T) {
 		t.Fatalf("no import form or export link:\n%s", body)
 	}
 	opml := fmt.Sprintf(`<?xml version="1.0"?><opml version="2.0"><body>
-<outline text="Local"><outline text="The Echo" xmlUrl="%[1]s/echo.rss"/><outline text="City Ledger" xmlUrl="%[1]s/ledger.atom"/></outline>
-<outline text="Echo again" xmlUrl="%[1]s/echo.rss"/>
+<outline text="Local"><outline text="The Echo" xmlUrl="%[1]s/"/><outline text="City Ledger" xmlUrl="%[1]s/ledger.atom"/></outline>
+<outline text="Ledger again" xmlUrl="%[1]s/ledger.atom"/>
 <outline text="Gone Gazette" xmlUrl="%[1]s/gone.rss"/>
+<outline text="Not an address" xmlUrl="ftp://files.example/feed"/>
 </body></opml>`, site.URL)
-	res, body := e.upload(t, c, []byte(opml), true)
+	res, body := e.upload(t, c, []byte(opml))
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status %d:\n%s", res.StatusCode, body)
 	}
-	if got := between(body, `<p class="summary" id="import-summary">`, `</p>`); got != "Added 2 of 4 feeds; 1 skipped; 1 failed." {
+	// An entry that could not be followed: the answer is the import's
+	// page itself, which keeps the list in view rather than reloading.
+	if got := elementText(t, body, "import-summary"); got != "Added 3 of 5 feeds; 1 skipped; 1 not followed." {
 		t.Errorf("summary %q", got)
 	}
+	if got := elementText(t, body, "import-checked"); got != "Checked 0 of 3: 0 read, 0 failed, 3 waiting." {
+		t.Errorf("progress %q", got)
+	}
 	for _, want := range []string{
-		`<h2 id="import-failed">Failed</h2>`,
-		`<td>Gone Gazette</td><td class="url">` + site.URL + `/gone.rss</td><td class="last-error">` + strings.TrimPrefix(site.URL, "http://") + ` answered 404 Not Found.</td>`,
-		`>The Echo</a></td><td class="url">` + site.URL + `/echo.rss</td><td><span class="badge badge-ok">ok</span>`,
-		`>City Ledger</a>`,
-		`<td>Echo again</td><td class="url">` + site.URL + `/echo.rss</td><td>Listed twice in the file.</td>`,
+		`<td>Not an address</td><td class="url">ftp://files.example/feed</td><td class="last-error">`,
+		`<td>Ledger again</td><td class="url">` + site.URL + `/ledger.atom</td><td>Listed twice in the file.</td>`,
+		`<td>The Echo</td><td class="url">` + site.URL + `/</td><td><span class="badge badge-new">new</span>`,
 	} {
 		if !strings.Contains(html.UnescapeString(body), want) {
-			t.Errorf("result page lacks %s:\n%s", want, body)
+			t.Errorf("the page lacks %s:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, `http-equiv="refresh"`) {
+		t.Error("the page that lists the entries not followed reloads itself")
+	}
+	status := html.UnescapeString(regexp.MustCompile(`<a href="([^"]+)">Follow the checks</a>`).FindStringSubmatch(body)[1])
+
+	// The import's own page reloads itself while feeds wait for a poll.
+	_, body = e.get(t, c, status)
+	if !strings.Contains(body, `<meta http-equiv="refresh" content="3">`) || elementText(t, body, "import-checked") != "Checked 0 of 3: 0 read, 0 failed, 3 waiting." {
+		t.Errorf("the import's page before any poll:\n%s", body)
+	}
+
+	// The scheduler polls each new source; here, the editor does.
+	sources, err := e.db.FindSources(context.Background())
+	if err != nil || len(sources) != 3 {
+		t.Fatalf("%d sources, %v", len(sources), err)
+	}
+	for _, src := range sources {
+		e.post(t, c, "/desk/sources/"+itoa(src.ID)+"/poll", url.Values{})
+	}
+	_, body = e.get(t, c, status)
+	if got := elementText(t, body, "import-checked"); got != "Every new feed has been checked: 2 read, 1 failed." {
+		t.Errorf("progress after the polls %q", got)
+	}
+	if strings.Contains(body, `http-equiv="refresh"`) {
+		t.Error("the page reloads itself when every feed has been checked")
+	}
+	for _, want := range []string{
+		`>The Echo</a></td><td class="url">` + site.URL + `/echo.rss</td><td><span class="badge badge-ok">ok</span>`,
+		`>City Ledger</a></td><td class="url">` + site.URL + `/ledger.atom</td>`,
+		`<td>Gone Gazette</td><td class="url">` + site.URL + `/gone.rss</td><td class="last-error">` + strings.TrimPrefix(site.URL, "http://") + ` answered 404 Not Found.</td>`,
+	} {
+		if !strings.Contains(html.UnescapeString(body), want) {
+			t.Errorf("the page lacks %s:\n%s", want, body)
 		}
 	}
 
-	// Again without checking: all skipped but the one that failed, now
-	// followed unchecked and due at once.
-	_, body = e.upload(t, c, []byte(opml), false)
-	if got := between(body, `<p class="summary" id="import-summary">`, `</p>`); got != "Added 1 of 4 feeds; 3 skipped." {
-		t.Errorf("second summary %q", got)
+	// The feeds that failed can be dropped in one go.
+	form := url.Values{}
+	for _, k := range []string{"from", "to", "skipped", "rejected"} {
+		m := regexp.MustCompile(`name="` + k + `" value="(\d+)"`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("the form to drop failed feeds has no %s:\n%s", k, body)
+		}
+		form.Set(k, m[1])
 	}
-	_, body = e.get(t, c, "/desk/sources")
-	sources, _ := e.db.FindSources(context.Background())
-	for _, src := range sources {
-		row := element(t, body, "tr", "source-"+itoa(src.ID))
-		want := []string{`<td class="interval">30 minutes</td>`, `>in 30 minutes</time>`}
-		if src.Name == "Gone Gazette" {
-			want = []string{`<td class="interval">not yet known</td>`, `>due now</time>`, `badge-new`}
-		}
-		for _, w := range want {
-			if !strings.Contains(row, w) {
-				t.Errorf("%s's row lacks %s:\n%s", src.Name, w, row)
-			}
-		}
+	res, _ = e.post(t, c, "/desk/sources/import/delete-failed", form)
+	if loc := res.Header.Get("Location"); loc != status {
+		t.Errorf("dropping the failed feeds leads to %s, want %s", loc, status)
+	}
+	_, body = e.follow(t, c, res)
+	if !strings.Contains(body, "Stopped following 1 feed that could not be read.") || strings.Contains(body, "Gone Gazette") {
+		t.Errorf("after dropping the failed feeds:\n%s", body)
+	}
+	if sources, _ := e.db.FindSources(context.Background()); len(sources) != 2 {
+		t.Errorf("%d sources left, want 2", len(sources))
+	}
+
+	// A file whose feeds can all be followed leads straight to the
+	// import's page.
+	res, _ = e.upload(t, c, []byte(fmt.Sprintf(`<opml><body><outline text="Gone Gazette" xmlUrl="%s/gone.rss"/>
+<outline text="Echo" xmlUrl="%s/echo.rss"/></body></opml>`, site.URL, site.URL)))
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/desk/sources/import?from=") {
+		t.Fatalf("second import: status %d, to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	_, body = e.follow(t, c, res)
+	if got := elementText(t, body, "import-summary"); got != "Added 1 of 2 feeds; 1 skipped." {
+		t.Errorf("second summary %q", got)
 	}
 
 	// Export: a download of every source, which reads back as the same list.
@@ -180,10 +241,29 @@ func TestImportSources(t *testing.T) {
 	if err != nil || len(outlines) != 3 {
 		t.Fatalf("export reads back as %v, %v:\n%s", outlines, err, body)
 	}
-	// Signed out, neither is reachable.
-	if res, _ := e.get(t, e.browser(t), "/desk/sources/export"); res.StatusCode != http.StatusSeeOther {
-		t.Errorf("export signed out: status %d", res.StatusCode)
+	// Signed out, none of it is reachable; a malformed import address is
+	// not found.
+	for _, path := range []string{"/desk/sources/export", status} {
+		if res, _ := e.get(t, e.browser(t), path); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("%s signed out: status %d", path, res.StatusCode)
+		}
 	}
+	for _, q := range []string{"", "?from=2", "?from=3&to=2", "?from=x&to=2", "?from=1&to=2&skipped=-1"} {
+		if res, _ := e.get(t, c, "/desk/sources/import"+q); res.StatusCode != http.StatusNotFound {
+			t.Errorf("import page %q: status %d, want 404", q, res.StatusCode)
+		}
+	}
+}
+
+// elementText returns the text of the element with the given id, tags
+// removed and entities decoded.
+func elementText(t *testing.T, body, id string) string {
+	t.Helper()
+	m := regexp.MustCompile(`(?s)<(\w+) [^>]*id="` + regexp.QuoteMeta(id) + `"[^>]*>(.*?)</(\w+)>`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no element with id %q in the page:\n%s", id, body)
+	}
+	return html.UnescapeString(strings.TrimSpace(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(m[2], "")))
 }
 
 func TestImportSourcesBadFiles(t *testing.T) {
@@ -204,7 +284,7 @@ func TestImportSourcesBadFiles(t *testing.T) {
 		{"too large", huge, 413, "The file is larger than the desk accepts (1 MB). Split it, or import it with newsdesk sources import FILE, which takes up to 10 MB."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res, body := e.upload(t, c, tc.file, true)
+			res, body := e.upload(t, c, tc.file)
 			if res.StatusCode != tc.status {
 				t.Errorf("status %d, want %d", res.StatusCode, tc.status)
 			}
