@@ -60,7 +60,7 @@ func New(cfg Config) http.Handler {
 	}
 	assets := page.NewAssets(static, "/desk/static/")
 	pages := newRenderer(assets, cfg.Logger, cfg.Now, cfg.SecureCookies)
-	sessions := &sessions{users: cfg.Users, now: cfg.Now, secure: cfg.SecureCookies}
+	sessions := newSessions(cfg.Users, cfg.Now, cfg.SecureCookies)
 
 	mux := http.NewServeMux()
 	addRoutes(mux, cfg, sessions, pages, assets)

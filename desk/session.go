@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,6 +44,11 @@ type sessions struct {
 	users  newsdesk.UserService
 	now    func() time.Time
 	secure bool
+	limit  *signInLimiter // failed sign-ins, by account and by address
+}
+
+func newSessions(users newsdesk.UserService, now func() time.Time, secure bool) *sessions {
+	return &sessions{users: users, now: now, secure: secure, limit: newSignInLimiter(now)}
 }
 
 // user returns the signed-in user of r, or EUNAUTHORIZED.
@@ -175,7 +181,10 @@ func handleSignInForm(s *sessions, pages *renderer) http.Handler {
 
 // handleSignIn checks an e-mail and password and starts a session. It
 // says the same for an unknown e-mail as for a wrong password, so the
-// form cannot be used to learn who has an account.
+// form cannot be used to learn who has an account. After too many failed
+// attempts for the account, or from the client's address, it refuses
+// further attempts for a while with 429 Too Many Requests (see
+// signInLimiter), whether or not the account exists.
 func handleSignIn(s *sessions, pages *renderer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := r.ParseForm(); err != nil {
@@ -186,6 +195,18 @@ func handleSignIn(s *sessions, pages *renderer) http.Handler {
 		password := r.PostForm.Get("password")
 		next := r.PostForm.Get("next")
 
+		address := clientAddress(r)
+		wait, done := s.limit.attempt(email, address)
+		if wait > 0 {
+			minutes := int((wait + time.Minute - 1) / time.Minute)
+			w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+			pages.render(w, r, http.StatusTooManyRequests, "signin.html", view{Title: "Sign in", Data: signInPage{
+				Email: email, Next: next,
+				Error: "Too many failed sign-ins for this account or from your address. Try again in " +
+					plural(minutes, "minute") + ".",
+			}})
+			return
+		}
 		u, err := s.users.FindUserByEmail(r.Context(), email)
 		if err != nil && newsdesk.ErrorCode(err) != newsdesk.ENOTFOUND {
 			pages.error(w, r, err)
@@ -195,7 +216,13 @@ func handleSignIn(s *sessions, pages *renderer) http.Handler {
 		if u != nil {
 			hash = u.PasswordHash
 		}
-		if !newsdesk.CheckPassword(hash, password) || u == nil {
+		ok := newsdesk.CheckPassword(hash, password) && u != nil
+		if done(ok) {
+			// Once, not for every attempt refused after it.
+			pages.logger.Warn("sign-ins limited after repeated failures", "account", accountName(email), "address", address,
+				"failures", maxFailures, "within", failureWindow)
+		}
+		if !ok {
 			err := newsdesk.Errorf(newsdesk.EUNAUTHORIZED, "Wrong e-mail or password.")
 			pages.render(w, r, newsdesk.ErrorStatus(err), "signin.html", view{Title: "Sign in", Data: signInPage{
 				Email: email, Next: next, Error: newsdesk.ErrorMessage(err),
