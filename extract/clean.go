@@ -63,16 +63,24 @@ func newClassifier() *classifier {
 	return &classifier{full: make(map[string]int8, 64), names: make(map[string]int8, 64)}
 }
 
-// weight is -1 for boilerplate, +1 for article content, 0 for neither.
-func (c *classifier) weight(ci string) int8 {
-	if ci == "" {
+// weight is what n's classID says: -1 for boilerplate, +1 for article
+// content, 0 for neither. The weights are held by the class as written
+// for the elements without an id (most of them), so that these need not
+// be lower-cased again, and by the classID for the others: either way
+// by a string whose lower case is the classID.
+func (c *classifier) weight(n *html.Node) int8 {
+	key, id := classAndID(n)
+	if id != "" {
+		key = classID(n)
+	}
+	if key == "" {
 		return 0
 	}
-	if w, ok := c.full[ci]; ok {
+	if w, ok := c.full[key]; ok {
 		return w
 	}
-	w := c.classify(ci)
-	c.full[ci] = w
+	w := c.classify(strings.ToLower(key))
+	c.full[key] = w
 	return w
 }
 
@@ -143,24 +151,37 @@ func negativeName(name string) bool {
 }
 
 // wordSet finds whether a text contains any of a list of words. It
-// files the words by their first byte, so that each byte of the text is
-// looked at once and compared only with the few words it can start,
-// rather than the text being searched once per word: pages give
-// thousands of class names to check against about a hundred words.
-type wordSet [256][]string
+// files the words by their first byte, and marks the pairs of bytes
+// they start with, so that most bytes of the text are passed over
+// after one look at a bit, rather than the text being searched once per
+// word: pages give thousands of class names to check against about a
+// hundred words.
+type wordSet struct {
+	words [256][]string
+	pairs [1 << 16 / 64]uint64
+}
 
+// newWordSet files words, each of two bytes or more.
 func newWordSet(words []string) *wordSet {
 	var s wordSet
 	for _, w := range words {
-		s[w[0]] = append(s[w[0]], w)
+		if len(w) < 2 {
+			panic("extract: word set word shorter than two bytes: " + w)
+		}
+		s.words[w[0]] = append(s.words[w[0]], w)
+		k := uint16(w[0])<<8 | uint16(w[1])
+		s.pairs[k>>6] |= 1 << (k & 63)
 	}
 	return &s
 }
 
 // in reports whether t contains one of the words.
 func (s *wordSet) in(t string) bool {
-	for i := 0; i < len(t); i++ {
-		for _, w := range s[t[i]] {
+	for i := 0; i+1 < len(t); i++ {
+		if k := uint16(t[i])<<8 | uint16(t[i+1]); s.pairs[k>>6]&(1<<(k&63)) == 0 {
+			continue
+		}
+		for _, w := range s.words[t[i]] {
 			if strings.HasPrefix(t[i:], w) {
 				return true
 			}
@@ -349,7 +370,7 @@ func (cl *cleaner) drop(n *html.Node) bool {
 	if boilerTags[n.DataAtom] && !(n.DataAtom == atom.Header && insideArticle(n)) {
 		return cl.unlessBig(n, false)
 	}
-	if w := cl.cls.weight(classID(n)); w < 0 && (!cl.gentle || w < -1) {
+	if w := cl.cls.weight(n); w < 0 && (!cl.gentle || w < -1) {
 		return cl.unlessBig(n, w < -1)
 	}
 	return false

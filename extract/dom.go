@@ -28,17 +28,22 @@ func hasAttr(n *html.Node, key string) bool {
 	return false
 }
 
-// classID returns n's class and id, lower-cased and joined.
-func classID(n *html.Node) string {
-	var c, id string
+// classAndID returns n's class and id attributes.
+func classAndID(n *html.Node) (class, id string) {
 	for _, a := range n.Attr {
 		switch a.Key {
 		case "class":
-			c = a.Val
+			class = a.Val
 		case "id":
 			id = a.Val
 		}
 	}
+	return class, id
+}
+
+// classID returns n's class and id, lower-cased and joined.
+func classID(n *html.Node) string {
+	c, id := classAndID(n)
 	// Most elements have a class or an id, not both, already in lower
 	// case: return it as it is rather than building a new string. The
 	// space that would join it to an empty other half is not kept; no

@@ -192,24 +192,24 @@ func (m *pageMeta) walk(n *html.Node, base *url.URL) {
 		}
 	}
 	off := false
-	if ci := classID(n); ci != "" {
-		if m.classAu == "" && (strings.Contains(ci, "byline") || strings.Contains(ci, "author")) && !strings.Contains(ci, "comment") {
+	if mk, ok := classMarks(n); ok {
+		if m.classAu == "" && mk&(markByline|markAuthor) != 0 && mk&markComment == 0 {
 			if t := shortText(n, 100); t != "" {
 				m.classAu = t
 			}
 		}
-		off = commentSection(ci)
+		off = mk&markComment != 0 && commentSection(classID(n))
 		if off {
 			m.off++
 		}
-		if m.off == 0 && len(m.dateText) < 8 && dateClass(ci) {
+		if m.off == 0 && len(m.dateText) < 8 && mk&markDate != 0 {
 			if t := shortText(n, 200); t != "" {
 				m.dateText = append(m.dateText, t)
 			}
 		}
 		if m.titleDate == "" && m.off == 0 {
-			if v := attr(n, "title"); v != "" && (strings.Contains(ci, "published") || strings.Contains(ci, "updated")) && !parseStamp(v).IsZero() {
-				m.titleDate, m.titleMod = v, !strings.Contains(ci, "published")
+			if v := attr(n, "title"); v != "" && mk&(markPublished|markUpdated) != 0 && !parseStamp(v).IsZero() {
+				m.titleDate, m.titleMod = v, mk&markPublished == 0
 			}
 		}
 	}
@@ -656,7 +656,9 @@ func startsByline(s string) bool {
 		return false
 	}
 	for _, p := range textBylines {
-		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
+		// The bylines start with an ASCII letter, s with a letter that
+		// EqualFold matches only in either case.
+		if s[0]|0x20 == p[0] && len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
 			return true
 		}
 	}

@@ -457,9 +457,111 @@ func commentSection(ci string) bool {
 // dateWords in a class or id mark an element that may show a date.
 var dateWords = []string{"date", "time", "publish", "posted", "meta", "byline", "submitted", "datum", "fecha"}
 
-var dateWordSet = newWordSet(dateWords)
+// The marks pageMeta looks for in an element's class and id.
+const (
+	markByline = 1 << iota
+	markAuthor
+	markComment
+	markPublished
+	markUpdated
+	markDate // one of dateWords
+)
 
-func dateClass(ci string) bool { return dateWordSet.in(ci) }
+type markWord struct {
+	w    string
+	mark uint8
+}
+
+// markWords are the words of the marks by their first letter, and
+// markPairs the pairs of letters they start with, a bit for each.
+var markWords, markPairs = func() (*[256][]markWord, *[1 << 16 / 64]uint64) {
+	var t [256][]markWord
+	var p [1 << 16 / 64]uint64
+	add := func(w string, mark uint8) {
+		t[w[0]] = append(t[w[0]], markWord{w, mark})
+		k := uint16(w[0])<<8 | uint16(w[1])
+		p[k>>6] |= 1 << (k & 63)
+	}
+	add("byline", markByline)
+	add("author", markAuthor)
+	add("comment", markComment)
+	add("published", markPublished)
+	add("updated", markUpdated)
+	for _, w := range dateWords {
+		add(w, markDate)
+	}
+	return &t, &p
+}()
+
+// classMarks returns the marks whose words n's classID holds, and false
+// when n has neither class nor id. It reads the class and id as
+// written, matching the words (lower-case ASCII letters) in either case,
+// so that it builds no lower-cased string; beyond ASCII, where
+// lower-casing may change more than letters' case, it reads classID.
+func classMarks(n *html.Node) (uint8, bool) {
+	class, id := classAndID(n)
+	if class == "" && id == "" {
+		return 0, false
+	}
+	mc, ascii1 := marksIn(class)
+	mi, ascii2 := marksIn(id)
+	if ascii1 && ascii2 {
+		return mc | mi, true
+	}
+	m, _ := marksIn(classID(n))
+	return m, true
+}
+
+// marksIn returns the marks whose words s holds in any ASCII case, and
+// whether s is all ASCII. Class names are long and many; most of their
+// bytes start no pair of letters a word starts with and are passed
+// over after one look at a bit.
+func marksIn(s string) (mark uint8, ascii bool) {
+	var hi byte
+	for i := 0; i < len(s); i++ {
+		hi |= s[i]
+	}
+	for i := 0; i+1 < len(s); i++ {
+		k := uint16(lowerASCII(s[i]))<<8 | uint16(lowerASCII(s[i+1]))
+		if markPairs[k>>6]&(1<<(k&63)) == 0 {
+			continue
+		}
+		for _, w := range markWords[lowerASCII(s[i])] {
+			if hasPrefixFold(s[i:], w.w) {
+				mark |= w.mark
+			}
+		}
+	}
+	return mark, hi < 0x80
+}
+
+func lowerASCII(c byte) byte { return asciiLower[c] }
+
+// asciiLower maps the ASCII upper-case letters to lower case and every
+// other byte to itself.
+var asciiLower = func() (t [256]byte) {
+	for i := range t {
+		t[i] = byte(i)
+		if 'A' <= i && i <= 'Z' {
+			t[i] += 'a' - 'A'
+		}
+	}
+	return t
+}()
+
+// hasPrefixFold reports whether s starts with w, a lower-case word, in
+// any ASCII case.
+func hasPrefixFold(s, w string) bool {
+	if len(s) < len(w) {
+		return false
+	}
+	for j := 0; j < len(w); j++ {
+		if lowerASCII(s[j]) != w[j] {
+			return false
+		}
+	}
+	return true
+}
 
 // dateLabels introduce the page's own date in its text, in the languages
 // the month names cover; updateLabels introduce the date of its last
@@ -478,7 +580,7 @@ var (
 
 // labelsByInitial are the labels by their first letter, lower-cased,
 // so that most text is passed over after one look.
-var labelsByInitial = map[byte][]dateLabel{}
+var labelsByInitial [256][]dateLabel
 
 type dateLabel struct {
 	text   string
