@@ -23,6 +23,7 @@ const (
 	EUNAVAILABLE   = "unavailable"   // a remote party (an outlet's server) failed
 	ETOOLARGE      = "too_large"     // the input is larger than newsdesk accepts
 	EUNPROCESSABLE = "unprocessable" // the input arrived but could not be understood
+	ERATELIMITED   = "rate_limited"  // too many attempts lately: wait, then try again
 )
 
 // Error is an error a user can be shown. Code says what kind of failure it
@@ -101,6 +102,8 @@ func ErrorStatus(err error) int {
 		return http.StatusRequestEntityTooLarge
 	case EUNPROCESSABLE:
 		return http.StatusUnprocessableEntity
+	case ERATELIMITED:
+		return http.StatusTooManyRequests
 	default:
 		return http.StatusInternalServerError
 	}

@@ -6,6 +6,11 @@
 // Every error is answered as {"error": {"code": "...", "message": "..."}}
 // with the status its code maps to (newsdesk.ErrorStatus); the code is one
 // of newsdesk's error codes, or "method_not_allowed" for a 405.
+//
+// Failed Basic sign-ins count with the desk's: after five within 15
+// minutes for one account or from one client address, further ones are
+// refused, even with the right password, with 429, a Retry-After header
+// and the code "rate_limited", until the wait ends.
 package api
 
 import (
@@ -14,6 +19,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/internal/signinlimit"
 )
 
 // Config is what the API uses.
@@ -29,6 +35,10 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock, for sessions; nil for time.Now.
 	Now func() time.Time
+	// SignIns counts failed sign-ins with HTTP Basic. Give the API and
+	// the desk the same one, so that failures through either count
+	// against both; nil for one of the API's own, on the clock Now.
+	SignIns *signinlimit.Limiter
 }
 
 // New returns the API's handler, meant to be mounted at "/api/"; its
@@ -40,7 +50,10 @@ func New(cfg Config) http.Handler {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	auth := &authenticator{users: cfg.Users, now: cfg.Now}
+	if cfg.SignIns == nil {
+		cfg.SignIns = signinlimit.New(cfg.Now)
+	}
+	auth := &authenticator{users: cfg.Users, now: cfg.Now, limit: cfg.SignIns, logger: cfg.Logger}
 	mux := http.NewServeMux()
 	addRoutes(mux, cfg, auth)
 

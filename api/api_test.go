@@ -18,6 +18,7 @@ import (
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/api"
 	"github.com/newsdesk/newsdesk/desk"
+	"github.com/newsdesk/newsdesk/internal/signinlimit"
 	"github.com/newsdesk/newsdesk/store"
 	"github.com/newsdesk/newsdesk/store/storetest"
 )
@@ -30,13 +31,16 @@ const (
 )
 
 // env is the API and the desk on one real server, as newsdesk serves
-// them, over a fresh database (SQLite unless a test says otherwise) with
-// one editor.
+// them, sharing one limit on failed sign-ins, over a fresh database
+// (SQLite unless a test says otherwise) with one editor.
 type env struct {
 	db     *store.DB
 	feeds  *fakeFeeds
 	srv    *httptest.Server
 	editor *newsdesk.User
+	// signInClock is the clock of the limit on failed sign-ins, which a
+	// test moves on to end a wait. Sessions keep testNow.
+	signInClock *testClock
 }
 
 func newEnv(t *testing.T) *env {
@@ -50,9 +54,11 @@ func newEnvOn(t *testing.T, db *store.DB) *env {
 	t.Helper()
 	feeds := &fakeFeeds{db: db, errs: map[string]error{}}
 	now := func() time.Time { return testNow }
+	clock := &testClock{t: testNow}
+	signIns := signinlimit.New(clock.now)
 	mux := http.NewServeMux()
-	mux.Handle("/api/", api.New(api.Config{Sources: db, Items: db, Posts: db, Users: db, Feeds: feeds, Now: now}))
-	mux.Handle("/desk/", desk.New(desk.Config{Sources: db, Items: db, Posts: db, Users: db, Feeds: feeds, Now: now}))
+	mux.Handle("/api/", api.New(api.Config{Sources: db, Items: db, Posts: db, Users: db, Feeds: feeds, Now: now, SignIns: signIns}))
+	mux.Handle("/desk/", desk.New(desk.Config{Sources: db, Items: db, Posts: db, Users: db, Feeds: feeds, Now: now, SignIns: signIns}))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	hash, err := newsdesk.HashPassword(editorPassword)
@@ -63,7 +69,25 @@ func newEnvOn(t *testing.T, db *store.DB) *env {
 	if err := db.CreateUser(context.Background(), u); err != nil {
 		t.Fatal(err)
 	}
-	return &env{db: db, feeds: feeds, srv: srv, editor: u}
+	return &env{db: db, feeds: feeds, srv: srv, editor: u, signInClock: clock}
+}
+
+// testClock is a clock a test moves while the server reads it.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
 }
 
 // call is one request to the API.

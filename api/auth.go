@@ -4,11 +4,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/internal/signinlimit"
 )
 
 // sessionCookie is the desk's session cookie (desk.SessionCookie). It is
@@ -30,8 +32,10 @@ const dummyHash = "$2a$10$D.4zbCPFZ/K1Dc42/cYwM.RlwM8O0M0d9wMOQJY5YLDJZFd7odMBO"
 
 // authenticator finds who is calling.
 type authenticator struct {
-	users newsdesk.UserService
-	now   func() time.Time
+	users  newsdesk.UserService
+	now    func() time.Time
+	limit  *signinlimit.Limiter // failed sign-ins, by account and by address
+	logger *slog.Logger
 }
 
 // presented reports whether r carries credentials of either kind.
@@ -44,21 +48,11 @@ func presented(r *http.Request) bool {
 }
 
 // user returns the caller: Basic credentials first, else the session
-// cookie. It returns EUNAUTHORIZED when neither identifies a user.
+// cookie. It returns EUNAUTHORIZED when neither identifies a user, and
+// ERATELIMITED when Basic credentials come after too many failures.
 func (a *authenticator) user(r *http.Request) (*newsdesk.User, error) {
 	if email, password, ok := r.BasicAuth(); ok {
-		u, err := a.users.FindUserByEmail(r.Context(), email)
-		if err != nil && newsdesk.ErrorCode(err) != newsdesk.ENOTFOUND {
-			return nil, err
-		}
-		hash := dummyHash
-		if u != nil {
-			hash = u.PasswordHash
-		}
-		if !newsdesk.CheckPassword(hash, password) || u == nil {
-			return nil, newsdesk.Errorf(newsdesk.EUNAUTHORIZED, "Wrong e-mail or password.")
-		}
-		return u, nil
+		return a.basic(r, email, password)
 	}
 	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
 		u, err := a.users.FindSession(r.Context(), tokenHash(c.Value), a.now())
@@ -71,12 +65,52 @@ func (a *authenticator) user(r *http.Request) (*newsdesk.User, error) {
 		"Authentication required: send HTTP Basic credentials (e-mail and password) or the desk's session cookie.")
 }
 
+// basic checks HTTP Basic credentials. Every check is an attempt to sign
+// in, limited with the desk's (see signinlimit.Limiter): after too many
+// failures for the account or from the client's address, whether through
+// the desk or the API, it refuses without checking the password, with
+// ERATELIMITED wrapping a *signinlimit.Refused. A right password does not
+// forgive the account's earlier failures, as the desk's sign-in does:
+// clients send it with every request.
+func (a *authenticator) basic(r *http.Request, email, password string) (*newsdesk.User, error) {
+	address := signinlimit.ClientAddress(r)
+	attempt, err := a.limit.Begin(r.Context(), email, address)
+	if err != nil {
+		return nil, err
+	}
+	defer attempt.Release() // unless it failed: the password was right, or could not be checked
+	u, err := a.users.FindUserByEmail(r.Context(), email)
+	if err != nil && newsdesk.ErrorCode(err) != newsdesk.ENOTFOUND {
+		return nil, err
+	}
+	hash := dummyHash
+	if u != nil {
+		hash = u.PasswordHash
+	}
+	if !newsdesk.CheckPassword(hash, password) || u == nil {
+		if attempt.Fail() {
+			// Once, not for every attempt refused after it.
+			a.logger.Warn("sign-ins limited after repeated failures", "account", signinlimit.Account(email), "address", address,
+				"failures", signinlimit.MaxFailures, "within", signinlimit.Window)
+		}
+		return nil, newsdesk.Errorf(newsdesk.EUNAUTHORIZED, "Wrong e-mail or password.")
+	}
+	return u, nil
+}
+
 // required is middleware that lets only identified users through.
 func (a *authenticator) required(logger *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			u, err := a.user(r)
 			if err != nil {
+				if r.Context().Err() != nil {
+					return // the client left while other attempts were checked
+				}
+				var refused *signinlimit.Refused
+				if errors.As(err, &refused) {
+					w.Header().Set("Retry-After", refused.RetryAfter())
+				}
 				respondError(w, r, logger, err)
 				return
 			}

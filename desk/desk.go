@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/internal/signinlimit"
 	"github.com/newsdesk/newsdesk/page"
 )
 
@@ -38,6 +39,10 @@ type Config struct {
 	// SecureCookies marks cookies Secure, so browsers send them over
 	// HTTPS only. Set it whenever the desk is served over HTTPS.
 	SecureCookies bool
+	// SignIns counts failed sign-ins. Give the desk and the API the same
+	// one, so that failures through either count against both; nil for
+	// one of the desk's own, on the clock Now.
+	SignIns *signinlimit.Limiter
 }
 
 // maxFormBytes bounds a form's body: the longest a post's summary may be
@@ -54,13 +59,16 @@ func New(cfg Config) http.Handler {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.SignIns == nil {
+		cfg.SignIns = signinlimit.New(cfg.Now)
+	}
 	static, err := fs.Sub(files, "static")
 	if err != nil {
 		panic(err)
 	}
 	assets := page.NewAssets(static, "/desk/static/")
 	pages := newRenderer(assets, cfg.Logger, cfg.Now, cfg.SecureCookies)
-	sessions := newSessions(cfg.Users, cfg.Now, cfg.SecureCookies)
+	sessions := newSessions(cfg.Users, cfg.Now, cfg.SecureCookies, cfg.SignIns)
 
 	mux := http.NewServeMux()
 	addRoutes(mux, cfg, sessions, pages, assets)

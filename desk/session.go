@@ -10,11 +10,11 @@ import (
 	"net/http"
 	"net/url"
 	"path"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/internal/signinlimit"
 )
 
 // SessionCookie names the cookie that holds a signed-in editor's session
@@ -44,11 +44,11 @@ type sessions struct {
 	users  newsdesk.UserService
 	now    func() time.Time
 	secure bool
-	limit  *signInLimiter // failed sign-ins, by account and by address
+	limit  *signinlimit.Limiter // failed sign-ins, by account and by address
 }
 
-func newSessions(users newsdesk.UserService, now func() time.Time, secure bool) *sessions {
-	return &sessions{users: users, now: now, secure: secure, limit: newSignInLimiter(now)}
+func newSessions(users newsdesk.UserService, now func() time.Time, secure bool, limit *signinlimit.Limiter) *sessions {
+	return &sessions{users: users, now: now, secure: secure, limit: limit}
 }
 
 // user returns the signed-in user of r, or EUNAUTHORIZED.
@@ -184,7 +184,7 @@ func handleSignInForm(s *sessions, pages *renderer) http.Handler {
 // form cannot be used to learn who has an account. After too many failed
 // attempts for the account, or from the client's address, it refuses
 // further attempts for a while with 429 Too Many Requests (see
-// signInLimiter), whether or not the account exists.
+// signinlimit.Limiter), whether or not the account exists.
 func handleSignIn(s *sessions, pages *renderer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := r.ParseForm(); err != nil {
@@ -195,18 +195,24 @@ func handleSignIn(s *sessions, pages *renderer) http.Handler {
 		password := r.PostForm.Get("password")
 		next := r.PostForm.Get("next")
 
-		address := clientAddress(r)
-		wait, done := s.limit.attempt(email, address)
-		if wait > 0 {
-			minutes := int((wait + time.Minute - 1) / time.Minute)
-			w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
-			pages.render(w, r, http.StatusTooManyRequests, "signin.html", view{Title: "Sign in", Data: signInPage{
-				Email: email, Next: next,
-				Error: "Too many failed sign-ins for this account or from your address. Try again in " +
-					plural(minutes, "minute") + ".",
-			}})
+		address := signinlimit.ClientAddress(r)
+		attempt, err := s.limit.Begin(r.Context(), email, address)
+		if err != nil {
+			var refused *signinlimit.Refused
+			switch {
+			case errors.As(err, &refused):
+				w.Header().Set("Retry-After", refused.RetryAfter())
+				pages.render(w, r, newsdesk.ErrorStatus(err), "signin.html", view{Title: "Sign in", Data: signInPage{
+					Email: email, Next: next, Error: newsdesk.ErrorMessage(err),
+				}})
+			case r.Context().Err() != nil:
+				// The client left while other attempts were checked.
+			default:
+				pages.error(w, r, err)
+			}
 			return
 		}
+		defer attempt.Release() // if the password could not be checked
 		u, err := s.users.FindUserByEmail(r.Context(), email)
 		if err != nil && newsdesk.ErrorCode(err) != newsdesk.ENOTFOUND {
 			pages.error(w, r, err)
@@ -217,10 +223,12 @@ func handleSignIn(s *sessions, pages *renderer) http.Handler {
 			hash = u.PasswordHash
 		}
 		ok := newsdesk.CheckPassword(hash, password) && u != nil
-		if done(ok) {
+		if ok {
+			attempt.Forgive()
+		} else if attempt.Fail() {
 			// Once, not for every attempt refused after it.
-			pages.logger.Warn("sign-ins limited after repeated failures", "account", accountName(email), "address", address,
-				"failures", maxFailures, "within", failureWindow)
+			pages.logger.Warn("sign-ins limited after repeated failures", "account", signinlimit.Account(email), "address", address,
+				"failures", signinlimit.MaxFailures, "within", signinlimit.Window)
 		}
 		if !ok {
 			err := newsdesk.Errorf(newsdesk.EUNAUTHORIZED, "Wrong e-mail or password.")

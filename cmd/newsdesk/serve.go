@@ -16,6 +16,7 @@ import (
 	"github.com/newsdesk/newsdesk/demo"
 	"github.com/newsdesk/newsdesk/desk"
 	"github.com/newsdesk/newsdesk/ingest"
+	"github.com/newsdesk/newsdesk/internal/signinlimit"
 	"github.com/newsdesk/newsdesk/jobs"
 	"github.com/newsdesk/newsdesk/relatedposts"
 	"github.com/newsdesk/newsdesk/site"
@@ -265,12 +266,16 @@ func routes(logger *slog.Logger, db *store.DB, feeds *ingest.Service, rel *relat
 	// Posts written through the desk and the API reach this process's
 	// related-articles index at once, not at its next look.
 	posts := rel.Watch(db)
+	// One count of failed sign-ins for the desk's form and the API's
+	// Basic authentication, so that each does not add its own tries.
+	signIns := signinlimit.New(time.Now)
 	mux.Handle("/desk/", desk.New(desk.Config{
 		Sources: db, Items: db, Posts: posts, Users: db, Feeds: feeds, Stories: db, Articles: db,
-		Search: db, Logger: logger, Now: time.Now, SecureCookies: secure,
+		Search: db, Logger: logger, Now: time.Now, SecureCookies: secure, SignIns: signIns,
 	}))
 	mux.Handle("/api/", api.New(api.Config{
 		Sources: db, Items: db, Posts: posts, Users: db, Feeds: feeds, Search: db, Logger: logger, Now: time.Now,
+		SignIns: signIns,
 	}))
 	mux.Handle("/websub/", feeds.WebSubCallback())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
