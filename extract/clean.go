@@ -196,21 +196,15 @@ var (
 )
 
 // dropTags never hold article text.
-var dropTags = map[atom.Atom]bool{
-	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true,
-	atom.Svg: true, atom.Math: true, atom.Canvas: true, atom.Object: true,
-	atom.Embed: true, atom.Input: true, atom.Select: true, atom.Textarea: true,
-	atom.Button: true, atom.Option: true, atom.Link: true, atom.Meta: true,
-	atom.Head: true, atom.Title: true, atom.Audio: true, atom.Video: true,
-	atom.Source: true, atom.Track: true, atom.Map: true, atom.Area: true,
-	atom.Dialog: true, atom.Label: true, atom.Figcaption: true, atom.Frameset: true, atom.Frame: true,
-}
+var dropTags = newAtomSet(
+	atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Math, atom.Canvas,
+	atom.Object, atom.Embed, atom.Input, atom.Select, atom.Textarea, atom.Button, atom.Option,
+	atom.Link, atom.Meta, atom.Head, atom.Title, atom.Audio, atom.Video, atom.Source, atom.Track,
+	atom.Map, atom.Area, atom.Dialog, atom.Label, atom.Figcaption, atom.Frameset, atom.Frame,
+)
 
 // boilerTags are page furniture by their element alone.
-var boilerTags = map[atom.Atom]bool{
-	atom.Nav: true, atom.Aside: true, atom.Footer: true, atom.Header: true,
-	atom.Menu: true, atom.Form: false,
-}
+var boilerTags = newAtomSet(atom.Nav, atom.Aside, atom.Footer, atom.Header, atom.Menu)
 
 // cleaner removes what cannot be article text before scoring.
 type cleaner struct {
@@ -339,7 +333,7 @@ func (cl *cleaner) clean(n *html.Node) {
 			}
 			// A box (not a line such as a byline under a title) takes
 			// the heading that introduced it.
-			if !dropTags[c.DataAtom] && c.DataAtom != atom.Iframe && hasBlockChild(c) {
+			if !dropTags.has(c.DataAtom) && c.DataAtom != atom.Iframe && hasBlockChild(c) {
 				cl.ed.dropLeadingHeading(c)
 			}
 			cl.ed.remove(c)
@@ -350,7 +344,7 @@ func (cl *cleaner) clean(n *html.Node) {
 }
 
 func (cl *cleaner) drop(n *html.Node) bool {
-	if dropTags[n.DataAtom] {
+	if dropTags.has(n.DataAtom) {
 		return true
 	}
 	if n.DataAtom == atom.Iframe {
@@ -367,7 +361,7 @@ func (cl *cleaner) drop(n *html.Node) bool {
 		return cl.unlessBig(n, false)
 	}
 	// An article's own <header> holds its title and lead.
-	if boilerTags[n.DataAtom] && !(n.DataAtom == atom.Header && insideArticle(n)) {
+	if boilerTags.has(n.DataAtom) && !(n.DataAtom == atom.Header && insideArticle(n)) {
 		return cl.unlessBig(n, false)
 	}
 	if w := cl.cls.weight(n); w < 0 && (!cl.gentle || w < -1) {

@@ -173,19 +173,52 @@ func (e *edits) redo(log []removal) {
 }
 
 // blockTags are elements that break lines in rendered text.
-var blockTags = map[atom.Atom]bool{
-	atom.Address: true, atom.Article: true, atom.Aside: true, atom.Blockquote: true,
-	atom.Body: true, atom.Center: true, atom.Dd: true, atom.Details: true, atom.Dialog: true,
-	atom.Dir: true, atom.Div: true, atom.Dl: true, atom.Dt: true, atom.Fieldset: true,
-	atom.Figcaption: true, atom.Figure: true, atom.Footer: true, atom.Form: true,
-	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
-	atom.Header: true, atom.Hgroup: true, atom.Hr: true, atom.Html: true, atom.Li: true,
-	atom.Main: true, atom.Menu: true, atom.Nav: true, atom.Ol: true, atom.P: true,
-	atom.Pre: true, atom.Section: true, atom.Summary: true, atom.Table: true,
-	atom.Tbody: true, atom.Td: true, atom.Tfoot: true, atom.Th: true, atom.Thead: true,
-	atom.Tr: true, atom.Ul: true, atom.Caption: true, atom.Iframe: true, atom.Legend: true,
-}
+var blockTags = newAtomSet(
+	atom.Address, atom.Article, atom.Aside, atom.Blockquote, atom.Body, atom.Center, atom.Dd,
+	atom.Details, atom.Dialog, atom.Dir, atom.Div, atom.Dl, atom.Dt, atom.Fieldset,
+	atom.Figcaption, atom.Figure, atom.Footer, atom.Form, atom.H1, atom.H2, atom.H3, atom.H4,
+	atom.H5, atom.H6, atom.Header, atom.Hgroup, atom.Hr, atom.Html, atom.Li, atom.Main,
+	atom.Menu, atom.Nav, atom.Ol, atom.P, atom.Pre, atom.Section, atom.Summary, atom.Table,
+	atom.Tbody, atom.Td, atom.Tfoot, atom.Th, atom.Thead, atom.Tr, atom.Ul, atom.Caption,
+	atom.Iframe, atom.Legend,
+)
 
 func isBlock(n *html.Node) bool {
-	return n.Type == html.ElementNode && blockTags[n.DataAtom]
+	return n.Type == html.ElementNode && blockTags.has(n.DataAtom)
 }
+
+// atomSet is a set of elements by their atom. It is an open-addressed
+// table looked up with one multiplication, cheaper than a map's hashing
+// for the sets asked about every element of a page.
+type atomSet struct{ slots [256]atom.Atom }
+
+func newAtomSet(atoms ...atom.Atom) *atomSet {
+	var s atomSet
+	if len(atoms) > len(s.slots)/2 {
+		panic("extract: atom set too large")
+	}
+	for _, a := range atoms {
+		if !s.has(a) {
+			i := atomSlot(a)
+			for s.slots[i] != 0 {
+				i = (i + 1) % uint32(len(s.slots))
+			}
+			s.slots[i] = a
+		}
+	}
+	return &s
+}
+
+// has reports whether a is in the set; never the zero atom.
+func (s *atomSet) has(a atom.Atom) bool {
+	for i := atomSlot(a); ; i = (i + 1) % uint32(len(s.slots)) {
+		switch s.slots[i] {
+		case 0:
+			return false
+		case a:
+			return true
+		}
+	}
+}
+
+func atomSlot(a atom.Atom) uint32 { return uint32(a) * 0x9E3779B1 >> 24 }

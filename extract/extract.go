@@ -21,6 +21,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -99,7 +100,9 @@ func Extract(body []byte, contentType string, pageURL *url.URL) (*Article, error
 	}
 	a.Text = text
 	a.HTML = sanitizedHTML(nodes, pageURL)
-	a.Text = strings.ToValidUTF8(a.Text, "\uFFFD")
+	if !utf8.ValidString(a.Text) {
+		a.Text = strings.ToValidUTF8(a.Text, "\uFFFD")
+	}
 	return a, nil
 }
 

@@ -114,6 +114,13 @@ func TestFastTextHelpers(t *testing.T) {
 		if got, want := nonSpace(s), refNonSpace(s); got != want {
 			t.Errorf("nonSpace(%q) = %d, want %d", s, got, want)
 		}
+		for _, e := range []string{s, s + `<a href="x">&amp;'` + "\r\n" + `</a>`} {
+			var b strings.Builder
+			writeEscaped(&b, e)
+			if got, want := b.String(), html.EscapeString(e); got != want {
+				t.Errorf("writeEscaped(%q) = %q, want %q", e, got, want)
+			}
+		}
 		var w textWriter
 		w.write("x")
 		w.breakLine(2)

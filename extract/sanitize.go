@@ -89,7 +89,7 @@ func (w *htmlWriter) node(n *html.Node, depth int) {
 			return
 		}
 		w.b.WriteString(`<img src="`)
-		w.b.WriteString(html.EscapeString(src))
+		writeEscaped(&w.b, src)
 		w.b.WriteByte('"')
 		w.attrs(n, attrs, "src")
 		w.b.WriteString(">")
@@ -133,7 +133,7 @@ func (w *htmlWriter) attrs(n *html.Node, keys []string, skip string) {
 		w.b.WriteByte(' ')
 		w.b.WriteString(k)
 		w.b.WriteString(`="`)
-		w.b.WriteString(html.EscapeString(v))
+		writeEscaped(&w.b, v)
 		w.b.WriteByte('"')
 	}
 }
@@ -141,7 +141,7 @@ func (w *htmlWriter) attrs(n *html.Node, keys []string, skip string) {
 // text writes s, followed by a player for each bare YouTube or Vimeo
 // URL in it, as editors paste them into text.
 func (w *htmlWriter) text(s string) {
-	w.b.WriteString(html.EscapeString(s))
+	writeEscaped(&w.b, s)
 	if !strings.Contains(s, "youtu") && !strings.Contains(s, "vimeo.com") {
 		return
 	}
@@ -154,8 +154,37 @@ func (w *htmlWriter) text(s string) {
 
 func (w *htmlWriter) embed(src string) {
 	w.b.WriteString(`<iframe src="`)
-	w.b.WriteString(html.EscapeString(src))
+	writeEscaped(&w.b, src)
 	w.b.WriteString(`" width="560" height="315" loading="lazy" referrerpolicy="strict-origin-when-cross-origin" sandbox="allow-scripts allow-same-origin allow-presentation allow-popups" allowfullscreen></iframe>`)
+}
+
+// writeEscaped writes s to b escaped as html.EscapeString escapes it,
+// without building the escaped string first.
+func writeEscaped(b *strings.Builder, s string) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case '&':
+			esc = "&amp;"
+		case '\'':
+			esc = "&#39;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '"':
+			esc = "&#34;"
+		case '\r':
+			esc = "&#13;"
+		default:
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(esc)
+		last = i + 1
+	}
+	b.WriteString(s[last:])
 }
 
 func isDigits(s string) bool {

@@ -92,7 +92,7 @@ func (t *textWriter) node(n *html.Node) {
 	case atom.Td, atom.Th:
 		t.space = true
 	default:
-		if blockTags[n.DataAtom] {
+		if blockTags.has(n.DataAtom) {
 			k = 2
 		}
 	}
