@@ -691,6 +691,15 @@ var boxLabels = []string{
 	"quelle:", "source:", "fuente:", "źródło:",
 }
 
+// boxLabelsByInitial are the boxLabels by their first byte.
+var boxLabelsByInitial = func() *[256][]string {
+	var t [256][]string
+	for _, p := range boxLabels {
+		t[p[0]] = append(t[p[0]], p)
+	}
+	return &t
+}()
+
 // maxLabel is the longest line taken for a box label.
 const maxLabel = 60
 
@@ -732,7 +741,10 @@ func (e *edits) dropLabels(nodes []*html.Node) {
 			}
 		}
 		t := strings.ToLower(l.text())
-		for _, p := range boxLabels {
+		if t == "" {
+			continue
+		}
+		for _, p := range boxLabelsByInitial[t[0]] {
 			if strings.HasPrefix(t, p) {
 				e.removeLine(l)
 				break

@@ -69,14 +69,14 @@ func Extract(body []byte, contentType string, pageURL *url.URL) (*Article, error
 	}
 	flatten(doc, 0)
 
-	m := pageMeta{meta: make(map[string]string, 32)}
+	root := findBody(doc)
+	m := pageMeta{meta: make(map[string]string, 32), body: root}
 	m.walk(doc, pageURL)
 	a := &Article{}
 	m.fill(a, pageURL)
 
-	root := findBody(doc)
 	var ed edits
-	cl := cleaner{cls: newClassifier(), bodyText: textLen(root), ed: &ed}
+	cl := cleaner{cls: newClassifier(), bodyText: m.bodyText, ed: &ed}
 	nodes, text := cl.content(root)
 	if len(text) < fallbackBelow {
 		// Little text: perhaps the class names that mark boilerplate

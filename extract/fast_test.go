@@ -203,7 +203,11 @@ func TestFastTreeHelpers(t *testing.T) {
 			}
 		}
 		walk(doc)
-		m := pageMeta{root: doc}
+		m := pageMeta{meta: map[string]string{}, body: findBody(doc)}
+		m.walk(doc, nil)
+		if got, want := m.bodyText, textLen(m.body); got != want {
+			t.Errorf("%s: walk counted %d bytes of text in the body, textLen %d", f, got, want)
+		}
 		if got, want := m.firstTextDate(), refReadDate(m.visibleText()).t; !got.Equal(want) {
 			t.Errorf("%s: firstTextDate = %v, want %v", f, got, want)
 		}

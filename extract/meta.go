@@ -40,8 +40,13 @@ type pageMeta struct {
 	off                        int  // depth inside comment sections, whose dates are not the page's
 	h2                         []string
 	h2n                        []*html.Node
-	root                       *html.Node   // the page, for its visible text when needed
-	scripts                    []*html.Node // text of inline scripts, for the data they hold
+	root                       *html.Node // the page, for its visible text when needed
+	// body is the element the article is looked for in (findBody), and
+	// bodyText the textLen of it, counted on the way.
+	body     *html.Node
+	bodyText int
+	inBody   bool
+	scripts  []*html.Node // text of inline scripts, for the data they hold
 }
 
 // ldInfo is what JSON-LD says about the article.
@@ -53,7 +58,14 @@ func (m *pageMeta) walk(n *html.Node, base *url.URL) {
 	if m.root == nil {
 		m.root = n
 	}
+	if n == m.body {
+		m.inBody = true
+		defer func() { m.inBody = false }()
+	}
 	if n.Type == html.TextNode {
+		if m.inBody {
+			m.bodyText += nonSpace(n.Data)
+		}
 		if m.textAu == "" && n.Parent != nil && startsByline(n.Data) {
 			if t := shortText(n.Parent, 101); t != "" {
 				if c := cleanAuthor(t); looksLikeName(c) {
@@ -85,11 +97,17 @@ func (m *pageMeta) walk(n *html.Node, base *url.URL) {
 			}
 		}
 	case atom.Title:
+		if m.inBody {
+			m.bodyText += textLen(n)
+		}
 		if m.title == "" && n.Parent != nil && n.Parent.DataAtom != atom.Svg {
 			m.title = innerText(n)
 		}
 		return
 	case atom.Meta:
+		if m.inBody {
+			m.bodyText += textLen(n)
+		}
 		key := attr(n, "property")
 		if key == "" {
 			key = attr(n, "name")
@@ -122,6 +140,9 @@ func (m *pageMeta) walk(n *html.Node, base *url.URL) {
 		}
 		return
 	case atom.Style, atom.Noscript, atom.Template:
+		if m.inBody && n.DataAtom != atom.Style {
+			m.bodyText += textLen(n)
+		}
 		return
 	case atom.H1:
 		if len(m.h1) < 3 && !homeLink(n) {
