@@ -180,3 +180,15 @@ func TestUsersAdd(t *testing.T) {
 		t.Fatalf("list:\n%s", out)
 	}
 }
+
+func TestServeSaysWhyItCannotListen(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	_, _, msg := cli(t, "", "serve", "--database", filepath.Join(t.TempDir(), "n.db"), "--addr", taken.Addr().String())
+	if !strings.Contains(msg, "Cannot listen on "+taken.Addr().String()) || !strings.Contains(msg, "another program is using that port") {
+		t.Errorf("serve on a taken port: %q", msg)
+	}
+}

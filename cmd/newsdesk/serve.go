@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"syscall"
 	"time"
 
 	"github.com/newsdesk/newsdesk"
@@ -151,7 +152,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	handler := routes(logger, db, feeds, rel, *title, *secure)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		return newsdesk.WrapError(newsdesk.EUNAVAILABLE, err, "Cannot listen on %s", *addr)
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return newsdesk.WrapError(newsdesk.EUNAVAILABLE, err, "Cannot listen on %s: another program is using that port; --addr picks another.", *addr)
+		}
+		return newsdesk.WrapError(newsdesk.EUNAVAILABLE, err, "Cannot listen on %s: %v", *addr, err)
 	}
 	server := &http.Server{
 		Handler:           handler,
