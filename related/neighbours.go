@@ -1,20 +1,37 @@
 package related
 
 import (
+	"cmp"
+	"context"
 	"math"
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
+
+// Settle brings the neighbour lists up to date now, as the next call of
+// Related would, so that it has nothing to wait for. When ctx is done
+// first, Settle stops and returns its error, and the rest is left to the
+// next call.
+func (x *Index) Settle(ctx context.Context) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.settleContext(ctx)
+}
 
 // settle brings vector lengths and neighbour lists up to date. The caller
 // holds the write lock.
 func (x *Index) settle() {
+	_ = x.settleContext(context.Background())
+}
+
+func (x *Index) settleContext(ctx context.Context) error {
 	if x.staleNorms() {
 		x.refreshNorms()
 	}
 	if len(x.pending) == 0 {
-		return
+		return nil
 	}
 	var pend []int32
 	for _, s := range x.pending {
@@ -25,23 +42,50 @@ func (x *Index) settle() {
 	slices.Sort(pend)
 	pend = slices.Compact(pend)
 	x.pending = x.pending[:0]
+	if len(pend)*16 >= x.alive {
+		// Many documents came in since the last settle, most likely all
+		// of them at start: give back what their appends left spare.
+		x.trimPostings()
+	}
+
+	p := settlePass{
+		// When no live document is settled, as after the first Puts of
+		// a build, no list is there for a newcomer to join.
+		joinable: len(pend) < x.alive,
+		maxNorm:  slices.Max(x.norms),
+	}
 
 	// Compute the new lists in parallel: this reads the index only. Then
-	// apply them in slot order, so the outcome does not depend on timing.
+	// apply them in slot order, so the outcome does not depend on timing
+	// nor on the order they were computed in.
 	found := make([]neighbourUpdate, len(pend))
+	order := x.workOrder(pend)
 	workers := min(runtime.GOMAXPROCS(0), (len(pend)+15)/16)
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for w := range workers {
+	for range workers {
 		wg.Go(func() {
 			sc := x.getScratch()
 			defer x.putScratch(sc)
-			for i := w; i < len(pend); i += workers {
-				found[i] = x.findNeighbours(sc, pend[i])
-				x.resetScratch(sc)
+			for ctx.Err() == nil {
+				lo := int(next.Add(settleBatch)) - settleBatch
+				if lo >= len(pend) {
+					return
+				}
+				for _, i := range order[lo:min(lo+settleBatch, len(pend))] {
+					found[i] = x.findNeighbours(sc, pend[i], p)
+					x.resetScratch(sc)
+				}
 			}
 		})
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		// Nothing the lists depend on has changed: they are computed
+		// again next time.
+		x.pending = append(x.pending, pend...)
+		return err
+	}
 	for i, s := range pend {
 		x.docs[s].nb = found[i].list
 		x.docs[s].pending = false
@@ -52,7 +96,63 @@ func (x *Index) settle() {
 			x.offerNeighbour(r.slot, neighbour{slot: s, sim: r.sim})
 		}
 	}
+	return nil
 }
+
+// trimPostings gives back the room left at the end of the posting lists
+// by growing them one document at a time, a third of their memory after a
+// build.
+func (x *Index) trimPostings() {
+	for t := range x.post {
+		pl := &x.post[t]
+		if cap(pl.docs)-len(pl.docs) > len(pl.docs)/8 {
+			pl.docs = slices.Clone(pl.docs)
+		}
+		if cap(pl.tfs)-len(pl.tfs) > len(pl.tfs)/8 {
+			pl.tfs = slices.Clone(pl.tfs)
+		}
+	}
+}
+
+// workOrder returns the indexes of slots in the order to compute their
+// neighbour lists in: documents on one subject together, by their
+// strongest term, so that one after the other they read much the same
+// postings and candidates while these are still in the processor's caches.
+// On a large index that makes the lists twice as fast to compute.
+func (x *Index) workOrder(slots []int32) []int32 {
+	type keyed struct{ key, i int32 }
+	ks := make([]keyed, len(slots))
+	for i, s := range slots {
+		e := &x.docs[s]
+		best, key := float32(-1), int32(-1)
+		for j, t := range e.terms {
+			if w := tfWeight[e.tfs[j]] * x.idf[t] * x.idf[t]; w > best {
+				best, key = w, t
+			}
+		}
+		ks[i] = keyed{key, int32(i)}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		if a.key != b.key {
+			return cmp.Compare(a.key, b.key)
+		}
+		return cmp.Compare(a.i, b.i)
+	})
+	order := make([]int32, len(ks))
+	for i, k := range ks {
+		order[i] = k.i
+	}
+	return order
+}
+
+// settlePass is what findNeighbours needs to know of the whole index.
+type settlePass struct {
+	joinable bool    // some live document is settled
+	maxNorm  float32 // the largest 1/|v|
+}
+
+// settleBatch is how many documents a worker of settle takes at a time.
+const settleBatch = 64
 
 // neighbourUpdate is what findNeighbours found for one document: its own
 // list, and the documents whose lists it should join.
@@ -61,67 +161,44 @@ type neighbourUpdate struct {
 	reverse []neighbour // slot is the document whose list to join
 }
 
-// resetScratch clears sc for another query by the same goroutine.
-func (x *Index) resetScratch(sc *scratch) {
-	for _, d := range sc.touched {
-		sc.acc[d] = 0
-	}
-	for _, t := range sc.qterms {
-		sc.qw[t] = 0
-	}
-	sc.touched, sc.qterms, sc.cands, sc.order = sc.touched[:0], sc.qterms[:0], sc.cands[:0], sc.order[:0]
-	sc.cur++
-	if sc.cur == 0 {
-		clear(sc.stamp)
-		sc.cur = 1
-	}
-}
-
 // findNeighbours computes the neighbour list of the document in slot s by
 // cosine, and which settled documents should have s in their lists.
-func (x *Index) findNeighbours(sc *scratch, s int32) neighbourUpdate {
+func (x *Index) findNeighbours(sc *scratch, s int32, p settlePass) neighbourUpdate {
 	limit := x.opts.Neighbours + neighbourSlack
 	x.addToQuery(sc, s, 1)
-	x.accumulate(sc, x.opts.touchLimit)
+	x.accumulate(sc)
 
 	// Candidates: the best by the pruned postings, scored exactly, and
 	// every settled document whose list s might join.
-	best := x.topTouched(sc, max(x.opts.Candidates, limit), s)
+	best := x.topTouched(sc, max(x.opts.Candidates, limit), s, p.maxNorm)
+	x.prefetch(sc, best)
 	cands := make([]neighbour, 0, len(best)+8)
 	for _, c := range best {
-		sc.stamp[c.slot] = sc.cur
-		d, _ := x.dot(sc, c.slot)
-		cands = append(cands, neighbour{slot: c.slot, sim: d})
+		cands = append(cands, neighbour{slot: c.slot, sim: x.cosine(sc, c.slot)})
 	}
-	for _, d := range sc.touched {
-		if sc.acc[d]*x.norms[d] < x.floor[d] || sc.stamp[d] == sc.cur || d == s {
-			continue
+	if p.joinable {
+		for _, c := range best {
+			sc.stamp[c.slot] = sc.cur
 		}
-		sim, _ := x.dot(sc, d)
-		cands = append(cands, neighbour{slot: d, sim: sim})
+		for _, d := range sc.touched {
+			if sc.acc[d]*x.norms[d] < x.floor[d] || sc.stamp[d] == sc.cur || d == s {
+				continue
+			}
+			cands = append(cands, neighbour{slot: d, sim: x.cosine(sc, d)})
+		}
 	}
-	slices.SortFunc(cands, func(a, b neighbour) int {
-		if x.better(a, b) {
-			return -1
-		}
-		if x.better(b, a) {
-			return 1
-		}
-		return 0
-	})
-
 	var u neighbourUpdate
-	for _, c := range cands {
+	visit := func(c neighbour) bool {
 		if c.sim <= 0 {
-			break
+			return false
 		}
 		mine := len(u.list) < limit
 		theirs := c.sim >= x.floor[c.slot] && x.wouldJoin(c.slot, neighbour{slot: s, sim: c.sim})
 		if !mine && !theirs {
-			continue
+			return true
 		}
 		if x.duplicates(s, c.slot) {
-			continue
+			return true
 		}
 		if mine {
 			u.list = append(u.list, c)
@@ -129,9 +206,57 @@ func (x *Index) findNeighbours(sc *scratch, s int32) neighbourUpdate {
 		if theirs {
 			u.reverse = append(u.reverse, c)
 		}
+		return p.joinable || len(u.list) < limit
 	}
-	u.list = slices.Clip(u.list)
+	if p.joinable {
+		// Best first; slots are distinct, so no two compare equal.
+		slices.SortFunc(cands, func(a, b neighbour) int {
+			if x.better(a, b) {
+				return -1
+			}
+			return 1
+		})
+		for _, c := range cands {
+			if !visit(c) {
+				break
+			}
+		}
+	} else {
+		// s can join no list, so only the best few candidates are read:
+		// they are taken off a heap, best first.
+		for i := len(cands)/2 - 1; i >= 0; i-- {
+			x.siftBest(cands, i)
+		}
+		for len(cands) > 0 {
+			c := cands[0]
+			cands[0] = cands[len(cands)-1]
+			cands = cands[:len(cands)-1]
+			x.siftBest(cands, 0)
+			if !visit(c) {
+				break
+			}
+		}
+	}
+	u.list = slices.Clone(u.list) // no room to spare: the index keeps it
 	return u
+}
+
+// siftBest restores the heap property of h (best on top) below i.
+func (x *Index) siftBest(h []neighbour, i int) {
+	for {
+		c := 2*i + 1
+		if c >= len(h) {
+			return
+		}
+		if c+1 < len(h) && x.better(h[c+1], h[c]) {
+			c++
+		}
+		if !x.better(h[c], h[i]) {
+			return
+		}
+		h[i], h[c] = h[c], h[i]
+		i = c
+	}
 }
 
 // setFloor records the similarity a document must beat to join the list

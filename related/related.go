@@ -36,9 +36,11 @@ package related
 import (
 	"cmp"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -97,8 +99,6 @@ type Options struct {
 	// Candidates is how many of the documents found that way are then
 	// compared exactly. Default 300.
 	Candidates int
-
-	touchLimit int
 }
 
 func (o Options) withDefaults() Options {
@@ -143,9 +143,6 @@ func (o Options) withDefaults() Options {
 	}
 	if o.QueryTerms <= 0 {
 		o.QueryTerms = 32
-	}
-	if o.touchLimit <= 0 {
-		o.touchLimit = 1 << 30
 	}
 	if o.Candidates <= 0 {
 		o.Candidates = 300
@@ -239,13 +236,53 @@ func (x *Index) Len() int {
 
 // Put adds doc to the index, or replaces the document with the same ID.
 func (x *Index) Put(doc Doc) {
-	e := x.analyze(doc)
+	x.PutAll([]Doc{doc})
+}
+
+// PutAll adds docs to the index, or replaces the documents with the same
+// IDs, as many Puts would one after the other, but using every processor
+// and taking the lock once.
+func (x *Index) PutAll(docs []Doc) {
+	as := make([]*analysis, len(docs))
+	parallel(len(docs), func(i int) { as[i] = x.analyze(docs[i]) })
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if s, ok := x.byID[doc.ID]; ok {
-		x.remove(s)
+	x.assignTerms(as)
+	for _, e := range as {
+		if s, ok := x.byID[e.id]; ok {
+			x.remove(s)
+		}
+		x.add(e)
 	}
-	x.add(e)
+}
+
+// parallel calls f(i) for i from 0 to n-1, on every processor when n is
+// large enough for that to pay.
+func parallel(n int, f func(i int)) {
+	const batch = 16
+	workers := min(runtime.GOMAXPROCS(0), (n+batch-1)/batch)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				lo := int(next.Add(batch)) - batch
+				if lo >= n {
+					return
+				}
+				for i := lo; i < min(lo+batch, n); i++ {
+					f(i)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // Remove removes the document with the given ID, if there is one.
@@ -261,17 +298,21 @@ func (x *Index) Remove(id string) {
 // analyze turns doc into an entry, without touching the index: the costly
 // part of Put runs outside the lock.
 func (x *Index) analyze(doc Doc) *analysis {
-	words := appendWords(nil, doc.Title)
+	a := analyzers.Get().(*analyzer)
+	defer analyzers.Put(a)
+	words := appendWords(a.words[:0], doc.Title)
 	nTitle := len(words)
 	words = appendWords(words, doc.Text)
+	a.words = words
 	e := &analysis{entry: entry{
 		id:        doc.ID,
 		tags:      normalizeTags(doc.Tags),
 		published: doc.Published,
-		sketch:    sketch(words),
+		sketch:    a.sketch(words),
 		live:      true,
 	}}
-	tf := make(map[string]int, len(words)/2)
+	tf := a.tf
+	clear(tf)
 	for i, w := range words {
 		if !isTerm(w) {
 			continue
@@ -293,8 +334,19 @@ func (x *Index) analyze(doc Doc) *analysis {
 	for i, w := range e.words {
 		e.counts[i] = uint8(min(tf[w], 255))
 	}
+	clear(a.words) // let go of the text
 	return e
 }
+
+// analyzer is the working memory of analyze, kept for the next call.
+type analyzer struct {
+	words    []string
+	tf       map[string]int
+	hashes   []uint64
+	shingles []uint32
+}
+
+var analyzers = sync.Pool{New: func() any { return &analyzer{tf: make(map[string]int)} }}
 
 func normalizeTags(tags []string) []string {
 	var out []string
@@ -308,36 +360,71 @@ func normalizeTags(tags []string) []string {
 	return slices.Compact(out)
 }
 
-// add puts the analysed entry into a new slot.
+// assignTerms gives the words of each analysis their term ids, new terms
+// numbered in the order the analyses come in, and sorts each analysis's
+// terms by id. The caller holds the write lock.
+func (x *Index) assignTerms(as []*analysis) {
+	// Known words are looked up in parallel: nothing writes the dictionary
+	// meanwhile. New ones are numbered in order, as adding the documents
+	// one at a time would.
+	ids := make([][]int32, len(as))
+	parallel(len(as), func(i int) {
+		e := as[i]
+		ids[i] = make([]int32, len(e.words))
+		for j, w := range e.words {
+			id, ok := x.dict[w]
+			if !ok {
+				id = -1
+			}
+			ids[i][j] = id
+		}
+	})
+	for i, e := range as {
+		for j, w := range e.words {
+			if ids[i][j] >= 0 {
+				continue
+			}
+			id, ok := x.dict[w]
+			if !ok {
+				id = int32(len(x.post))
+				x.dict[strings.Clone(w)] = id
+				x.post = append(x.post, postings{})
+				x.df = append(x.df, 0)
+				x.idf = append(x.idf, 0)
+			}
+			ids[i][j] = id
+		}
+	}
+	parallel(len(as), func(i int) {
+		e := as[i]
+		type tt struct {
+			term int32
+			tf   uint8
+		}
+		pairs := make([]tt, len(e.words))
+		for j, id := range ids[i] {
+			pairs[j] = tt{id, e.counts[j]}
+		}
+		slices.SortFunc(pairs, func(a, b tt) int { return cmp.Compare(a.term, b.term) })
+		e.terms = make([]int32, len(pairs))
+		e.tfs = make([]uint8, len(pairs))
+		for j, p := range pairs {
+			e.terms[j], e.tfs[j] = p.term, p.tf
+		}
+		e.words, e.counts = nil, nil
+	})
+}
+
+// add puts the analysed entry, its terms assigned, into a new slot.
 func (x *Index) add(e *analysis) {
 	slot := int32(len(x.docs))
-	type tt struct {
-		term int32
-		tf   uint8
-	}
-	pairs := make([]tt, len(e.words))
-	for i, w := range e.words {
-		id, ok := x.dict[w]
-		if !ok {
-			id = int32(len(x.post))
-			x.dict[strings.Clone(w)] = id
-			x.post = append(x.post, postings{})
-			x.df = append(x.df, 0)
-			x.idf = append(x.idf, 0)
-		}
-		pairs[i] = tt{id, e.counts[i]}
-	}
-	slices.SortFunc(pairs, func(a, b tt) int { return cmp.Compare(a.term, b.term) })
-	e.terms = make([]int32, len(pairs))
-	e.tfs = make([]uint8, len(pairs))
-	for i, p := range pairs {
-		e.terms[i], e.tfs[i] = p.term, p.tf
-		pl := &x.post[p.term]
+	for i, t := range e.terms {
+		pl := &x.post[t]
 		pl.docs = append(pl.docs, slot)
-		pl.tfs = append(pl.tfs, p.tf)
-		x.df[p.term]++
+		pl.tfs = append(pl.tfs, e.tfs[i])
+		x.df[t]++
 	}
-	x.total += len(pairs)
+	x.total += len(e.terms)
 	x.alive++
 	x.changes++
 	for _, t := range e.terms {

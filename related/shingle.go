@@ -16,11 +16,11 @@ const shingleWords = 5
 
 // sketch returns the bottom-k sketch of the word 5-shingles of words,
 // sorted. A text of fewer than five words is one shingle.
-func sketch(words []string) []uint32 {
+func (a *analyzer) sketch(words []string) []uint32 {
 	if len(words) == 0 {
 		return nil
 	}
-	wh := make([]uint64, len(words))
+	wh := slices.Grow(a.hashes[:0], len(words))[:len(words)]
 	for i, w := range words {
 		wh[i] = hashString(w)
 	}
@@ -28,7 +28,7 @@ func sketch(words []string) []uint32 {
 	if n < 1 {
 		n = 1
 	}
-	hs := make([]uint32, 0, n)
+	hs := slices.Grow(a.shingles[:0], n)
 	for i := 0; i < n; i++ {
 		var h uint64
 		for _, x := range wh[i:min(i+shingleWords, len(wh))] {
@@ -36,12 +36,13 @@ func sketch(words []string) []uint32 {
 		}
 		hs = append(hs, uint32(h>>32))
 	}
+	a.hashes, a.shingles = wh, hs
 	slices.Sort(hs)
 	hs = slices.Compact(hs)
 	if len(hs) > sketchSize {
 		hs = hs[:sketchSize]
 	}
-	return slices.Clip(hs)
+	return slices.Clone(hs)
 }
 
 // resemblance estimates the Jaccard index of the shingle sets behind two
@@ -71,6 +72,54 @@ func resemblance(a, b []uint32) float64 {
 		seen++
 	}
 	return float64(both) / float64(seen)
+}
+
+// nearDuplicate reports whether resemblance(a, b) >= threshold, for a
+// threshold above 0. It gives up on a pair as soon as the hashes the two
+// sketches do not share are too many for it to reach the threshold, which
+// for most pairs is after a quarter of the merge.
+func nearDuplicate(a, b []uint32, threshold float64) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return 0 >= threshold
+	}
+	limit := len(a) + len(b)
+	if len(a) == sketchSize || len(b) == sketchSize {
+		limit = sketchSize
+	}
+	// However the merge goes on, the pair cannot share more than most
+	// hashes, and each hash not shared adds to the union: after m of
+	// those, the resemblance is at most most/(most+m). Rounding is
+	// monotonic, so the float64 of that bound bounds the float64 of the
+	// result too.
+	most := min(len(a), len(b), limit)
+	bound := func(m int) float64 { return float64(most) / float64(most+m) }
+	// hopeless is the fewest hashes not shared that rule the pair out;
+	// more than limit never happens.
+	hopeless := int(min(float64(most)*(1-threshold)/threshold, float64(limit+1)))
+	for hopeless > 1 && bound(hopeless-1) < threshold {
+		hopeless--
+	}
+	for hopeless <= limit && bound(hopeless) >= threshold {
+		hopeless++
+	}
+	i, j, seen, both := 0, 0, 0, 0
+	for seen < limit && (i < len(a) || j < len(b)) {
+		switch {
+		case j == len(b) || i < len(a) && a[i] < b[j]:
+			i++
+		case i == len(a) || b[j] < a[i]:
+			j++
+		default:
+			i++
+			j++
+			both++
+		}
+		seen++
+		if seen-both >= hopeless {
+			return false
+		}
+	}
+	return float64(both)/float64(seen) >= threshold
 }
 
 // hashString is FNV-1a, 64 bits.
