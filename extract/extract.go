@@ -58,7 +58,7 @@ func Extract(body []byte, contentType string, pageURL *url.URL) (*Article, error
 		body = body[:MaxBytes]
 	}
 	body = decode(body, contentType)
-	doc, err := html.Parse(bytes.NewReader(body))
+	doc, err := parse(body)
 	if err != nil {
 		// The parser refuses pages nested deeper than it allows; read
 		// them again with the deepest tags dropped and their text kept.
