@@ -108,7 +108,7 @@ func (x *Index) Len() int { return x.index.Len() }
 // The index may lag the database by up to Interval; callers that must not
 // show a post that has just been unpublished check the IDs against the
 // database, which asking for a few more than they show makes cheap. Until
-// the first sync has finished (minutes, with a hundred thousand posts) it
+// the first sync has finished (seconds, with a hundred thousand posts) it
 // returns nothing rather than make the caller wait.
 func (x *Index) Related(postID int64, k int) []int64 {
 	if !x.ready.Load() {
@@ -132,30 +132,32 @@ func (x *Index) Related(postID int64, k int) []int64 {
 func (x *Index) Sync(ctx context.Context) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	changed := false
 	var since time.Time
 	if x.synced {
 		since = x.since.Add(-x.cfg.Overlap)
 	}
-	var after int64
-	for {
-		page, err := x.cfg.Posts.PostChanges(ctx, since, after, pageSize)
-		if err != nil {
-			return err
+	// The next page is read while this one is indexed.
+	readCtx, cancel := context.WithCancel(ctx)
+	pages := make(chan changesPage, 1)
+	go x.readChanges(readCtx, since, pages)
+	defer func() {
+		cancel()
+		for range pages {
 		}
-		for _, p := range page {
-			if x.apply(p) {
-				changed = true
-			}
+	}()
+	changed := false
+	for pg := range pages {
+		if pg.err != nil {
+			return pg.err
+		}
+		if x.applyAll(pg.posts) {
+			changed = true
+		}
+		for _, p := range pg.posts {
 			if p.UpdatedAt.After(x.since) {
 				x.since = p.UpdatedAt
 			}
 		}
-		if len(page) < pageSize {
-			break
-		}
-		last := page[len(page)-1]
-		since, after = last.UpdatedAt, last.ID
 	}
 
 	// A deleted post leaves no change behind to read: when the index
@@ -182,15 +184,75 @@ func (x *Index) Sync(ctx context.Context) error {
 	}
 	x.synced = true
 	if changed {
-		x.settle()
+		// Computed now, so that the next page view does not pay for it.
+		// A shutdown does not wait for it: the next query would do it.
+		if err := x.index.Settle(ctx); err != nil {
+			return err
+		}
 	}
 	x.ready.Store(true)
 	return nil
 }
 
+type changesPage struct {
+	posts []*newsdesk.Post
+	err   error
+}
+
+// readChanges sends the pages of posts changed after since to pages, and
+// closes it after the last one or the first error.
+func (x *Index) readChanges(ctx context.Context, since time.Time, pages chan<- changesPage) {
+	defer close(pages)
+	var after int64
+	for {
+		page, err := x.cfg.Posts.PostChanges(ctx, since, after, pageSize)
+		select {
+		case pages <- changesPage{page, err}:
+		case <-ctx.Done():
+			return
+		}
+		if err != nil || len(page) < pageSize {
+			return
+		}
+		last := page[len(page)-1]
+		since, after = last.UpdatedAt, last.ID
+	}
+}
+
+// applyAll does what apply does for each post in turn, indexing runs of
+// published posts together, and reports whether the index changed.
+func (x *Index) applyAll(posts []*newsdesk.Post) bool {
+	changed := false
+	var docs []related.Doc
+	flush := func() {
+		if len(docs) > 0 {
+			x.index.PutAll(docs)
+			docs = docs[:0]
+		}
+	}
+	for _, p := range posts {
+		if p.Status != newsdesk.PostPublished {
+			if _, ok := x.indexed[p.ID]; ok {
+				flush()
+				x.remove(p.ID)
+				changed = true
+			}
+			continue
+		}
+		if at, ok := x.indexed[p.ID]; ok && at.Equal(p.UpdatedAt) {
+			continue
+		}
+		docs = append(docs, postDoc(p))
+		x.indexed[p.ID] = p.UpdatedAt
+		changed = true
+	}
+	flush()
+	return changed
+}
+
 // Apply brings the index up to date with a post just written: a published
 // post is indexed (again, if it changed), any other is taken out. It never
-// waits for a sync in progress (the first one takes minutes on a large
+// waits for a sync in progress (the first one takes seconds on a large
 // site): the sync after it reads the change from the database anyway.
 func (x *Index) Apply(p *newsdesk.Post) {
 	if !x.mu.TryLock() {
@@ -198,7 +260,7 @@ func (x *Index) Apply(p *newsdesk.Post) {
 	}
 	defer x.mu.Unlock()
 	if x.apply(p) {
-		x.settle()
+		x.index.Settle(context.Background())
 	}
 }
 
@@ -214,6 +276,13 @@ func (x *Index) apply(p *newsdesk.Post) bool {
 	if at, ok := x.indexed[p.ID]; ok && at.Equal(p.UpdatedAt) {
 		return false
 	}
+	x.index.Put(postDoc(p))
+	x.indexed[p.ID] = p.UpdatedAt
+	return true
+}
+
+// postDoc is what the index reads of a post.
+func postDoc(p *newsdesk.Post) related.Doc {
 	doc := related.Doc{ID: strconv.FormatInt(p.ID, 10), Title: p.Headline, Text: p.Summary}
 	for _, t := range p.Tags {
 		doc.Tags = append(doc.Tags, t.Slug)
@@ -221,23 +290,12 @@ func (x *Index) apply(p *newsdesk.Post) bool {
 	if p.PublishedAt != nil {
 		doc.Published = *p.PublishedAt
 	}
-	x.index.Put(doc)
-	x.indexed[p.ID] = p.UpdatedAt
-	return true
+	return doc
 }
 
 func (x *Index) remove(id int64) {
 	x.index.Remove(strconv.FormatInt(id, 10))
 	delete(x.indexed, id)
-}
-
-// settle brings the index's neighbour lists up to date now, so that the
-// next page view does not pay for it. Any query does that.
-func (x *Index) settle() {
-	for id := range x.indexed {
-		x.index.Related(strconv.FormatInt(id, 10), 1)
-		return
-	}
 }
 
 // Run syncs at once and then every Interval until ctx is done. Failures are logged, once per run of

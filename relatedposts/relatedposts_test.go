@@ -257,3 +257,77 @@ func TestTwoProcesses(t *testing.T) {
 		})
 	}
 }
+
+// gatedSource holds CountPublishedPosts, which Sync calls after reading
+// every page and before computing the neighbour lists, until gate is
+// closed: the first sync of a large archive, frozen half way.
+type gatedSource struct {
+	relatedposts.Source
+	gate    chan struct{}
+	waiting chan struct{}
+}
+
+func (g gatedSource) CountPublishedPosts(ctx context.Context) (int, error) {
+	select {
+	case g.waiting <- struct{}{}:
+	default:
+	}
+	select {
+	case <-g.gate:
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+	return g.Source.CountPublishedPosts(ctx)
+}
+
+// within fails the test unless f returns within d.
+func within(t *testing.T, d time.Duration, what string, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { f(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(d):
+		t.Fatalf("%s waited for the first sync", what)
+	}
+}
+
+// TestPagesDoNotWaitForFirstSync is a web process starting on an archive
+// whose index takes a while to build: post pages get no related posts
+// until it is ready, at once rather than after a wait, editors' writes do
+// not wait either, and the lists appear when the build is done.
+func TestPagesDoNotWaitForFirstSync(t *testing.T) {
+	db := storetest.SQLite(t)
+	posts, _ := setup(t, db)
+	src := gatedSource{Source: db, gate: make(chan struct{}), waiting: make(chan struct{}, 1)}
+	x := relatedposts.New(relatedposts.Config{Posts: src, Interval: 10 * time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { x.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+
+	select {
+	case <-src.waiting:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the first sync never got to counting the posts")
+	}
+	within(t, time.Second, "a post page", func() {
+		if x.Ready() || x.Related(posts["ferry1"].ID, 5) != nil {
+			t.Error("related posts before the first sync is done")
+		}
+	})
+	p := &newsdesk.Post{ID: posts["school1"].ID, Headline: posts["school1"].Headline, Summary: "Edited.",
+		Status: newsdesk.PostPublished, UpdatedAt: time.Now()}
+	within(t, time.Second, "an editor's write", func() { x.Apply(p) })
+
+	close(src.gate)
+	for deadline := time.Now().Add(5 * time.Second); !x.Ready(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the index never got ready")
+		}
+	}
+	got := keys(posts, x.Related(posts["ferry1"].ID, 2))
+	if !slices.Equal(got, []string{"ferry2", "ferry3"}) && !slices.Equal(got, []string{"ferry3", "ferry2"}) {
+		t.Fatalf("related to ferry1 once ready: %v, want the other ferry posts", got)
+	}
+}
