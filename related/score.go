@@ -154,26 +154,42 @@ func (x *Index) accumulate(sc *scratch) {
 		pl := &x.post[t]
 		docs := pl.docs
 		tfs := pl.tfs[:len(docs)]
-		// Every slot is written at the end of touched, which grows only
-		// for the slots reached for the first time: no branch to
-		// mispredict. Contributions are positive, so acc is +0 exactly
-		// when the slot has not been reached.
 		touched = slices.Grow(touched, len(docs))
-		next := touched[len(touched) : len(touched)+len(docs)]
-		n := 0
-		for i, d := range docs {
-			a := acc[d]
-			next[n] = d
-			n += int((math.Float32bits(a) - 1) >> 31)
-			acc[d] = a + f*tfWeight[tfs[i]]
-		}
+		n := addPostings(acc, touched[len(touched):len(touched)+len(docs)], docs, tfs, f)
 		touched = touched[:len(touched)+n]
 	}
 	sc.touched = touched
 }
 
+// addPostings adds f times the weight of each posting to acc, writes the
+// slots reached for the first time to next, and returns how many.
+//
+// It is kept from being inlined, as are the other loops that most of the
+// time of a build is spent in: inlined into a large function, their
+// counters were kept in memory instead of registers.
+//
+//go:noinline
+func addPostings(acc []float32, next, docs []int32, tfs []uint8, f float32) int {
+	tfs = tfs[:len(docs)]
+	next = next[:len(docs)]
+	n := 0
+	for i, d := range docs {
+		// Every slot is written at the end of next, which grows only for
+		// the slots reached for the first time: no branch to mispredict.
+		// Contributions are positive, so acc is +0 exactly when the slot
+		// has not been reached.
+		a := acc[d]
+		next[n] = d
+		n += int((math.Float32bits(a) - 1) >> 31)
+		acc[d] = a + f*tfWeight[tfs[i]]
+	}
+	return n
+}
+
 // cosine returns the exact dot product of the query with the unit vector
 // of the document in slot s.
+//
+//go:noinline
 func (x *Index) cosine(sc *scratch, s int32) float32 {
 	e := &x.docs[s]
 	n := x.norms[s]
@@ -220,21 +236,19 @@ func (x *Index) topTouched(sc *scratch, n int, skip int32, maxNorm float32) []ca
 	// h holds the best so far; once full it is a heap with the worst of
 	// them on top, which most slots fail to beat.
 	h := sc.cands[:0]
-	acc, norms := sc.acc, x.norms
+	acc, norms, touched := sc.acc, x.norms, sc.touched
 	worst := float32(-1)
-	for _, d := range sc.touched {
-		a := acc[d]
-		// Rounding is monotonic, so a slot whose sum falls short even
-		// with the largest norm falls short with its own: most do, and
-		// their norms need not be read.
-		if a*maxNorm < worst {
-			continue
+	for i := 0; i < len(touched); i++ {
+		i += firstAbove(touched[i:], acc, maxNorm, worst)
+		if i == len(touched) {
+			break
 		}
+		d := touched[i]
 		nd := norms[d]
 		if d == skip || nd == 0 {
 			continue
 		}
-		score := a * nd
+		score := acc[d] * nd
 		if len(h) < n {
 			h = append(h, candidate{slot: d, score: float64(score)})
 			if len(h) == n {
@@ -254,6 +268,21 @@ func (x *Index) topTouched(sc *scratch, n int, skip int32, maxNorm float32) []ca
 	}
 	sc.cands = h
 	return h
+}
+
+// firstAbove returns the index of the first slot in touched whose sum
+// could reach min with the largest norm, or len(touched). Rounding is
+// monotonic, so a slot whose sum falls short even with the largest norm
+// falls short with its own: most do, and their norms need not be read.
+//
+//go:noinline
+func firstAbove(touched []int32, acc []float32, maxNorm, min float32) int {
+	for i, d := range touched {
+		if acc[d]*maxNorm >= min {
+			return i
+		}
+	}
+	return len(touched)
 }
 
 // worse reports whether a ranks below b: a lower score, or the same score
