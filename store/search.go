@@ -8,6 +8,7 @@ import (
 	"html"
 	"html/template"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/newsdesk/newsdesk"
@@ -18,10 +19,10 @@ var _ newsdesk.SearchService = (*DB)(nil)
 
 // Search finds articles and posts whose text matches q, best first. The
 // query is parsed once in Go (newsdesk.ParseSearch) and rendered for the
-// database: an FTS5 MATCH expression ranked by bm25 on SQLite, a tsquery
-// ranked by ts_rank_cd on PostgreSQL. Titles and headlines weigh more
-// than the text. It returns EINVALID for a query with nothing to search
-// for.
+// database: an FTS5 MATCH expression on SQLite, a tsquery on PostgreSQL.
+// Articles are ranked by the query's terms in their titles, posts by
+// bm25 or ts_rank_cd. Titles and headlines weigh more than the text. It
+// returns EINVALID for a query with nothing to search for.
 func (d *DB) Search(ctx context.Context, q newsdesk.SearchQuery) (*newsdesk.SearchResults, error) {
 	parsed, err := newsdesk.ParseSearch(q.Text)
 	if err != nil {
@@ -139,7 +140,8 @@ const snippetLength = 30
 // show twenty; instead, when more articles match than this, the newest
 // this many of them (by arrival) are ranked. Both indexes give matches
 // newest first cheaply: FTS5 walks its doclists backwards, and
-// PostgreSQL sorts only the row IDs before scoring.
+// PostgreSQL's index is asked for one range of IDs at a time, newest
+// first (rankNewest).
 const rankCandidates = 1000
 
 // The ranking queries per database. Filters go in {{where}}. On SQLite
@@ -154,11 +156,12 @@ const rankCandidates = 1000
 // by how many of the query's terms their titles hold instead, newest
 // first among equals.
 const (
-	sqliteRankItems   = `SELECT f.rowid, f.title_text FROM items_fts f{{join}} WHERE items_fts MATCH ?{{where}} ORDER BY f.rowid DESC LIMIT ?`
-	postgresRankItems = `SELECT c.id, ts_rank_cd(s.document, to_tsquery('newsdesk', ?)) AS score FROM (
-			SELECT s.item_id AS id FROM item_search s{{join}}
-			WHERE s.document @@ to_tsquery('newsdesk', ?){{where}} ORDER BY s.item_id DESC LIMIT ?
-		) c JOIN item_search s ON s.item_id = c.id ORDER BY score DESC, c.id DESC LIMIT ? OFFSET ?`
+	sqliteRankItems = `SELECT f.rowid, f.title_text FROM items_fts f{{join}} WHERE items_fts MATCH ?{{where}} ORDER BY f.rowid DESC LIMIT ?`
+	// postgresRankItems is run once for each range of IDs searched, named
+	// in {{range}}; see rankNewest. A source is found in the index, a
+	// date in the item.
+	postgresRankItems = `SELECT s.item_id, {{score}} FROM item_search s{{join}}
+		WHERE s.document @@ ?::tsquery{{range}}{{where}} ORDER BY s.item_id DESC LIMIT ?`
 
 	sqliteRankPosts = `SELECT id, score FROM (
 			SELECT f.rowid AS id, -f.rank AS score FROM posts_fts f JOIN posts p ON p.id = f.rowid
@@ -171,6 +174,9 @@ const (
 )
 
 func (s *searcher) rankItems(ctx context.Context, limit, offset int) ([]searchRef, error) {
+	if s.d.dialect == Postgres {
+		return s.rankNewest(ctx, limit, offset)
+	}
 	var where []string
 	var args []any
 	if s.q.SourceID != 0 {
@@ -187,19 +193,12 @@ func (s *searcher) rankItems(ctx context.Context, limit, offset int) ([]searchRe
 	}
 	query := sqliteRankItems
 	join := " JOIN items i ON i.id = f.rowid"
-	if s.d.dialect == Postgres {
-		query = postgresRankItems
-		join = " JOIN items i ON i.id = s.item_id"
-	}
 	// Reading each candidate's item row costs more than the search
 	// itself; only filters need it.
 	if len(where) == 0 {
 		join = ""
 	}
 	query = strings.Replace(query, "{{join}}", join, 1)
-	if s.d.dialect == Postgres {
-		return s.rank(ctx, newsdesk.SearchArticles, query, where, args, limit, offset)
-	}
 	return s.rankByTitle(ctx, query, where, args, limit, offset)
 }
 
@@ -233,6 +232,213 @@ func (s *searcher) rankByTitle(ctx context.Context, query string, where []string
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	slices.SortStableFunc(out, func(a, b searchRef) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.id, a.id)
+	})
+	out = out[min(offset, len(out)):]
+	return out[:min(limit, len(out))], nil
+}
+
+// recencyShifts are the sizes of the ranges of IDs that PostgreSQL's
+// article index holds for every article besides its words: ranges of
+// 1<<shift IDs, each numbered in its top byte by its place here
+// (newsdesk_item_keys in migration 0012).
+var recencyShifts = [...]uint{12, 16, 20, 24, 28}
+
+// sourceKey is the key PostgreSQL's article index holds for an
+// article's source (newsdesk_item_keys).
+func sourceKey(id int64) int64 { return 7<<56 | id }
+
+// int8Array renders keys as a PostgreSQL bigint[].
+func int8Array(keys ...int64) string {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(k, 10))
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+// recencyKeys returns the index's keys for the IDs from lo up to hi,
+// both multiples of the smallest range: the fewest ranges that cover
+// them, the largest that fit first.
+func recencyKeys(lo, hi int64) []int64 {
+	var keys []int64
+	for hi > lo {
+		for i := len(recencyShifts) - 1; i >= 0; i-- {
+			size := int64(1) << recencyShifts[i]
+			if hi%size == 0 && hi-size >= lo {
+				hi -= size
+				keys = append(keys, int64(i)<<56|hi>>recencyShifts[i])
+				break
+			}
+		}
+	}
+	return keys
+}
+
+// The plan of every PostgreSQL article search: through the GIN index, a
+// bitmap of the matches in the range asked for, whatever the planner
+// estimates. Its other plans read each row's document, stored out of
+// line (migration 0012): walking the primary key newest first, which it
+// takes when a LIMIT makes a common-looking query seem cheap that way,
+// or all rows. Parallel workers cost more to start than such a search
+// takes.
+const postgresSearchSettings = `set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true),
+	set_config('max_parallel_workers_per_gather', '0', true)`
+
+// maxRecencyProbes bounds how many times rankNewest asks for the
+// matches in a range of IDs; the last time it asks for the newest
+// matches of all articles.
+const maxRecencyProbes = 6
+
+// rankNewest runs PostgreSQL's article candidates query
+// (postgresRankItems) and ranks the candidates as rankByTitle does on
+// SQLite: by the terms of the query in their titles, newest first among
+// equals. The candidates, the newest matches, are found a range of IDs
+// at a time, newest first, each range sized from the matches found so
+// far to hold about as many as are still wanted: the index then reads
+// few more matches than are ranked, whatever their number in all.
+//
+// An article's score is the share of the query's terms in its title,
+// from 0 to 1: about what ts_rank_cd gives a post with them in its
+// headline, so that articles and posts interleave roughly by it.
+func (s *searcher) rankNewest(ctx context.Context, limit, offset int) ([]searchRef, error) {
+	var where []string
+	var filterArgs []any
+	join := ""
+	if s.q.SourceID != 0 {
+		where = append(where, "newsdesk_item_keys(s.item_id, s.source_id) @> ?::bigint[]")
+		filterArgs = append(filterArgs, int8Array(sourceKey(s.q.SourceID)))
+	}
+	if s.q.From != nil {
+		where = append(where, "COALESCE(i.published_at, i.fetched_at) >= ?")
+		filterArgs = append(filterArgs, s.q.From.UTC())
+		join = " JOIN items i ON i.id = s.item_id"
+	}
+	if s.q.To != nil {
+		where = append(where, "COALESCE(i.published_at, i.fetched_at) < ?")
+		filterArgs = append(filterArgs, s.q.To.UTC())
+		join = " JOIN items i ON i.id = s.item_id"
+	}
+	want := max(rankCandidates, limit+offset)
+	var terms []string
+	for _, t := range s.parsed.Terms {
+		if !t.Exclude {
+			terms = append(terms, tsquery(&newsdesk.ParsedSearch{Terms: []newsdesk.SearchTerm{t}}))
+		}
+	}
+	tx, err := s.d.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+
+	// The newest ID, and the query and its terms as the index has their
+	// words (stemmed, stop words left out), parsed once here rather than
+	// for every row.
+	var settings [3]string // the settings' values, unused
+	var newest int64
+	match := ""
+	parsed := make([]string, len(terms))
+	dest := []any{&settings[0], &settings[1], &settings[2], &newest, &match}
+	args := []any{s.match}
+	prep := `SELECT ` + postgresSearchSettings + `, COALESCE((SELECT max(item_id) FROM item_search), 0), to_tsquery('newsdesk', ?)::text`
+	for i, t := range terms {
+		prep += `, to_tsquery('newsdesk', ?)::text`
+		args = append(args, t)
+		dest = append(dest, &parsed[i])
+	}
+	if err := tx.QueryRowContext(ctx, s.d.q(prep), args...).Scan(dest...); err != nil {
+		return nil, err
+	}
+
+	score := make([]string, len(terms))
+	var scoreArgs []any
+	for i, t := range parsed {
+		score[i] = "(s.title @@ ?::tsquery)::int"
+		scoreArgs = append(scoreArgs, t)
+	}
+	filters := ""
+	for _, w := range where {
+		filters += " AND " + w
+	}
+	query := strings.NewReplacer("{{score}}", strings.Join(score, " + "), "{{join}}", join, "{{where}}", filters).Replace(postgresRankItems)
+	inRange := s.d.q(strings.Replace(query, "{{range}}", " AND newsdesk_item_keys(s.item_id, s.source_id) && ?::bigint[]", 1))
+	all := s.d.q(strings.Replace(query, "{{range}}", "", 1))
+	var out []searchRef
+	// search appends the newest matches in the ranges keys, or in all
+	// articles when keys is empty, up to want in all.
+	search := func(keys []int64) error {
+		args := append(append([]any{}, scoreArgs...), match)
+		query := all
+		if len(keys) > 0 {
+			args = append(args, int8Array(keys...))
+			query = inRange
+		}
+		args = append(append(args, filterArgs...), want-len(out))
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var n int
+			if err := rows.Scan(&id, &n); err != nil {
+				return err
+			}
+			out = append(out, searchRef{kind: newsdesk.SearchArticles, id: id, score: float64(n) / float64(len(terms))})
+		}
+		return rows.Err()
+	}
+
+	// The first range is the newest of the smallest size, with the one
+	// before it while it has barely begun.
+	step := int64(1) << recencyShifts[0]
+	top := (newest/step + 1) * step
+	lo := max(0, top-step)
+	if newest-lo < step/2 {
+		lo = max(0, lo-step)
+	}
+	if err := search(recencyKeys(lo, top)); err != nil {
+		return nil, err
+	}
+	for probe := 2; len(out) < want && lo > 0; probe++ {
+		// The next range holds the matches still wanted at the rate seen
+		// so far: somewhat fewer while that rate rests on few matches
+		// (another range is cheaper than reading many matches too
+		// many), a few more once it is known. It is at least as large
+		// as all the ranges before it.
+		found, searched := len(out), top-lo
+		f := 1.1
+		if found < 50 {
+			f = 0.7
+		}
+		next := max(int64(float64(want-found)*float64(searched)/float64(found+1)*f), searched)
+		if next >= lo || probe == maxRecencyProbes {
+			// A range that runs to the oldest article costs the index
+			// more than all the matches do: the newest matches are asked
+			// for at once, those found already among them.
+			out = out[:0]
+			if err := search(nil); err != nil {
+				return nil, err
+			}
+			break
+		}
+		hi := lo
+		lo = (lo - next) / step * step
+		if err := search(recencyKeys(lo, hi)); err != nil {
+			return nil, err
+		}
 	}
 	slices.SortStableFunc(out, func(a, b searchRef) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
@@ -325,20 +531,15 @@ func (s *searcher) itemHits(ctx context.Context, ids []int64, into map[searchRef
 	if len(ids) == 0 {
 		return nil
 	}
-	var query string
+	// The text itself, whose snippet is cut in Go, on PostgreSQL too:
+	// ts_headline parsed the whole text of every hit, costing the server
+	// more the longer the articles. The matcher finds the query's words as
+	// FTS5 tokenizes and stems them, which PostgreSQL's english
+	// configuration agrees with for all but a few words.
+	query := `SELECT i.id, i.title, i.url, src.name, i.published_at, COALESCE(NULLIF(a.text, ''), i.summary)
+		FROM items i JOIN sources src ON src.id = i.source_id LEFT JOIN articles a ON a.item_id = i.id
+		WHERE i.id IN (` + placeholders(len(ids)) + `)`
 	var args []any
-	if s.d.dialect == Postgres {
-		args = []any{s.match, headlineOptions}
-		query = `SELECT i.id, i.title, i.url, src.name, i.published_at,
-			ts_headline('newsdesk', COALESCE(NULLIF(a.text, ''), i.summary), to_tsquery('newsdesk', ?), ?)
-			FROM items i JOIN sources src ON src.id = i.source_id LEFT JOIN articles a ON a.item_id = i.id
-			WHERE i.id IN (` + placeholders(len(ids)) + `)`
-	} else {
-		// The text itself, whose snippet is cut in Go.
-		query = `SELECT i.id, i.title, i.url, src.name, i.published_at, COALESCE(NULLIF(a.text, ''), i.summary)
-			FROM items i JOIN sources src ON src.id = i.source_id LEFT JOIN articles a ON a.item_id = i.id
-			WHERE i.id IN (` + placeholders(len(ids)) + `)`
-	}
 	for _, id := range ids {
 		args = append(args, id)
 	}
@@ -355,9 +556,7 @@ func (s *searcher) itemHits(ctx context.Context, ids []int64, into map[searchRef
 			return err
 		}
 		h.PublishedAt = timePtr(published)
-		if s.d.dialect == SQLite {
-			snippet = s.matcher().snippet(snippet, snippetLength)
-		}
+		snippet = s.matcher().snippet(snippet, snippetLength)
 		h.Snippet = markSnippet(snippet)
 		into[searchRef{kind: h.Kind, id: h.ID}] = h
 	}
