@@ -11,7 +11,10 @@ import (
 // FTS5's snippet() and highlight() cannot run on it: the snippets of
 // articles and the words of a query found in their titles are worked out
 // here, on text tokenized as FTS5 tokenizes it (ftstoken), so that a
-// word is found here exactly when the index found it.
+// word is found here exactly when the index found it. Article snippets
+// on PostgreSQL are cut here too (ts_headline re-parsed whole texts);
+// its stemmer is snowball's, not Porter's, so a rare word it matched may
+// go unmarked.
 
 // queryMatcher finds the terms of a query in tokenized text.
 type queryMatcher struct {
