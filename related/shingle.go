@@ -51,13 +51,27 @@ func resemblance(a, b []uint32) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
-	// The union's bottom-k is the k smallest of the two sketches' union;
-	// when neither sketch was cut, that is the whole union.
-	limit := len(a) + len(b)
+	limit := unionLimit(a, b)
+	both, seen, _ := mergeSketches(a, b, limit, limit+1)
+	return float64(both) / float64(seen)
+}
+
+// unionLimit is how many of the smallest hashes of the union of a and b
+// their resemblance is measured on. The union's bottom-k is the k
+// smallest of the two sketches' union; when neither sketch was cut, that
+// is the whole union.
+func unionLimit(a, b []uint32) int {
 	if len(a) == sketchSize || len(b) == sketchSize {
-		limit = sketchSize
+		return sketchSize
 	}
-	i, j, seen, both := 0, 0, 0, 0
+	return len(a) + len(b)
+}
+
+// mergeSketches walks the union of the sorted sketches a and b up to
+// limit hashes and counts those both hold (both) among those seen. It
+// stops early, with ok false, once hopeless hashes seen are not shared.
+func mergeSketches(a, b []uint32, limit, hopeless int) (both, seen int, ok bool) {
+	i, j := 0, 0
 	for seen < limit && (i < len(a) || j < len(b)) {
 		switch {
 		case j == len(b) || i < len(a) && a[i] < b[j]:
@@ -70,8 +84,11 @@ func resemblance(a, b []uint32) float64 {
 			both++
 		}
 		seen++
+		if seen-both >= hopeless {
+			return both, seen, false
+		}
 	}
-	return float64(both) / float64(seen)
+	return both, seen, true
 }
 
 // nearDuplicate reports whether resemblance(a, b) >= threshold, for a
@@ -82,10 +99,7 @@ func nearDuplicate(a, b []uint32, threshold float64) bool {
 	if len(a) == 0 || len(b) == 0 {
 		return 0 >= threshold
 	}
-	limit := len(a) + len(b)
-	if len(a) == sketchSize || len(b) == sketchSize {
-		limit = sketchSize
-	}
+	limit := unionLimit(a, b)
 	// However the merge goes on, the pair cannot share more than most
 	// hashes, and each hash not shared adds to the union: after m of
 	// those, the resemblance is at most most/(most+m). Rounding is
@@ -102,24 +116,8 @@ func nearDuplicate(a, b []uint32, threshold float64) bool {
 	for hopeless <= limit && bound(hopeless) >= threshold {
 		hopeless++
 	}
-	i, j, seen, both := 0, 0, 0, 0
-	for seen < limit && (i < len(a) || j < len(b)) {
-		switch {
-		case j == len(b) || i < len(a) && a[i] < b[j]:
-			i++
-		case i == len(a) || b[j] < a[i]:
-			j++
-		default:
-			i++
-			j++
-			both++
-		}
-		seen++
-		if seen-both >= hopeless {
-			return false
-		}
-	}
-	return float64(both)/float64(seen) >= threshold
+	both, seen, ok := mergeSketches(a, b, limit, hopeless)
+	return ok && float64(both)/float64(seen) >= threshold
 }
 
 // hashString is FNV-1a, 64 bits.
