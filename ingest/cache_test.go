@@ -103,6 +103,11 @@ func TestIsPublic(t *testing.T) {
 		"fc00::1": false, "fe80::1": false, "100.64.0.1": false, "100.128.0.1": true, "224.0.0.251": false,
 		"ff02::1": false, "0.0.0.0": false, "::": false, "255.255.255.255": false, "::ffff:10.0.0.1": false,
 		"::ffff:8.8.8.8": true, "64:ff9b::7f00:1": false,
+		// Zones hide nothing: netip.Prefix.Contains is false for any
+		// zoned address, which once made these pass for public.
+		"::1%lo": false, "fe80::1%eth0": false, "fd00:ec2::254%lo": false, "::%lo": false,
+		"ff02::1%1": false, "::ffff:127.0.0.1%lo": false, "2606:2800:220:1:248:1893:25c8:1946%eth0": true,
+		"::7f00:1": false, "::a00:1": false, "fec0::1": false, "2001::1": false, "2002:7f00:1::": false,
 	} {
 		if got := isPublic(netip.MustParseAddr(addr)); got != want {
 			t.Errorf("isPublic(%s) = %v, want %v", addr, got, want)

@@ -48,7 +48,7 @@ func MustAllow(s string) AllowList {
 
 func (a *AllowList) add(entry string) error {
 	if strings.Contains(entry, "/") {
-		p, err := netip.ParsePrefix(entry)
+		p, err := netip.ParsePrefix(entry) // refuses zones
 		if err != nil {
 			return fmt.Errorf("allow list entry %q is not a CIDR prefix such as 10.0.0.0/8: %w", entry, err)
 		}
@@ -56,7 +56,7 @@ func (a *AllowList) add(entry string) error {
 		return nil
 	}
 	if ip, err := netip.ParseAddr(strings.Trim(entry, "[]")); err == nil {
-		ip = ip.Unmap()
+		ip = bare(ip)
 		a.prefixes = append(a.prefixes, netip.PrefixFrom(ip, ip.BitLen()))
 		return nil
 	}
@@ -105,6 +105,7 @@ func (a AllowList) allowsHost(host string) bool {
 }
 
 func (a AllowList) allowsAddr(ip netip.Addr) bool {
+	ip = bare(ip)
 	for _, p := range a.prefixes {
 		if p.Contains(ip) {
 			return true
@@ -131,8 +132,7 @@ var blocked = func() []netip.Prefix {
 		"198.18.0.0/15",      // benchmarking networks
 		"224.0.0.0/4",        // multicast
 		"240.0.0.0/4",        // reserved, and broadcast
-		"::/128",             // unspecified
-		"::1/128",            // loopback
+		"::/96",              // unspecified, loopback, and the deprecated IPv4-compatible ::a.b.c.d
 		"64:ff9b::/96",       // NAT64: may embed any IPv4 address
 		"64:ff9b:1::/48",     // local-use NAT64
 		"2002::/16",          // 6to4: may embed any IPv4 address
@@ -153,9 +153,17 @@ var blocked = func() []netip.Prefix {
 	return out
 }()
 
+// bare returns ip as the address it names, without what would hide it
+// from a prefix check: an IPv6 zone (netip.Prefix.Contains is false for
+// every zoned address, so "::1%lo" would otherwise pass for public) and
+// the IPv4-mapped form (::ffff:127.0.0.1 is 127.0.0.1).
+func bare(ip netip.Addr) netip.Addr {
+	return ip.WithZone("").Unmap()
+}
+
 // isPublic reports whether ip is on the public internet.
 func isPublic(ip netip.Addr) bool {
-	ip = ip.Unmap()
+	ip = bare(ip)
 	for _, p := range blocked {
 		if p.Contains(ip) {
 			return false
@@ -194,9 +202,11 @@ func dialContext(allow func() AllowList) func(ctx context.Context, network, addr
 				if err != nil {
 					return fmt.Errorf("dial %s: %w", address, err)
 				}
-				ip := ap.Addr().Unmap()
+				// The address is checked as it will be dialled, zone
+				// and all, and named in the error as written.
+				ip := ap.Addr()
 				if !isPublic(ip) && !list.allowsAddr(ip) {
-					return &PrivateAddressError{Addr: ip}
+					return &PrivateAddressError{Addr: ip.Unmap()}
 				}
 				return nil
 			}
