@@ -1,9 +1,9 @@
 // Command bench runs newsdesk's benchmarks and prints their results as a
 // Markdown table, preceded by the machine they ran on.
 //
-//	go run ./bench                  # every benchmark
-//	go run ./bench -run ingest      # those whose name matches
-//	go run ./bench -out results.md  # also write the table to a file
+//	go -C bench run .                  # every benchmark
+//	go -C bench run . -run ingest      # those whose name matches
+//	go -C bench run . -out results.md  # also write the table to a file
 //
 // Benchmarks serve on loopback only, are bounded in count and time, and
 // stop by themselves. See README.md for what each figure means.
@@ -58,7 +58,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	list := fs.Bool("list", false, "list the benchmarks and exit")
 	n := fs.Int("n", 0, "size for the benchmarks that take one (search: articles indexed); 0 for each one's own")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: go run ./bench [flags]\n\nRuns newsdesk's benchmarks and prints a Markdown table of results.\n\nFlags:\n")
+		fmt.Fprint(stderr, "Usage: go -C bench run . [flags]\n\nRuns newsdesk's benchmarks and prints a Markdown table of results.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

@@ -73,7 +73,7 @@ type relatedOutput struct {
 
 func runRelated(ctx context.Context, e *env) ([]row, error) {
 	in := relatedInput{Dir: filepath.Join(e.tmp, "related")}
-	for _, dir := range []string{os.Getenv("NEWSDESK_RELATED_BBC"), "../shared/data/related/bbc"} {
+	for _, dir := range []string{os.Getenv("NEWSDESK_RELATED_BBC"), "../shared/data/related/bbc", "../../shared/data/related/bbc"} {
 		if dir == "" {
 			continue
 		}
