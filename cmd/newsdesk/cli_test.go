@@ -161,6 +161,7 @@ func TestUsersAdd(t *testing.T) {
 	}
 	for _, tc := range []struct{ name, stdin, want string }{
 		{"short password", "short\n", "at least 10 characters"},
+		{"common password", "Password123\n", "one of the 10,000 most common passwords"},
 		{"bad role", "long enough password\n", `Unknown role "chief"`},
 		{"taken", "long enough password\n", "exists already"},
 	} {

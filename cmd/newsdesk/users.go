@@ -76,7 +76,7 @@ func readPassword(e *env) (password string, made bool) {
 	if e.stdin != nil {
 		if f, ok := e.stdin.(*os.File); ok {
 			if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-				fmt.Fprint(e.stderr, "Password (at least 10 characters; empty to make one up): ")
+				fmt.Fprint(e.stderr, "Password (at least 10 characters, not a common one; empty to make one up): ")
 			}
 		}
 		line, _ := bufio.NewReader(e.stdin).ReadString('\n')
