@@ -7,10 +7,10 @@
 // with the status its code maps to (newsdesk.ErrorStatus); the code is one
 // of newsdesk's error codes, or "method_not_allowed" for a 405.
 //
-// Failed Basic sign-ins count with the desk's: after five within 15
-// minutes for one account or from one client address, further ones are
-// refused, even with the right password, with 429, a Retry-After header
-// and the code "rate_limited", until the wait ends.
+// Basic sign-ins are limited with the desk's (see signinlimit.Limiter): a
+// program that has signed in from an address is trusted there, apart
+// from clients that have not; a client refused after too many failures
+// gets 429, a Retry-After header and the code "rate_limited".
 package api
 
 import (
@@ -35,9 +35,10 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock, for sessions; nil for time.Now.
 	Now func() time.Time
-	// SignIns counts failed sign-ins with HTTP Basic. Give the API and
-	// the desk the same one, so that failures through either count
-	// against both; nil for one of the API's own, on the clock Now.
+	// SignIns checks passwords sent with HTTP Basic, within the limits
+	// on failed sign-ins. Give the API and the desk the same one, so that
+	// failures through either count against both; nil for one of the
+	// API's own, on the clock Now.
 	SignIns *signinlimit.Limiter
 }
 
@@ -51,9 +52,9 @@ func New(cfg Config) http.Handler {
 		cfg.Now = time.Now
 	}
 	if cfg.SignIns == nil {
-		cfg.SignIns = signinlimit.New(cfg.Now)
+		cfg.SignIns = signinlimit.New(cfg.Now, cfg.Logger)
 	}
-	auth := &authenticator{users: cfg.Users, now: cfg.Now, limit: cfg.SignIns, logger: cfg.Logger}
+	auth := &authenticator{users: cfg.Users, now: cfg.Now, limit: cfg.SignIns}
 	mux := http.NewServeMux()
 	addRoutes(mux, cfg, auth)
 

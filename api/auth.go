@@ -25,17 +25,11 @@ func tokenHash(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// dummyHash is a bcrypt hash of a password nobody has: an unknown e-mail
-// is checked against it, so that it takes as long to refuse as a wrong
-// password.
-const dummyHash = "$2a$10$D.4zbCPFZ/K1Dc42/cYwM.RlwM8O0M0d9wMOQJY5YLDJZFd7odMBO"
-
 // authenticator finds who is calling.
 type authenticator struct {
-	users  newsdesk.UserService
-	now    func() time.Time
-	limit  *signinlimit.Limiter // failed sign-ins, by account and by address
-	logger *slog.Logger
+	users newsdesk.UserService
+	now   func() time.Time
+	limit *signinlimit.Limiter // checks passwords within the limits on failed sign-ins
 }
 
 // presented reports whether r carries credentials of either kind.
@@ -66,36 +60,17 @@ func (a *authenticator) user(r *http.Request) (*newsdesk.User, error) {
 }
 
 // basic checks HTTP Basic credentials. Every check is an attempt to sign
-// in, limited with the desk's (see signinlimit.Limiter): after too many
-// failures for the account or from the client's address, whether through
-// the desk or the API, it refuses without checking the password, with
-// ERATELIMITED wrapping a *signinlimit.Refused. A right password does not
-// forgive the account's earlier failures, as the desk's sign-in does:
-// clients send it with every request.
+// in, limited with the desk's (see signinlimit.Limiter): a program that
+// has signed in from an address is trusted there for the account, so
+// that others' failures do not hold it up, and its own failures hold up
+// only the account's programs at that address; the failures of programs
+// not trusted count with those of browsers not trusted. A refusal is
+// ERATELIMITED wrapping a *signinlimit.Refused.
 func (a *authenticator) basic(r *http.Request, email, password string) (*newsdesk.User, error) {
-	address := signinlimit.ClientAddress(r)
-	attempt, err := a.limit.Begin(r.Context(), email, address)
-	if err != nil {
-		return nil, err
-	}
-	defer attempt.Release() // unless it failed: the password was right, or could not be checked
-	u, err := a.users.FindUserByEmail(r.Context(), email)
-	if err != nil && newsdesk.ErrorCode(err) != newsdesk.ENOTFOUND {
-		return nil, err
-	}
-	hash := dummyHash
-	if u != nil {
-		hash = u.PasswordHash
-	}
-	if !newsdesk.CheckPassword(hash, password) || u == nil {
-		if attempt.Fail() {
-			// Once, not for every attempt refused after it.
-			a.logger.Warn("sign-ins limited after repeated failures", "account", signinlimit.Account(email), "address", address,
-				"failures", signinlimit.MaxFailures, "within", signinlimit.Window)
-		}
-		return nil, newsdesk.Errorf(newsdesk.EUNAUTHORIZED, "Wrong e-mail or password.")
-	}
-	return u, nil
+	return a.limit.Check(r.Context(), a.users, email, password, signinlimit.Client{
+		Address: signinlimit.ClientAddress(r),
+		Program: true,
+	})
 }
 
 // required is middleware that lets only identified users through.

@@ -39,9 +39,10 @@ type Config struct {
 	// SecureCookies marks cookies Secure, so browsers send them over
 	// HTTPS only. Set it whenever the desk is served over HTTPS.
 	SecureCookies bool
-	// SignIns counts failed sign-ins. Give the desk and the API the same
-	// one, so that failures through either count against both; nil for
-	// one of the desk's own, on the clock Now.
+	// SignIns checks passwords within the limits on failed sign-ins.
+	// Give the desk and the API the same one, so that failures through
+	// either count against both; nil for one of the desk's own, on the
+	// clock Now.
 	SignIns *signinlimit.Limiter
 }
 
@@ -60,7 +61,7 @@ func New(cfg Config) http.Handler {
 		cfg.Now = time.Now
 	}
 	if cfg.SignIns == nil {
-		cfg.SignIns = signinlimit.New(cfg.Now)
+		cfg.SignIns = signinlimit.New(cfg.Now, cfg.Logger)
 	}
 	static, err := fs.Sub(files, "static")
 	if err != nil {

@@ -25,12 +25,6 @@ const SessionCookie = "newsdesk_session"
 // sessionLifetime is how long a sign-in lasts.
 const sessionLifetime = 30 * 24 * time.Hour
 
-// dummyHash is a bcrypt hash of a password nobody has. Signing in with an
-// unknown e-mail checks against it, so that an unknown address takes as
-// long to refuse as a wrong password and the timing does not tell them
-// apart.
-const dummyHash = "$2a$10$D.4zbCPFZ/K1Dc42/cYwM.RlwM8O0M0d9wMOQJY5YLDJZFd7odMBO"
-
 // TokenHash returns what the store keeps of a session token: the hex
 // SHA-256 of the cookie's value. A leaked sessions table then signs
 // nobody in.
@@ -44,7 +38,7 @@ type sessions struct {
 	users  newsdesk.UserService
 	now    func() time.Time
 	secure bool
-	limit  *signinlimit.Limiter // failed sign-ins, by account and by address
+	limit  *signinlimit.Limiter // checks passwords within the limits on failed sign-ins
 }
 
 func newSessions(users newsdesk.UserService, now func() time.Time, secure bool, limit *signinlimit.Limiter) *sessions {
@@ -97,6 +91,22 @@ func (s *sessions) end(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	return s.users.DeleteSession(r.Context(), TokenHash(c.Value))
+}
+
+// trustDevice gives the browser a new device cookie for u, sent back
+// only to the sign-in form: from then on it signs in to u's account as a
+// trusted browser. Signing out keeps it.
+func (s *sessions) trustDevice(w http.ResponseWriter, u *newsdesk.User) {
+	http.SetCookie(w, &http.Cookie{
+		Name:     signinlimit.DeviceCookieName(u.Email),
+		Value:    s.limit.NewDevice(u),
+		Path:     "/desk/signin",
+		Expires:  s.now().Add(signinlimit.DeviceLifetime),
+		MaxAge:   int(signinlimit.DeviceLifetime / time.Second),
+		HttpOnly: true,
+		Secure:   s.secure,
+		SameSite: http.SameSiteStrictMode,
+	})
 }
 
 // require is middleware that lets only signed-in users through, with the
@@ -179,12 +189,13 @@ func handleSignInForm(s *sessions, pages *renderer) http.Handler {
 	})
 }
 
-// handleSignIn checks an e-mail and password and starts a session. It
-// says the same for an unknown e-mail as for a wrong password, so the
-// form cannot be used to learn who has an account. After too many failed
-// attempts for the account, or from the client's address, it refuses
-// further attempts for a while with 429 Too Many Requests (see
-// signinlimit.Limiter), whether or not the account exists.
+// handleSignIn checks an e-mail and password (see signinlimit.Limiter)
+// and starts a session. It says the same for an unknown e-mail as for a
+// wrong password, so the form cannot be used to learn who has an
+// account. After too many failed attempts it refuses further ones for a
+// while with 429 Too Many Requests; a browser that has signed in to the
+// account before holds a device cookie that keeps it apart from those
+// that have not, so that others' failures never hold it up.
 func handleSignIn(s *sessions, pages *renderer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := r.ParseForm(); err != nil {
@@ -195,13 +206,17 @@ func handleSignIn(s *sessions, pages *renderer) http.Handler {
 		password := r.PostForm.Get("password")
 		next := r.PostForm.Get("next")
 
-		address := signinlimit.ClientAddress(r)
-		attempt, err := s.limit.Begin(r.Context(), email, address)
+		u, err := s.limit.Check(r.Context(), s.users, email, password, signinlimit.Client{
+			Address: signinlimit.ClientAddress(r),
+			Device:  signinlimit.DeviceFrom(r, email),
+		})
 		if err != nil {
 			var refused *signinlimit.Refused
-			switch {
-			case errors.As(err, &refused):
-				w.Header().Set("Retry-After", refused.RetryAfter())
+			switch code := newsdesk.ErrorCode(err); {
+			case code == newsdesk.EUNAUTHORIZED || code == newsdesk.ERATELIMITED:
+				if errors.As(err, &refused) {
+					w.Header().Set("Retry-After", refused.RetryAfter())
+				}
 				pages.render(w, r, newsdesk.ErrorStatus(err), "signin.html", view{Title: "Sign in", Data: signInPage{
 					Email: email, Next: next, Error: newsdesk.ErrorMessage(err),
 				}})
@@ -212,35 +227,11 @@ func handleSignIn(s *sessions, pages *renderer) http.Handler {
 			}
 			return
 		}
-		defer attempt.Release() // if the password could not be checked
-		u, err := s.users.FindUserByEmail(r.Context(), email)
-		if err != nil && newsdesk.ErrorCode(err) != newsdesk.ENOTFOUND {
-			pages.error(w, r, err)
-			return
-		}
-		hash := dummyHash
-		if u != nil {
-			hash = u.PasswordHash
-		}
-		ok := newsdesk.CheckPassword(hash, password) && u != nil
-		if ok {
-			attempt.Forgive()
-		} else if attempt.Fail() {
-			// Once, not for every attempt refused after it.
-			pages.logger.Warn("sign-ins limited after repeated failures", "account", signinlimit.Account(email), "address", address,
-				"failures", signinlimit.MaxFailures, "within", signinlimit.Window)
-		}
-		if !ok {
-			err := newsdesk.Errorf(newsdesk.EUNAUTHORIZED, "Wrong e-mail or password.")
-			pages.render(w, r, newsdesk.ErrorStatus(err), "signin.html", view{Title: "Sign in", Data: signInPage{
-				Email: email, Next: next, Error: newsdesk.ErrorMessage(err),
-			}})
-			return
-		}
 		if err := s.start(w, r, u); err != nil {
 			pages.error(w, r, err)
 			return
 		}
+		s.trustDevice(w, u)
 		http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
 	})
 }

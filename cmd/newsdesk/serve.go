@@ -272,7 +272,7 @@ func routes(logger *slog.Logger, db *store.DB, feeds *ingest.Service, rel *relat
 	posts := rel.Watch(db)
 	// One count of failed sign-ins for the desk's form and the API's
 	// Basic authentication, so that each does not add its own tries.
-	signIns := signinlimit.New(time.Now)
+	signIns := signinlimit.New(time.Now, logger)
 	mux.Handle("/desk/", desk.New(desk.Config{
 		Sources: db, Items: db, Posts: posts, Users: db, Feeds: feeds, Stories: db, Articles: db,
 		Search: db, Logger: logger, Now: time.Now, SecureCookies: secure, SignIns: signIns,

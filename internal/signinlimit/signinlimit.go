@@ -1,18 +1,47 @@
-// Package signinlimit limits failed sign-ins, by account and by client
-// address, so that passwords cannot be guessed as fast as bcrypt allows.
+// Package signinlimit checks passwords within limits on failed sign-ins,
+// so that they cannot be guessed as fast as bcrypt allows, and so that
+// nobody who fails on purpose can keep staff out.
+//
+// It follows OWASP's "Slow Down Online Guessing Attacks with Device
+// Cookies". A client that has signed in to an account before is trusted
+// for that account, and its failures count apart from those of clients
+// that have not: failures from untrusted clients lock the account for
+// untrusted clients only, and a trusted client that fails too often is
+// locked alone. Someone guessing has never signed in, so however long
+// they keep at it they hold up only other untrusted clients, never the
+// browsers and programs staff already use. A lockout of the whole
+// account, which the guesser could renew forever with about 20 requests
+// an hour, is what this replaces.
+//
+// A browser is trusted through its device cookie (see NewDevice), set
+// when it signs in. A program using HTTP Basic keeps no cookies: it is
+// trusted from the client address it signed in from, for that account,
+// for ProgramTrust after its last success.
+//
+// Untrusted clients are also limited by address, counting the accounts
+// that failed from it rather than the failures, so that one machine
+// cannot try a password against every account, while one broken script,
+// which fails for a single account however often it runs, cannot keep
+// an office behind one address out.
 //
 // One Limiter serves every way in that checks a password (the desk's
 // sign-in form and the API's HTTP Basic authentication), so that failures
-// through each count together: guessing through the API does not get
-// five more tries than guessing through the desk.
+// through each count together.
+//
+// The counts and the trust of programs live in this process's memory:
+// they are lost on restart, and when several newsdesk processes serve
+// behind a load balancer each counts only the attempts it sees. Device
+// cookies are signed with the user's password hash, which every process
+// reads from the database, so a browser stays trusted across restarts and
+// processes.
 package signinlimit
 
 import (
 	"context"
 	"fmt"
-	"net"
-	"net/http"
-	"net/netip"
+	"log/slog"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,62 +50,97 @@ import (
 	"github.com/newsdesk/newsdesk"
 )
 
-// Limits on failed sign-ins: after MaxFailures failed attempts within
-// Window, for one account or from one client address, further attempts
-// for it are refused, without checking the password, until the oldest of
-// those failures is Window old.
+// Limits on failed sign-ins.
 const (
+	// MaxFailures is how many failures within Window lock a group of
+	// clients until the oldest of them is Window old: the untrusted
+	// clients of an account, one trusted browser, or the trusted
+	// programs of an account at one address.
 	MaxFailures = 5
-	Window      = 15 * time.Minute
-	// maxTracked bounds how many accounts and addresses are tracked at
-	// once, so that attempts at endless made-up addresses cannot fill the
-	// memory. Past it, some are forgotten.
-	maxTracked = 50_000
-	// maxKeyBytes bounds a key: no e-mail address is longer.
+	// MaxAccountsPerAddress is how many accounts may fail from one
+	// address within Window, through untrusted clients, before untrusted
+	// clients there are refused.
+	MaxAccountsPerAddress = 10
+	// Window is how long a failure counts.
+	Window = 15 * time.Minute
+	// DeviceLifetime is how long a device cookie trusts a browser after
+	// the sign-in that set it; each sign-in sets a new one.
+	DeviceLifetime = 365 * 24 * time.Hour
+	// ProgramTrust is how long a program is trusted for an account at an
+	// address after it last signed in there.
+	ProgramTrust = 30 * 24 * time.Hour
+
+	// maxOpen bounds the records anyone can make the limiter keep (made-up
+	// accounts, addresses), so that attempts at endless ones cannot fill
+	// the memory: past it, some are forgotten.
+	maxOpen = 50_000
+	// maxStaff bounds the records only staff can make it keep (real
+	// accounts, trusted browsers and programs), and maxPrograms the
+	// programs trusted; neither is near in a newsroom.
+	maxStaff    = 10_000
+	maxPrograms = 10_000
+	// maxKeyBytes bounds an account's key: no e-mail address is longer.
 	maxKeyBytes = 254
 )
 
-// Limiter counts failed sign-ins by account and by client address. Its
-// methods are safe to call from many goroutines.
-//
-// An account is limited whatever the address, so that guessing one
-// editor's password from many machines is slow; an address is limited
-// whatever the account, so that one machine cannot try a password against
-// every account. The price of the first is that anyone can keep an
-// editor out for a while by failing on purpose; signing in again after
-// the wait, or from a session already open, still works.
-//
-// The counts live in this process's memory: they are lost on restart,
-// and when several newsdesk processes serve behind a load balancer each
-// counts only the attempts it sees, so an attacker whose requests are
-// spread over n processes gets up to n times the attempts. A hard limit
-// across processes would keep the counts in the shared database instead.
-type Limiter struct {
-	now func() time.Time
+// dummyHash is a bcrypt hash of a password nobody has. An unknown e-mail
+// is checked against it, so that it takes as long to refuse as a wrong
+// password and the timing does not tell them apart.
+const dummyHash = "$2a$10$D.4zbCPFZ/K1Dc42/cYwM.RlwM8O0M0d9wMOQJY5YLDJZFd7odMBO"
 
-	mu    sync.Mutex
-	keys  map[string]*record
-	swept time.Time
+// Limiter checks passwords within the limits. Its methods are safe to
+// call from many goroutines.
+type Limiter struct {
+	now    func() time.Time
+	logger *slog.Logger
+
+	mu sync.Mutex
+	// open holds the records anyone can create: those of accounts that
+	// do not exist, and of addresses.
+	open map[string]*record
+	// staff holds the records tied to real accounts: their untrusted
+	// clients, trusted browsers and trusted programs. They are kept apart
+	// so that a flood of made-up accounts and addresses, which may make
+	// the limiter forget some of open, cannot make it forget these.
+	staff map[string]*record
+	// programs holds when a program last signed in, by programKey.
+	programs map[string]time.Time
+	swept    time.Time
 	// ended is closed, and replaced, whenever an attempt ends, to wake
 	// the attempts waiting for it.
 	ended chan struct{}
 }
 
-// record is what the limiter knows of one account or address.
-type record struct {
-	failures []time.Time // the recent failures, oldest first
-	checking int         // attempts begun whose password is being checked
+// New returns a Limiter that reads the time from now and logs to logger
+// (nil discards) when a group of clients reaches its limit.
+func New(now func() time.Time, logger *slog.Logger) *Limiter {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Limiter{
+		now: now, logger: logger,
+		open: map[string]*record{}, staff: map[string]*record{}, programs: map[string]time.Time{},
+		ended: make(chan struct{}),
+	}
 }
 
-// New returns a Limiter that reads the time from now.
-func New(now func() time.Time) *Limiter {
-	return &Limiter{now: now, keys: map[string]*record{}, ended: make(chan struct{})}
+// Client is who tries to sign in, as the limiter tells clients apart.
+type Client struct {
+	// Address is where the request comes from (see ClientAddress).
+	Address string
+	// Device is the value of the browser's device cookie for the account
+	// (see DeviceFrom), or "".
+	Device string
+	// Program is set for a client that sends its password with every
+	// request and keeps no cookies (HTTP Basic): it is trusted by its
+	// address once it has signed in from there.
+	Program bool
 }
 
-// Refused is the cause, inside the ERATELIMITED error that Begin returns,
-// of an attempt refused by the limit.
+// Refused is the cause, inside the ERATELIMITED error that Check
+// returns, of an attempt refused by the limits.
 type Refused struct {
-	Wait time.Duration // until the account and the address may try again
+	Wait time.Duration // until this client may try again
 }
 
 func (e *Refused) Error() string { return fmt.Sprintf("sign-ins limited for %v", e.Wait) }
@@ -87,56 +151,222 @@ func (e *Refused) RetryAfter() string {
 	return strconv.Itoa(int((e.Wait + time.Second - 1) / time.Second))
 }
 
-// Begin starts an attempt to sign in to the account (an e-mail address,
-// as typed) from the client address (see ClientAddress), before its
-// password is checked, and returns it. Every attempt begun must be ended
-// by Fail, Release or Forgive.
+// Check checks the password of the account that email names, tried by
+// client c, and returns the account's user.
 //
-// If the account or the address has failed MaxFailures times within
-// Window, Begin returns an ERATELIMITED error whose cause is a *Refused
-// saying how long to wait, and starts nothing. Attempts whose passwords
-// are being checked count as failures until they end, so that attempts
-// sent side by side cannot all be checked before any has failed: an
-// attempt that would pass the limit if they all failed waits until enough
-// of them have ended, or until ctx is done, when it returns ctx's error.
-// Twenty wrong passwords sent at once thus get five checks, and twenty
-// right ones are all let through, five at a time.
-func (l *Limiter) Begin(ctx context.Context, account, address string) (*Attempt, error) {
-	a := &Attempt{l: l, keys: [2]string{"account " + Account(account), "address " + address}}
+// It returns EUNAUTHORIZED, saying the same for an unknown e-mail as for
+// a wrong password, so that it cannot be used to learn who has an
+// account; ERATELIMITED, wrapping a *Refused that says how long to wait,
+// without checking the password, when the client's group has failed too
+// often (see the package's comment); the context's error if ctx ends
+// while it waits; or the error of finding the user.
+//
+// Attempts whose passwords are being checked count as failures until
+// they end, so that attempts sent side by side cannot all be checked
+// before any has failed: an attempt that would pass a limit if they all
+// failed waits until enough of them have ended. Twenty wrong passwords
+// sent at once thus get five checks, and twenty right ones all go
+// through, five at a time.
+//
+// A right password clears the failures of the trusted client it came
+// from, never those of untrusted clients (which would let the guesser
+// start again whenever staff sign in somewhere new); takes the account
+// off its address's count of accounts failed, since someone there knows
+// its password; and makes a program trusted at its address.
+func (l *Limiter) Check(ctx context.Context, users newsdesk.UserService, email, password string, c Client) (*newsdesk.User, error) {
+	u, err := users.FindUserByEmail(ctx, email)
+	switch {
+	case newsdesk.ErrorCode(err) == newsdesk.ENOTFOUND:
+		u = nil
+	case err != nil:
+		return nil, err
+	}
+	a, err := l.begin(ctx, u, email, c)
+	if err != nil {
+		return nil, err
+	}
+	defer a.end(unchecked) // if checking panics; a no-op once ended
+	hash := dummyHash
+	if u != nil {
+		hash = u.PasswordHash
+	}
+	if !newsdesk.CheckPassword(hash, password) || u == nil {
+		a.end(failed)
+		return nil, newsdesk.Errorf(newsdesk.EUNAUTHORIZED, "Wrong e-mail or password.")
+	}
+	a.end(succeeded)
+	return u, nil
+}
+
+// kind is a kind of group of clients whose failures count together.
+type kind int
+
+const (
+	untrusted   kind = iota // the untrusted clients of one account
+	fromAddress             // the untrusted clients at one address, counted by account
+	device                  // one trusted browser
+	program                 // the trusted programs of one account at one address
+)
+
+func (k kind) String() string {
+	return [...]string{"untrusted clients of the account", "untrusted clients at the address", "trusted browser", "trusted program"}[k]
+}
+
+// limit is how many failures (or, from an address, accounts) the group
+// may have within Window.
+func (k kind) limit() int {
+	if k == fromAddress {
+		return MaxAccountsPerAddress
+	}
+	return MaxFailures
+}
+
+// message is what a client of the group is told when it is refused,
+// with a %s for the wait.
+func (k kind) message() string {
+	switch k {
+	case untrusted:
+		return "Too many failed sign-ins to this account from browsers and programs that have not signed in to it before. " +
+			"Those that have can still sign in; others can try again in %s."
+	case fromAddress:
+		return "Too many failed sign-ins from your address. " +
+			"Browsers and programs that have signed in before can still sign in; others can try again in %s."
+	case device:
+		return "Too many failed sign-ins from this browser. Try again in %s."
+	default:
+		return "Too many failed sign-ins to this account from your address. Try again in %s."
+	}
+}
+
+// group is one group of clients, as one attempt counts in it.
+type group struct {
+	kind  kind
+	key   string
+	staff bool // kept in Limiter.staff rather than Limiter.open
+}
+
+// record is what the limiter knows of one group.
+type record struct {
+	failures []time.Time          // the failures within the window, oldest first
+	accounts map[string]time.Time // fromAddress: each account failed within the window, with its last failure
+	checking int                  // attempts begun whose password is being checked
+}
+
+func (rec *record) count() int {
+	return len(rec.failures) + len(rec.accounts)
+}
+
+func (rec *record) idle() bool {
+	return rec.count() == 0 && rec.checking == 0
+}
+
+// trim forgets the failures of the record older than the window.
+func (rec *record) trim(now time.Time) {
+	cutoff := now.Add(-Window)
+	i := 0
+	for i < len(rec.failures) && !rec.failures[i].After(cutoff) {
+		i++
+	}
+	if i > 0 {
+		rec.failures = append(rec.failures[:0], rec.failures[i:]...)
+	}
+	for a, t := range rec.accounts {
+		if !t.After(cutoff) {
+			delete(rec.accounts, a)
+		}
+	}
+}
+
+// wait returns how long until the record, at or past its limit, is
+// under it again.
+func (rec *record) wait(limit int, now time.Time) time.Duration {
+	times := rec.failures
+	if rec.accounts != nil {
+		times = slices.SortedFunc(maps.Values(rec.accounts), time.Time.Compare)
+	}
+	return times[len(times)-limit].Add(Window).Sub(now)
+}
+
+// groups returns the groups an attempt by c to sign in as u (nil when
+// the account does not exist) counts in.
+func (l *Limiter) groups(u *newsdesk.User, account string, c Client, now time.Time) []group {
+	if u != nil {
+		if id, ok := deviceID(u, c.Device, now); ok {
+			return []group{{kind: device, key: "device " + id, staff: true}}
+		}
+		if k := programKey(account, c.Address); c.Program && now.Sub(l.programs[k]) < ProgramTrust {
+			return []group{{kind: program, key: "program " + k, staff: true}}
+		}
+	}
+	return []group{
+		{kind: untrusted, key: "account " + account, staff: u != nil},
+		{kind: fromAddress, key: "address " + c.Address},
+	}
+}
+
+func programKey(account, address string) string {
+	return account + " " + address
+}
+
+func (l *Limiter) records(g group) map[string]*record {
+	if g.staff {
+		return l.staff
+	}
+	return l.open
+}
+
+// attempt is one sign-in begun, whose password is being checked.
+type attempt struct {
+	l                *Limiter
+	groups           []group
+	account, address string
+	program          bool
+	done             bool
+}
+
+// begin starts an attempt by c to sign in as u, before its password is
+// checked, or refuses it.
+func (l *Limiter) begin(ctx context.Context, u *newsdesk.User, email string, c Client) (*attempt, error) {
+	account := Account(email)
 	for {
 		l.mu.Lock()
 		now := l.now()
 		l.sweep(now)
+		groups := l.groups(u, account, c, now)
 		var wait time.Duration
+		var refusing kind
 		busy := false
-		for _, k := range a.keys {
-			rec := l.keys[k]
+		for _, g := range groups {
+			rec := l.records(g)[g.key]
 			if rec == nil {
 				continue
 			}
-			l.trim(rec, now)
-			if n := len(rec.failures); n >= MaxFailures {
-				wait = max(wait, rec.failures[n-MaxFailures].Add(Window).Sub(now))
-			} else if n+rec.checking >= MaxFailures {
+			rec.trim(now)
+			n, limit := rec.count(), g.kind.limit()
+			if n >= limit {
+				if w := rec.wait(limit, now); w > wait {
+					wait, refusing = w, g.kind
+				}
+			} else if n+rec.checking >= limit {
 				busy = true
 			}
 		}
 		if wait > 0 {
 			l.mu.Unlock()
-			return nil, newsdesk.WrapError(newsdesk.ERATELIMITED, &Refused{Wait: wait},
-				"Too many failed sign-ins for this account or from your address. Try again in %s.", minutes(wait))
+			return nil, newsdesk.WrapError(newsdesk.ERATELIMITED, &Refused{Wait: wait}, refusing.message(), minutes(wait))
 		}
 		if !busy {
-			for _, k := range a.keys {
-				rec := l.keys[k]
+			for _, g := range groups {
+				m := l.records(g)
+				rec := m[g.key]
 				if rec == nil {
 					rec = &record{}
-					l.keys[k] = rec
+					m[g.key] = rec
 				}
 				rec.checking++
 			}
 			l.mu.Unlock()
-			return a, nil
+			return &attempt{l: l, groups: groups, account: account, address: c.Address, program: c.Program}, nil
 		}
 		ended := l.ended
 		l.mu.Unlock()
@@ -148,114 +378,122 @@ func (l *Limiter) Begin(ctx context.Context, account, address string) (*Attempt,
 	}
 }
 
-// Attempt is one sign-in begun, whose password is being checked.
-type Attempt struct {
-	l    *Limiter
-	keys [2]string // the account's, then the address's
-	done bool
-}
+// outcome is how an attempt ended.
+type outcome int
 
-// Fail ends an attempt whose password was wrong, or whose account does
-// not exist: it counts as a failure for the account and for the address.
-// Fail reports whether this failure was the one that reached the limit,
-// which is worth logging once rather than for every attempt refused after
-// it.
-func (a *Attempt) Fail() (limited bool) {
-	return a.end(true, false)
-}
+const (
+	unchecked outcome = iota // the password could not be checked: count nothing
+	failed
+	succeeded
+)
 
-// Release ends an attempt without counting it: its password was right,
-// or could not be checked. The account's earlier failures stand. A client
-// that sends its password with every request (HTTP Basic) releases its
-// attempts; were they to forgive, such a client would wipe the account's
-// failures as fast as anyone guessing could make them. Ending an attempt
-// already ended does nothing, so Release can be deferred as a safety net.
-func (a *Attempt) Release() {
-	a.end(false, false)
-}
-
-// Forgive ends an attempt whose password was right, as Release does, and
-// clears its account's failures too: a person who mistyped their password
-// a few times and then signed in is not one typo away from being kept
-// out. The address's failures stand.
-func (a *Attempt) Forgive() {
-	a.end(false, true)
-}
-
-func (a *Attempt) end(failed, forgive bool) (limited bool) {
+// end ends the attempt, once, and logs each group that this failure
+// brought to its limit: once, not for every attempt refused after it.
+func (a *attempt) end(o outcome) {
 	l := a.l
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	if a.done {
-		return false
+		l.mu.Unlock()
+		return
 	}
 	a.done = true
 	now := l.now()
-	for i, k := range a.keys {
-		rec := l.keys[k]
-		if rec == nil { // forgotten by sweep, past maxTracked
-			if !failed {
+	var limited []group
+	for _, g := range a.groups {
+		m := l.records(g)
+		rec := m[g.key]
+		if rec == nil { // forgotten, past maxOpen
+			if o != failed {
 				continue
 			}
 			rec = &record{}
-			l.keys[k] = rec
+			m[g.key] = rec
 		}
-		if rec.checking > 0 {
-			rec.checking--
-		}
-		if forgive && i == 0 {
+		rec.checking = max(rec.checking-1, 0)
+		switch {
+		case o == failed && g.kind == fromAddress:
+			if rec.accounts == nil {
+				rec.accounts = map[string]time.Time{}
+			}
+			rec.accounts[a.account] = now
+		case o == failed:
+			rec.failures = append(rec.failures, now)
+		case o == succeeded && g.kind == fromAddress:
+			// Someone at this address knows this account's password: its
+			// typos there are not someone trying every account.
+			delete(rec.accounts, a.account)
+		case o == succeeded && g.kind != untrusted:
 			rec.failures = nil
 		}
-		if failed {
-			rec.failures = append(rec.failures, now)
-			l.trim(rec, now)
-			limited = limited || len(rec.failures) == MaxFailures
+		rec.trim(now)
+		if o == failed && rec.count() == g.kind.limit() {
+			limited = append(limited, g)
 		}
-		if len(rec.failures) == 0 && rec.checking == 0 {
-			delete(l.keys, k)
+		if rec.idle() {
+			delete(m, g.key)
 		}
+	}
+	if o == succeeded && a.program {
+		l.programs[programKey(a.account, a.address)] = now
 	}
 	close(l.ended)
 	l.ended = make(chan struct{})
-	return limited
-}
-
-// trim drops the record's failures older than the window.
-func (l *Limiter) trim(rec *record, now time.Time) {
-	i := 0
-	for i < len(rec.failures) && !rec.failures[i].After(now.Add(-Window)) {
-		i++
-	}
-	if i > 0 {
-		rec.failures = append(rec.failures[:0], rec.failures[i:]...)
+	l.mu.Unlock()
+	for _, g := range limited {
+		l.logger.Warn("sign-ins limited after repeated failures", "group", g.kind.String(),
+			"account", a.account, "address", a.address, "limit", g.kind.limit(), "within", Window)
 	}
 }
 
-// sweep forgets, once a window, the keys with no recent failure and no
-// attempt under way. When there is no room for one more attempt's two
-// keys it does so at once, and if there are still too many it forgets
-// some, down to a quarter under the bound, so that attempts from endless
-// new addresses do not each pay for a sweep.
+// sweep forgets, once a window, the records with no recent failure and
+// no attempt under way, and the programs no longer trusted. When a map is
+// full it does so at once, and if the map is still too full it forgets
+// some of it, down to a quarter under its bound, so that attempts from
+// endless new addresses do not each pay for a sweep.
 func (l *Limiter) sweep(now time.Time) {
-	if now.Sub(l.swept) < Window && len(l.keys)+2 <= maxTracked {
+	if now.Sub(l.swept) < Window && len(l.open)+2 <= maxOpen && len(l.staff)+2 <= maxStaff && len(l.programs)+1 <= maxPrograms {
 		return
 	}
 	l.swept = now
-	for k, rec := range l.keys {
-		l.trim(rec, now)
-		if len(rec.failures) == 0 && rec.checking == 0 {
-			delete(l.keys, k)
+	for _, m := range []map[string]*record{l.open, l.staff} {
+		for k, rec := range m {
+			rec.trim(now)
+			if rec.idle() {
+				delete(m, k)
+			}
 		}
 	}
-	if len(l.keys)+2 <= maxTracked {
+	for k, t := range l.programs {
+		if now.Sub(t) >= ProgramTrust {
+			delete(l.programs, k)
+		}
+	}
+	shrink(l.open, maxOpen)
+	shrink(l.staff, maxStaff)
+	if len(l.programs)+1 > maxPrograms {
+		// The programs that signed in longest ago go first.
+		times := slices.SortedFunc(maps.Values(l.programs), time.Time.Compare)
+		cutoff := times[len(times)-maxPrograms*3/4]
+		for k, t := range l.programs {
+			if t.Before(cutoff) {
+				delete(l.programs, k)
+			}
+		}
+	}
+}
+
+// shrink forgets records of m with no attempt under way, down to a
+// quarter under bound, if it has no room for two more.
+func shrink(m map[string]*record, bound int) {
+	if len(m)+2 <= bound {
 		return
 	}
-	for k, rec := range l.keys {
-		if len(l.keys) <= maxTracked*3/4 {
+	for k, rec := range m {
+		if len(m) <= bound*3/4 {
 			break
 		}
 		if rec.checking == 0 {
-			delete(l.keys, k)
+			delete(m, k)
 		}
 	}
 }
@@ -277,62 +515,4 @@ func Account(email string) string {
 		k = k[:maxKeyBytes]
 	}
 	return k
-}
-
-// ClientAddress returns the address a request comes from, as the limiter
-// counts it. An IPv6 client counts by its /64 network, which one machine
-// commonly has to itself.
-//
-// A request from a loopback or private address came through a reverse
-// proxy or load balancer in front of newsdesk (or from a machine on the
-// same network), and the proxy says in X-Forwarded-For whom it came from:
-// the client is the rightmost public address there, the proxies before
-// newsdesk being private. Without this every client behind the proxy
-// would share one count, and five failures by anyone would keep everyone
-// out. A client that reaches newsdesk directly from a private network can
-// name any address there, but it still meets the account's limit.
-func ClientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	addr, err := netip.ParseAddr(host)
-	if err != nil {
-		return host
-	}
-	addr = addr.Unmap().WithZone("")
-	if addr.IsLoopback() || addr.IsPrivate() {
-		if fwd, ok := forwardedFor(r); ok {
-			addr = fwd
-		}
-	}
-	if addr.Is6() {
-		p, _ := addr.Prefix(64)
-		return p.String()
-	}
-	return addr.String()
-}
-
-// forwardedFor returns the client that X-Forwarded-For names: the
-// rightmost public address, or the leftmost address if all are private.
-func forwardedFor(r *http.Request) (netip.Addr, bool) {
-	var addrs []netip.Addr
-	for _, h := range r.Header.Values("X-Forwarded-For") {
-		for _, part := range strings.Split(h, ",") {
-			a, err := netip.ParseAddr(strings.TrimSpace(part))
-			if err != nil {
-				continue
-			}
-			addrs = append(addrs, a.Unmap().WithZone(""))
-		}
-	}
-	if len(addrs) == 0 {
-		return netip.Addr{}, false
-	}
-	for i := len(addrs) - 1; i >= 0; i-- {
-		if a := addrs[i]; !a.IsLoopback() && !a.IsPrivate() {
-			return a, true
-		}
-	}
-	return addrs[0], true
 }
