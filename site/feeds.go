@@ -2,6 +2,8 @@ package site
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/xml"
 	"fmt"
 	"html"
@@ -72,20 +74,20 @@ func handleFeed(posts newsdesk.PostService, title, baseURL string, pages *render
 			pages.error(w, r, err)
 			return
 		}
-		base := siteURL(r, baseURL)
-		page, self := "/", "/feed.xml"
+		base := baseURL
+		feedTitle, page, self := title, "/", "/feed.xml"
 		if slug != "" {
 			if len(list) == 0 {
 				pages.notFound(w, r)
 				return
 			}
 			tag, _ := list[0].TagNamed(slug)
-			title = fmt.Sprintf("%s: %s", title, tag.Name)
+			feedTitle = fmt.Sprintf("%s: %s", title, tag.Name)
 			page, self = tagURL(slug), tagURL(slug)+"/feed.xml"
 		}
 		feed := atomFeed{
 			ID:     base + self,
-			Title:  title,
+			Title:  feedTitle,
 			Author: atomAuthor{Name: title},
 			Links: []atomLink{
 				{Rel: "self", Type: "application/atom+xml", Href: base + self},
@@ -116,7 +118,7 @@ func handleFeed(posts newsdesk.PostService, title, baseURL string, pages *render
 		}
 		buf.WriteByte('\n')
 		w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-		w.Write(buf.Bytes())
+		serveCached(w, r, feedMaxAge, buf.Bytes())
 	})
 }
 
@@ -146,17 +148,26 @@ func atomEntryOf(p *newsdesk.Post, base string) atomEntry {
 	return e
 }
 
-// siteURL returns the site's address without a trailing slash: baseURL
-// when set, else the scheme and host the request came in on.
-func siteURL(r *http.Request, baseURL string) string {
-	if baseURL != "" {
-		return baseURL
-	}
-	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
+// How long shared caches and readers may keep the feeds and the
+// sitemap before asking again. Their links are the configured BaseURL's,
+// never the request's, so one copy is right for everyone; a new post
+// reaches feed readers within feedMaxAge.
+const (
+	feedMaxAge    = 5 * time.Minute
+	sitemapMaxAge = time.Hour
+)
+
+// serveCached writes body with a Cache-Control of maxAge and an ETag of
+// its content, answering If-None-Match with 304 Not Modified, which feed
+// readers that poll often rely on. It sends no Last-Modified: the newest
+// post's time does not change when a post is unpublished, so
+// If-Modified-Since would keep a removed post in readers' copies.
+func serveCached(w http.ResponseWriter, r *http.Request, maxAge time.Duration, body []byte) {
+	sum := sha256.Sum256(body)
+	h := w.Header()
+	h.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(maxAge.Seconds())))
+	h.Set("ETag", `"`+hex.EncodeToString(sum[:12])+`"`)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
 }
 
 // sitemapLimit is the most addresses one sitemap may list.
@@ -176,7 +187,7 @@ type sitemapURL struct {
 // first, for search engines.
 func handleSitemap(posts newsdesk.PostService, baseURL string, pages *renderer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		base := siteURL(r, baseURL)
+		base := baseURL
 		set := urlSet{URLs: []sitemapURL{{Loc: base + "/"}}}
 		const page = 500
 		for offset := 0; offset < sitemapLimit-1; offset += page {
@@ -203,6 +214,6 @@ func handleSitemap(posts newsdesk.PostService, baseURL string, pages *renderer) 
 		}
 		buf.WriteByte('\n')
 		w.Header().Set("Content-Type", "application/xml; charset=utf-8")
-		w.Write(buf.Bytes())
+		serveCached(w, r, sitemapMaxAge, buf.Bytes())
 	})
 }

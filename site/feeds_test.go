@@ -3,6 +3,7 @@ package site_test
 import (
 	"context"
 	"encoding/xml"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -58,13 +59,13 @@ func TestFeeds(t *testing.T) {
 			if feed.FeedType != "atom" || feed.Title != tc.title {
 				t.Errorf("feed %s %q, want atom %q", feed.FeedType, feed.Title, tc.title)
 			}
-			if feed.FeedLink != srv.URL+tc.path {
+			if feed.FeedLink != publicURL+tc.path {
 				t.Errorf("self link %q", feed.FeedLink)
 			}
 			var titles []string
 			for _, it := range feed.Items {
 				titles = append(titles, it.Title)
-				if !strings.HasPrefix(it.Link, srv.URL+"/posts/") || it.GUID != it.Link || it.PublishedParsed == nil || it.UpdatedParsed == nil {
+				if !strings.HasPrefix(it.Link, publicURL+"/posts/") || it.GUID != it.Link || it.PublishedParsed == nil || it.UpdatedParsed == nil {
 					t.Errorf("entry %q: link %q, id %q, published %v", it.Title, it.Link, it.GUID, it.PublishedParsed)
 				}
 				if !strings.Contains(it.Content, "Read the full story at <a href=") {
@@ -122,7 +123,72 @@ func TestSitemap(t *testing.T) {
 	if err := xml.Unmarshal([]byte(body), &set); err != nil {
 		t.Fatal(err)
 	}
-	if len(set.URLs) != 2 || set.URLs[0].Loc != srv.URL+"/" || set.URLs[1].Loc != srv.URL+"/posts/"+p.Slug || set.URLs[1].LastMod == "" {
+	if len(set.URLs) != 2 || set.URLs[0].Loc != publicURL+"/" || set.URLs[1].Loc != publicURL+"/posts/"+p.Slug || set.URLs[1].LastMod == "" {
 		t.Fatalf("sitemap %+v", set.URLs)
+	}
+}
+
+// A tag feed's title names its tag, however many tag feeds were asked
+// for before it.
+func TestTagFeedTitleStaysItsOwn(t *testing.T) {
+	srv, db := serve(t)
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	tagPost(t, db, "Harbour story", "News.", "Harbour", at)
+	tagPost(t, db, "School story", "News.", "Schools", at)
+	for _, tc := range []struct{ path, title string }{
+		{"/tag/harbour/feed.xml", "The Harbour Digest: Harbour"},
+		{"/tag/schools/feed.xml", "The Harbour Digest: Schools"},
+		{"/tag/harbour/feed.xml", "The Harbour Digest: Harbour"},
+		{"/feed.xml", "The Harbour Digest"},
+	} {
+		_, body := get(t, srv, tc.path)
+		feed, err := gofeed.NewParser().ParseString(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if feed.Title != tc.title {
+			t.Errorf("%s: title %q, want %q", tc.path, feed.Title, tc.title)
+		}
+	}
+}
+
+// Feeds and the sitemap link to the configured address whatever the
+// request says it was sent to, so that a shared cache may keep them:
+// they say for how long, and answer a reader's conditional request with
+// 304 Not Modified.
+func TestFeedsAndSitemapIgnoreTheRequestsHost(t *testing.T) {
+	srv, db := serve(t)
+	tagPost(t, db, "Harbour story", "News.", "Harbour", time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	for _, path := range []string{"/feed.xml", "/tag/harbour/feed.xml", "/sitemap.xml"} {
+		t.Run(path, func(t *testing.T) {
+			req, _ := http.NewRequest("GET", srv.URL+path, nil)
+			req.Host = "evil.example"
+			req.Header.Set("X-Forwarded-Host", "evil.example")
+			req.Header.Set("X-Forwarded-Proto", "https")
+			req.Header.Set("Forwarded", "host=evil.example;proto=https")
+			res, err := srv.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusOK || strings.Contains(string(body), "evil.example") || !strings.Contains(string(body), publicURL+"/") {
+				t.Fatalf("status %d, body:\n%s", res.StatusCode, body)
+			}
+			if cc := res.Header.Get("Cache-Control"); !strings.HasPrefix(cc, "public, max-age=") {
+				t.Errorf("Cache-Control %q", cc)
+			}
+			etag := res.Header.Get("ETag")
+			req, _ = http.NewRequest("GET", srv.URL+path, nil)
+			req.Header.Set("If-None-Match", etag)
+			res, err = srv.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if etag == "" || res.StatusCode != http.StatusNotModified {
+				t.Errorf("ETag %q; asked again with it: status %d, want 304", etag, res.StatusCode)
+			}
+		})
 	}
 }

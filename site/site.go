@@ -33,7 +33,9 @@ type Config struct {
 	RelatedCount int
 	// BaseURL is the site's address as readers reach it
 	// ("https://news.example.org"), for the absolute links of feeds and
-	// the sitemap. When empty it is taken from each request.
+	// the sitemap; "http://localhost" when empty. It is never taken from
+	// a request: any client may send any Host or X-Forwarded-Host, and a
+	// shared cache would keep the feed it got back for everyone.
 	BaseURL string
 }
 
@@ -65,6 +67,9 @@ func New(cfg Config) http.Handler {
 		cfg.RelatedCount = 5
 	}
 	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://localhost"
+	}
 
 	mux := http.NewServeMux()
 	addRoutes(mux, cfg, pages, assets)

@@ -17,11 +17,16 @@ import (
 	"github.com/newsdesk/newsdesk/store/storetest"
 )
 
+// publicURL is the site's configured address in these tests; the
+// servers listen elsewhere, so a link that says it came from the
+// configuration, not from the request.
+const publicURL = "https://digest.example.org"
+
 // serve starts the site on a real server over a fresh SQLite database.
 func serve(t *testing.T) (*httptest.Server, *store.DB) {
 	t.Helper()
 	db := storetest.SQLite(t)
-	srv := httptest.NewServer(site.New(site.Config{Posts: db, Title: "The Harbour Digest"}))
+	srv := httptest.NewServer(site.New(site.Config{Posts: db, Title: "The Harbour Digest", BaseURL: publicURL + "/"}))
 	t.Cleanup(srv.Close)
 	return srv, db
 }
