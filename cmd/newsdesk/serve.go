@@ -55,7 +55,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	tick := fs.Duration("tick", time.Minute, "how often due sources are looked for")
 	jobTimeout := fs.Duration("job-timeout", 2*time.Minute, "longest a job may run; a job left running twice as long by a dead process is run again")
 	secure := fs.Bool("secure-cookies", false, "mark sign-in cookies Secure (set this behind HTTPS)")
-	publicURL := fs.String("public-url", "", "the address at which WebSub hubs on the internet reach this newsdesk, such as https://news.example.org; when set, a source whose feed names a hub is subscribed there and gets new items pushed to /websub/ as they are published, and is polled rarely; WebSub is off when this is not set")
+	publicURL := fs.String("public-url", "", "the address at which readers and WebSub hubs reach this newsdesk, such as https://news.example.org: every absolute link (feeds, the sitemap, WebSub callbacks) starts with it, never with the address a request names; when not set, links say http://localhost:<port of --addr> and WebSub is off; when set, a source whose feed names a hub is subscribed there and gets new items pushed to /websub/ as they are published, and is polled rarely")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	if _, err := e.parse(fs, args); err != nil {
 		return err
@@ -68,6 +68,21 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return newsdesk.Errorf(newsdesk.EINVALID, "Unknown log level %q.", *logLevel)
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+	public, err := parsePublicURL(*publicURL)
+	if err != nil {
+		return err
+	}
+
+	// Listen before anything else takes a port, the demo's outlets
+	// included, and before the slow work of starting: a taken port fails
+	// at once.
+	var ln net.Listener
+	if *role != roleWorker {
+		if ln, err = listen(*addr); err != nil {
+			return err
+		}
+		defer ln.Close()
+	}
 
 	db, err := openDB(ctx, *dsn)
 	if err != nil {
@@ -92,12 +107,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	feeds := ingest.New(ingest.Config{Sources: db, Items: db, Fetcher: fetcher,
 		Interval: *interval, MinInterval: *minInterval, MaxInterval: *maxInterval, Logger: logger})
 	var webSub jobs.WebSub // nil: WebSub off
-	if *publicURL != "" {
-		u, err := url.Parse(*publicURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return newsdesk.Errorf(newsdesk.EINVALID, "--public-url %q is not a web address such as https://news.example.org.", *publicURL)
-		}
-		webSub = ingest.NewWebSub(feeds, ingest.WebSubConfig{Subscriptions: db, PublicURL: u})
+	if public != nil {
+		// Only a configured address: hubs on the internet cannot call
+		// back to the localhost default.
+		webSub = ingest.NewWebSub(feeds, ingest.WebSubConfig{Subscriptions: db, PublicURL: public})
 	}
 	var extractor jobs.Extractor // nil: extraction off
 	if *extractFlag {
@@ -149,14 +162,11 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	go func() { rel.Run(relCtx); close(relDone) }()
 	defer func() { stopRelated(); <-relDone }()
 
-	handler := routes(logger, db, feeds, rel, *title, *secure)
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		if errors.Is(err, syscall.EADDRINUSE) {
-			return newsdesk.WrapError(newsdesk.EUNAVAILABLE, err, "Cannot listen on %s: another program is using that port; --addr picks another.", *addr)
-		}
-		return newsdesk.WrapError(newsdesk.EUNAVAILABLE, err, "Cannot listen on %s: %v", *addr, err)
+	if public == nil {
+		public = defaultPublicURL(ln.Addr())
+		logger.Warn(fmt.Sprintf("public URL not set; absolute links will say %s; set --public-url", public))
 	}
+	handler := routes(logger, db, feeds, rel, *title, public.String(), *secure)
 	server := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -185,6 +195,18 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	return nil
+}
+
+// listen listens on addr, saying plainly why it cannot.
+func listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return nil, newsdesk.WrapError(newsdesk.EUNAVAILABLE, err, "Cannot listen on %s: another program is using that port; --addr picks another.", addr)
+		}
+		return nil, newsdesk.WrapError(newsdesk.EUNAVAILABLE, err, "Cannot listen on %s: %v", addr, err)
+	}
+	return ln, nil
 }
 
 // riverLevel is the log level for the job queue: River reports every few
@@ -264,9 +286,10 @@ func hostOf(raw string) string {
 }
 
 // routes mounts the site, the desk and the API on one mux.
-func routes(logger *slog.Logger, db *store.DB, feeds *ingest.Service, rel *relatedposts.Index, title string, secure bool) http.Handler {
+// Absolute links start with publicURL.
+func routes(logger *slog.Logger, db *store.DB, feeds *ingest.Service, rel *relatedposts.Index, title, publicURL string, secure bool) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/", site.New(site.Config{Posts: db, Search: db, Title: title, Logger: logger, Related: rel}))
+	mux.Handle("/", site.New(site.Config{Posts: db, Search: db, Title: title, Logger: logger, Related: rel, BaseURL: publicURL}))
 	// Posts written through the desk and the API reach this process's
 	// related-articles index at once, not at its next look.
 	posts := rel.Watch(db)

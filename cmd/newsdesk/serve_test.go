@@ -25,12 +25,18 @@ import (
 // test ends, and the test checks it stopped cleanly.
 func serveForTest(t *testing.T, args ...string) string {
 	t.Helper()
+	return serveLogging(t, io.Discard, args...)
+}
+
+// serveLogging is serveForTest with serve's log written to stderr.
+func serveLogging(t *testing.T, stderr io.Writer, args ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
 		err := run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "warn"}, args...),
-			func(string) string { return "" }, nil, pw, io.Discard)
+			func(string) string { return "" }, nil, pw, stderr)
 		pw.CloseWithError(fmt.Errorf("serve returned: %v", err))
 		done <- err
 	}()
