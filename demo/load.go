@@ -16,19 +16,33 @@ type Deps struct {
 	Items   newsdesk.ItemService
 	Posts   newsdesk.PostService
 	Feeds   newsdesk.FeedService
+	// Mover moves what an earlier run stored from the outlets to the
+	// server's new port; *store.DB is one.
+	Mover SourceMover
 	// AuthorID is the demo editor, credited as the posts' author.
 	AuthorID int64
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
 
+// SourceMover points a source and everything stored from it at a new
+// address; *store.DB is one.
+type SourceMover interface {
+	// MoveSource makes every stored address of the source that starts
+	// with from start with to instead: the feed's, its items' and their
+	// articles', and the credit links of posts made from them.
+	MoveSource(ctx context.Context, id int64, from, to string) error
+}
+
 // Load follows the demo outlets served by srv and publishes the seed posts.
 //
 // It is idempotent. On a second run (a restart of `serve --demo`, with the
-// fixture server on a new port) it points the demo sources it followed
-// before at srv's address and polls them, instead of following them again,
-// and it publishes no seed post twice: a post whose headline's slug exists
-// already is left alone, whoever wrote it.
+// fixture server on a new port) it moves the demo sources it followed
+// before to srv's address, with their items, articles and the posts that
+// credit them, so that no stored link points at the old port, and polls
+// them, instead of following them again; it publishes no seed post twice:
+// a post whose headline's slug exists already is left alone, whoever
+// wrote it.
 func Load(ctx context.Context, srv *Server, deps Deps) error {
 	now := deps.Now
 	if now == nil {
@@ -55,17 +69,22 @@ func Load(ctx context.Context, srv *Server, deps Deps) error {
 }
 
 // follow adds the outlet's feed as a source, or, if an earlier run added
-// it, points that source at this server and polls it.
+// it, moves that source to this server and polls it.
 func follow(ctx context.Context, deps Deps, o Outlet, existing []*newsdesk.Source) (*newsdesk.Source, error) {
 	src := demoSource(existing, o)
 	if src == nil {
 		return deps.Feeds.AddFeed(ctx, o.FeedURL)
 	}
-	if src.FeedURL != o.FeedURL || src.SiteURL != o.SiteURL {
-		src.FeedURL, src.SiteURL = o.FeedURL, o.SiteURL
-		if err := deps.Sources.UpdateSource(ctx, src); err != nil {
+	if src.FeedURL != o.FeedURL {
+		if deps.Mover == nil {
+			return nil, fmt.Errorf("%s moved from %s, and Deps has no Mover", o.Name, src.FeedURL)
+		}
+		// Items, articles and posts keep the links they were stored with:
+		// move them all, not only the source.
+		if err := deps.Mover.MoveSource(ctx, src.ID, origin(src.FeedURL), origin(o.FeedURL)); err != nil {
 			return nil, err
 		}
+		src.FeedURL = o.FeedURL
 	}
 	if _, err := deps.Feeds.PollSource(ctx, src.ID); err != nil {
 		return nil, err
@@ -92,6 +111,16 @@ func demoSource(sources []*newsdesk.Source, o Outlet) *newsdesk.Source {
 		}
 	}
 	return moved
+}
+
+// origin returns the scheme and host of an address, with a slash:
+// http://127.0.0.1:41234/.
+func origin(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return u.Scheme + "://" + u.Host + "/"
 }
 
 func isLoopback(host string) bool {

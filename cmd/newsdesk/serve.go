@@ -35,7 +35,6 @@ const (
 const (
 	demoEmail    = "demo@example.com"
 	demoPassword = "newsdesk-demo"
-	demoAddr     = "127.0.0.1:18080"
 )
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
@@ -98,7 +97,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if *demoFlag {
 		// The demo outlets live on loopback, which newsdesk refuses unless
 		// told otherwise: allow exactly the demo server's address.
-		if demoSrv, err = startDemo(); err != nil {
+		if demoSrv, err = demo.Start(); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
 		defer demoSrv.Close()
@@ -178,8 +177,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	base := "http://" + ln.Addr().String()
 	fmt.Fprintf(e.stdout, "newsdesk listening on %s (%s database, role %s)\n", base, db.Dialect(), *role)
 	fmt.Fprintf(e.stdout, "  site %s/  desk %s/desk/  api %s/api/posts\n", base, base, base)
-	if *demoFlag {
+	if demoSrv != nil {
 		fmt.Fprintf(e.stdout, "  demo desk sign-in: %s / %s\n", demoEmail, demoPassword)
+		fmt.Fprintf(e.stdout, "  demo outlets on %s/ (a free port each start)\n", demoSrv.URL)
 	}
 
 	errc := make(chan error, 1)
@@ -218,17 +218,6 @@ func riverLevel(level slog.Level) slog.Level {
 	return slog.LevelWarn
 }
 
-// startDemo starts the demo outlets' server on loopback.
-func startDemo() (*demo.Server, error) {
-	// A fixed port keeps the demo's links (items, and posts' credit lines)
-	// working across restarts; any free port will do if it is taken.
-	srv, err := demo.StartAt(demoAddr)
-	if err != nil {
-		return demo.Start()
-	}
-	return srv, nil
-}
-
 // loadDemo makes sure the demo editor exists, and follows the demo
 // outlets and publishes the sample posts.
 func loadDemo(ctx context.Context, db *store.DB, feeds newsdesk.FeedService, srv *demo.Server) error {
@@ -244,7 +233,7 @@ func loadDemo(ctx context.Context, db *store.DB, feeds newsdesk.FeedService, srv
 	if err != nil {
 		return err
 	}
-	return demo.Load(ctx, srv, demo.Deps{Sources: db, Items: db, Posts: db, Feeds: feeds, AuthorID: u.ID, Now: time.Now})
+	return demo.Load(ctx, srv, demo.Deps{Sources: db, Items: db, Posts: db, Feeds: feeds, Mover: db, AuthorID: u.ID, Now: time.Now})
 }
 
 // fetchOptions are the flags that shape how newsdesk fetches feeds.

@@ -28,7 +28,8 @@ func serveForTest(t *testing.T, args ...string) string {
 	return serveLogging(t, io.Discard, args...)
 }
 
-// serveLogging is serveForTest with serve's log written to stderr.
+// serveLogging is serveForTest with serve's log, and what it prints,
+// written to stderr.
 func serveLogging(t *testing.T, stderr io.Writer, args ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -57,12 +58,13 @@ func serveLogging(t *testing.T, stderr io.Writer, args ...string) string {
 	go func() {
 		sc := bufio.NewScanner(pr)
 		for sc.Scan() {
+			fmt.Fprintln(stderr, sc.Text())
 			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
 				urlc <- m[1]
 				break
 			}
 		}
-		io.Copy(io.Discard, pr)
+		io.Copy(stderr, pr)
 	}()
 	var base string
 	select {
