@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/extract"
 	"github.com/newsdesk/newsdesk/internal/signinlimit"
 	"github.com/newsdesk/newsdesk/page"
 )
@@ -134,14 +135,20 @@ func limitBody(next http.Handler) http.Handler {
 	})
 }
 
+// contentSecurityPolicy lets desk pages load nothing but the desk's own
+// stylesheet, images (items' lead images come from the outlets, with no
+// referrer) and the video players that extracted articles embed, from
+// exactly the origins the sanitiser writes.
+const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' data: https: http:; frame-src " + extract.EmbedOrigins +
+	"; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
 // securityHeaders keeps desk pages out of shared caches and other sites'
-// frames, and lets them load nothing but the desk's own stylesheet and
-// images: items' lead images come from the outlets, with no referrer.
+// frames, and holds them to contentSecurityPolicy.
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Cache-Control", "no-store")
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data: https: http:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		next.ServeHTTP(w, r)

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -194,6 +195,11 @@ func checkSafe(t testing.TB, a *Article) {
 				}
 				if (at.Key == "href" || at.Key == "src") && !(strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://") || strings.HasPrefix(v, "mailto:")) {
 					t.Errorf("output has %s=%q", at.Key, at.Val)
+				}
+				// Pages that show the HTML let in frames from EmbedOrigins
+				// only (their Content-Security-Policy's frame-src).
+				if n.Data == "iframe" && at.Key == "src" && !slices.ContainsFunc(strings.Fields(EmbedOrigins), func(o string) bool { return strings.HasPrefix(at.Val, o+"/") }) {
+					t.Errorf("output has an iframe from outside EmbedOrigins: %q", at.Val)
 				}
 			}
 		}

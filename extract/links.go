@@ -104,6 +104,17 @@ func imageSrc(n *html.Node, base *url.URL) string {
 	return ""
 }
 
+// The players the sanitiser embeds, each the origin of its iframes' src.
+const (
+	youTubePlayer = "https://www.youtube-nocookie.com"
+	vimeoPlayer   = "https://player.vimeo.com"
+)
+
+// EmbedOrigins are the origins of every iframe the sanitiser emits,
+// separated by spaces: a page that shows sanitised HTML names them, and
+// nothing else, in its Content-Security-Policy's frame-src.
+const EmbedOrigins = youTubePlayer + " " + vimeoPlayer
+
 // embedURL turns a YouTube or Vimeo player or page URL into the
 // privacy-friendly player URL (youtube-nocookie.com; Vimeo with
 // dnt=1), or "" when src is neither.
@@ -133,13 +144,13 @@ func embedURL(src string) string {
 		id = strings.TrimPrefix(u.Path, "/")
 	case "player.vimeo.com":
 		if v, ok := strings.CutPrefix(u.Path, "/video/"); ok && allDigits(strings.Trim(v, "/")) {
-			return "https://player.vimeo.com/video/" + strings.Trim(v, "/") + "?dnt=1"
+			return vimeoPlayer + "/video/" + strings.Trim(v, "/") + "?dnt=1"
 		}
 		return ""
 	case "vimeo.com":
 		v := strings.Trim(u.Path, "/")
 		if allDigits(v) {
-			return "https://player.vimeo.com/video/" + v + "?dnt=1"
+			return vimeoPlayer + "/video/" + v + "?dnt=1"
 		}
 		return ""
 	default:
@@ -148,7 +159,7 @@ func embedURL(src string) string {
 	if !videoID(id) {
 		return ""
 	}
-	return "https://www.youtube-nocookie.com/embed/" + id
+	return youTubePlayer + "/embed/" + id
 }
 
 func videoID(id string) bool {

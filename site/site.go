@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/extract"
 	"github.com/newsdesk/newsdesk/page"
 )
 
@@ -108,12 +109,17 @@ func (h *headerRecorder) Header() http.Header         { return h.header }
 func (h *headerRecorder) Write(b []byte) (int, error) { return len(b), nil }
 func (h *headerRecorder) WriteHeader(status int)      { h.status = status }
 
-// securityHeaders tells browsers what the site's pages may load: the site
-// needs no script, so it allows none.
+// contentSecurityPolicy tells browsers what the site's pages may load:
+// the site needs no script, so it allows none; frames only from the video
+// players the sanitiser embeds, for sanitised HTML shown in a page.
+const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' https: data:; frame-src " + extract.EmbedOrigins +
+	"; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// securityHeaders holds the site's pages to contentSecurityPolicy.
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' https: data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
 		next.ServeHTTP(w, r)
 	})

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/newsdesk/newsdesk/extract"
 )
 
 // lockedBuffer is a bytes.Buffer that serve's goroutines may write to
@@ -198,6 +200,15 @@ func crawl(t *testing.T, c *http.Client, base, public string, seeds []string) ma
 		}
 		if i := strings.Index(strings.ToLower(body), evilHost); i >= 0 {
 			t.Errorf("GET %s names %s: ...%s...", p, evilHost, body[max(0, i-80):min(len(body), i+80)])
+		}
+		// Every page may frame the players the sanitiser embeds, and
+		// nothing else (browser tests in desk and site check this in
+		// Chromium).
+		if strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") && !strings.HasPrefix(p, "/api/") {
+			if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none';") ||
+				!strings.Contains(csp, "; frame-src "+extract.EmbedOrigins+";") {
+				t.Errorf("GET %s: Content-Security-Policy %q", p, csp)
+			}
 		}
 		if res.StatusCode >= 500 {
 			t.Errorf("GET %s: %d", p, res.StatusCode)
