@@ -79,6 +79,9 @@ func TestAllowList(t *testing.T) {
 		{"localhost", srv.URL, false}, // a name allows the name, not its address
 		{"10.0.0.0/8", srv.URL, false},
 		{"127.0.0.2", srv.URL, false},
+		{fmt.Sprintf("127.0.0.1:%d", port), srv.URL, true},    // one port...
+		{fmt.Sprintf("127.0.0.1:%d", port+1), srv.URL, false}, // ...and no other
+		{fmt.Sprintf("[::1]:%d", port), srv.URL, false},
 	} {
 		f := ingest.NewFetcher()
 		f.Allow = ingest.MustAllow(tc.allow)
@@ -87,7 +90,7 @@ func TestAllowList(t *testing.T) {
 			t.Errorf("allow %q, fetch %s: %v", tc.allow, tc.url, err)
 		}
 	}
-	for _, bad := range []string{"10.0.0.0/33", "not a host", "user@host"} {
+	for _, bad := range []string{"10.0.0.0/33", "not a host", "user@host", "127.0.0.1:99999", "intranet.example:80"} {
 		if _, err := ingest.ParseAllowList(bad); err == nil {
 			t.Errorf("ParseAllowList(%q) accepted it", bad)
 		}

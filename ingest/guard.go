@@ -12,10 +12,13 @@ import (
 
 // AllowList names the addresses that are not public but may be fetched
 // anyway: an intranet's feeds, or a test's server on loopback. Each entry
-// is a CIDR prefix (10.0.0.0/8), a single address (127.0.0.1, ::1) or a
-// host name (intranet.example), matched exactly and case-insensitively.
+// is a CIDR prefix (10.0.0.0/8), a single address (127.0.0.1, ::1), an
+// address and one port on it (127.0.0.1:18080, [::1]:8080: the demo's
+// outlets, and nothing else the machine serves) or a host name
+// (intranet.example), matched exactly and case-insensitively.
 type AllowList struct {
 	prefixes []netip.Prefix
+	ports    []netip.AddrPort
 	hosts    map[string]bool
 }
 
@@ -60,6 +63,10 @@ func (a *AllowList) add(entry string) error {
 		a.prefixes = append(a.prefixes, netip.PrefixFrom(ip, ip.BitLen()))
 		return nil
 	}
+	if ap, err := netip.ParseAddrPort(entry); err == nil {
+		a.ports = append(a.ports, netip.AddrPortFrom(bare(ap.Addr()), ap.Port()))
+		return nil
+	}
 	if strings.ContainsAny(entry, " :@") {
 		return fmt.Errorf("allow list entry %q is neither an address, a CIDR prefix nor a host name", entry)
 	}
@@ -80,6 +87,9 @@ func (a AllowList) String() string {
 			out = append(out, p.String())
 		}
 	}
+	for _, ap := range a.ports {
+		out = append(out, ap.String())
+	}
 	for h := range a.hosts {
 		out = append(out, h)
 	}
@@ -88,7 +98,10 @@ func (a AllowList) String() string {
 
 // Merge returns a list allowing what either list allows.
 func (a AllowList) Merge(b AllowList) AllowList {
-	out := AllowList{prefixes: append(append([]netip.Prefix(nil), a.prefixes...), b.prefixes...)}
+	out := AllowList{
+		prefixes: append(append([]netip.Prefix(nil), a.prefixes...), b.prefixes...),
+		ports:    append(append([]netip.AddrPort(nil), a.ports...), b.ports...),
+	}
 	for _, m := range []map[string]bool{a.hosts, b.hosts} {
 		for h := range m {
 			if out.hosts == nil {
@@ -104,10 +117,15 @@ func (a AllowList) allowsHost(host string) bool {
 	return a.hosts[strings.ToLower(strings.TrimSuffix(host, "."))]
 }
 
-func (a AllowList) allowsAddr(ip netip.Addr) bool {
-	ip = bare(ip)
+func (a AllowList) allowsAddr(ap netip.AddrPort) bool {
+	ip := bare(ap.Addr())
 	for _, p := range a.prefixes {
 		if p.Contains(ip) {
+			return true
+		}
+	}
+	for _, allowed := range a.ports {
+		if allowed.Addr() == ip && allowed.Port() == ap.Port() {
 			return true
 		}
 	}
@@ -205,7 +223,7 @@ func dialContext(allow func() AllowList) func(ctx context.Context, network, addr
 				// The address is checked as it will be dialled, zone
 				// and all, and named in the error as written.
 				ip := ap.Addr()
-				if !isPublic(ip) && !list.allowsAddr(ip) {
+				if !isPublic(ip) && !list.allowsAddr(ap) {
 					return &PrivateAddressError{Addr: ip.Unmap()}
 				}
 				return nil

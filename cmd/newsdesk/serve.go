@@ -96,12 +96,13 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	var demoSrv *demo.Server
 	if *demoFlag {
 		// The demo outlets live on loopback, which newsdesk refuses unless
-		// told otherwise: allow exactly the demo server's address.
+		// told otherwise: allow exactly the demo server's address and
+		// port, and nothing else the machine serves.
 		if demoSrv, err = demo.Start(); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
 		defer demoSrv.Close()
-		fetcher.Allow = fetcher.Allow.Merge(ingest.MustAllow(hostOf(demoSrv.URL)))
+		fetcher.Allow = fetcher.Allow.Merge(ingest.MustAllow(hostPortOf(demoSrv.URL)))
 	}
 	feeds := ingest.New(ingest.Config{Sources: db, Items: db, Fetcher: fetcher,
 		Interval: *interval, MinInterval: *minInterval, MaxInterval: *maxInterval, Logger: logger})
@@ -265,13 +266,13 @@ func (o fetchOptions) fetcher() (*ingest.Fetcher, error) {
 	return f, nil
 }
 
-// hostOf returns the host of a URL, without its port.
-func hostOf(raw string) string {
+// hostPortOf returns the host and port of a URL.
+func hostPortOf(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return ""
 	}
-	return u.Hostname()
+	return u.Host
 }
 
 // routes mounts the site, the desk and the API on one mux.
