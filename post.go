@@ -49,25 +49,35 @@ type Post struct {
 func (p *Post) Paragraphs() []string {
 	var out []string
 	for _, para := range strings.Split(strings.ReplaceAll(p.Summary, "\r\n", "\n"), "\n\n") {
-		if para = strings.TrimSpace(para); para != "" {
+		if para = strings.TrimSpace(para); !IsBlank(para) {
 			out = append(out, para)
 		}
 	}
 	return out
 }
 
+// Post limits, in characters.
+const (
+	MaxHeadlineLength    = 300
+	MaxPostSummaryLength = 20_000
+)
+
 // Validate reports whether the post can be stored.
 func (p *Post) Validate() error {
 	switch {
-	case strings.TrimSpace(p.Headline) == "":
+	case p.Headline == "":
 		return Errorf(EINVALID, "A post needs a headline.")
-	case len(p.Headline) > 300:
-		return Errorf(EINVALID, "A headline must be at most 300 characters.")
-	case strings.TrimSpace(p.Summary) == "":
+	case IsBlank(p.Headline):
+		return Errorf(EINVALID, "A post needs a headline: this one shows nothing, only spaces or invisible characters such as zero-width spaces.")
+	case utf8.RuneCountInString(p.Headline) > MaxHeadlineLength:
+		return Errorf(EINVALID, "A headline must be at most %d characters.", MaxHeadlineLength)
+	case p.Summary == "":
 		return Errorf(EINVALID, "A post needs a summary.")
-	case len(p.Summary) > 20000:
-		return Errorf(EINVALID, "A summary must be at most 20,000 characters.")
-	case p.SourceName == "" || p.OriginalURL == "":
+	case IsBlank(p.Summary):
+		return Errorf(EINVALID, "A post needs a summary: this one shows nothing, only spaces or invisible characters such as zero-width spaces.")
+	case utf8.RuneCountInString(p.Summary) > MaxPostSummaryLength:
+		return Errorf(EINVALID, "A summary must be at most %s characters.", "20,000")
+	case IsBlank(p.SourceName) || p.OriginalURL == "":
 		return Errorf(EINVALID, "A post must credit the original article.")
 	case p.Status != PostDraft && p.Status != PostPublished:
 		return Errorf(EINVALID, "Unknown post status %q.", p.Status)
@@ -165,10 +175,10 @@ type Tag struct {
 func TagSlug(name string) string { return slugify(name) }
 
 // ParseTags reads tags as an editor types them: names separated by commas.
-// Spaces are tidied, blanks dropped, and names with the same slug are one
-// tag (the first spelling wins). The result is sorted by slug. It returns
-// EINVALID, naming the tag, for a name with no letter or digit, a name
-// that is too long, or too many tags.
+// Spaces are tidied, blank names (see IsBlank) dropped, and names with
+// the same slug are one tag (the first spelling wins). The result is
+// sorted by slug. It returns EINVALID, naming the tag, for a name with no
+// letter or digit, a name that is too long, or too many tags.
 func ParseTags(s string) ([]Tag, error) {
 	var names []string
 	for _, n := range strings.Split(s, ",") {
@@ -193,8 +203,8 @@ func MakeTags(names []string) ([]Tag, error) {
 			return r
 		}, strings.ToValidUTF8(n, ""))
 		n = strings.Join(strings.Fields(n), " ")
-		if n == "" {
-			continue
+		if IsBlank(n) {
+			continue // as blank as an empty entry between two commas
 		}
 		if utf8.RuneCountInString(n) > MaxTagLength {
 			return nil, Errorf(EINVALID, "The tag %q is longer than %d characters.", n, MaxTagLength)

@@ -45,11 +45,13 @@ type Source struct {
 
 // Validate reports whether the source can be stored.
 func (s *Source) Validate() error {
-	if s.FeedURL == "" {
+	switch {
+	case s.FeedURL == "":
 		return Errorf(EINVALID, "A source needs a feed URL.")
-	}
-	if s.Name == "" {
+	case s.Name == "":
 		return Errorf(EINVALID, "A source needs a name.")
+	case IsBlank(s.Name):
+		return Errorf(EINVALID, "A source needs a name: this one shows nothing, only spaces or invisible characters such as zero-width spaces.")
 	}
 	return nil
 }

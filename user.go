@@ -31,6 +31,9 @@ func (u *User) Validate() error {
 	if _, err := mail.ParseAddress(u.Email); err != nil || strings.ContainsAny(u.Email, "<> ") {
 		return Errorf(EINVALID, "%q is not an e-mail address.", u.Email)
 	}
+	if u.Name != "" && IsBlank(u.Name) {
+		return Errorf(EINVALID, "A name must show something: this one has only spaces or invisible characters such as zero-width spaces. Leave it out or write one.")
+	}
 	if u.Role != RoleAdmin && u.Role != RoleEditor {
 		return Errorf(EINVALID, "Unknown role %q: use admin or editor.", u.Role)
 	}

@@ -151,6 +151,12 @@ func TestCreatePost(t *testing.T) {
 		{"missing item", `{"item_id": 99, "headline": "H", "summary": "S"}`, "item_id 99 names no item."},
 		{"no headline", `{"item_id": 1, "summary": "S"}`, "A post needs a headline."},
 		{"no summary", `{"item_id": 1, "headline": "H"}`, "A post needs a summary."},
+		{"zero-width headline", `{"item_id": 1, "headline": "\u200b", "summary": "S"}`,
+			"A post needs a headline: this one shows nothing, only spaces or invisible characters such as zero-width spaces."},
+		{"invisible headline", `{"item_id": 1, "headline": "\u2066\u200d\ufeff\u00ad\u3000", "summary": "S"}`,
+			"A post needs a headline: this one shows nothing, only spaces or invisible characters such as zero-width spaces."},
+		{"zero-width summary", `{"item_id": 1, "headline": "H", "summary": "\u200b\u200b"}`,
+			"A post needs a summary: this one shows nothing, only spaces or invisible characters such as zero-width spaces."},
 		{"unknown status", `{"item_id": 1, "headline": "H", "summary": "S", "status": "live"}`, `Unknown post status "live".`},
 	}
 	for _, tt := range tests {

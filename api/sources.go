@@ -82,7 +82,7 @@ func handleAddSource(feeds newsdesk.FeedService, logger *slog.Logger) http.Handl
 			respondError(w, r, logger, err)
 			return
 		}
-		if in.URL = strings.TrimSpace(in.URL); in.URL == "" {
+		if in.URL = strings.TrimSpace(in.URL); newsdesk.IsBlank(in.URL) {
 			respondError(w, r, logger, newsdesk.Errorf(newsdesk.EINVALID, "url is required: the address of the feed to follow."))
 			return
 		}

@@ -46,8 +46,10 @@ func TestAddSource(t *testing.T) {
 	}
 
 	e := newEnv(t)
-	e.do(t, call{method: "POST", path: "/api/sources", auth: true, body: `{"url": " "}`}).
-		wantError(t, 400, newsdesk.EINVALID, "url is required: the address of the feed to follow.")
+	for _, blank := range []string{`" "`, `"\u200b"`, `"\ufeff\u00a0"`} {
+		e.do(t, call{method: "POST", path: "/api/sources", auth: true, body: `{"url": ` + blank + `}`}).
+			wantError(t, 400, newsdesk.EINVALID, "url is required: the address of the feed to follow.")
+	}
 	e.do(t, call{method: "POST", path: "/api/sources", auth: true, body: `{"feed": "x"}`}).
 		wantError(t, 400, newsdesk.EINVALID, `Unknown field "feed" in the request body; the fields are "url".`)
 

@@ -100,6 +100,11 @@ func TestComposeProblems(t *testing.T) {
 		{"no headline", with("headline", "   "), 400, "A post needs a headline."},
 		{"no summary", with("summary", ""), 400, "A post needs a summary."},
 		{"headline too long", with("headline", strings.Repeat("x", 301)), 400, "A headline must be at most 300 characters."},
+		// Characters that show nothing are no headline: it would be
+		// published as an invisible link on the site.
+		{"zero-width headline", with("headline", "\u200B"), 400, "A post needs a headline: this one shows nothing, only spaces or invisible characters such as zero-width spaces."},
+		{"invisible headline", with("headline", "\u00A0\u200B\u2060\uFEFF\u202E\u3000\u00AD"), 400, "A post needs a headline: this one shows nothing"},
+		{"zero-width summary", with("summary", "\u200B\n\n\u200C"), 400, "A post needs a summary: this one shows nothing"},
 		{"unknown status", with("status", "scheduled"), 400, `Unknown post status "scheduled".`},
 		{"no item", with("item", ""), 400, "Choose an item on the items page to write about."},
 		{"missing item", with("item", "999"), 404, "Item 999 not found."},

@@ -69,7 +69,7 @@ func handleSearch(sources newsdesk.SourceService, search newsdesk.SearchService,
 			q.To, err = searchDate(data.To, "to", 24*time.Hour)
 		}
 		status := http.StatusOK
-		if err == nil && strings.TrimSpace(data.Query) != "" {
+		if err == nil && !newsdesk.IsBlank(data.Query) {
 			data.Searched = true
 			var res *newsdesk.SearchResults
 			res, err = search.Search(r.Context(), q)

@@ -124,6 +124,9 @@ func TestDeskSearch(t *testing.T) {
 	if a, body := search(url.Values{}); a.StatusCode != http.StatusOK || !strings.Contains(body, `<form method="get" action="/desk/search"`) {
 		t.Errorf("empty search page: status %d", a.StatusCode)
 	}
+	if a, body := search(url.Values{"q": {"\u200B\u00A0"}}); a.StatusCode != http.StatusOK || strings.Contains(body, `class="problem"`) {
+		t.Errorf("search for what shows nothing: status %d, want the empty search page", a.StatusCode)
+	}
 
 	// Signed out, search is not shown.
 	if a, _ := e.get(t, e.browser(t), "/desk/search?q=bridge"); a.StatusCode != http.StatusSeeOther {

@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/newsdesk/newsdesk"
@@ -168,7 +167,7 @@ func (a *Articles) extract(ctx context.Context, item *newsdesk.Item) (*newsdesk.
 		p := found.Published.UTC()
 		art.PublishedAt = &p
 	}
-	if strings.TrimSpace(art.Text) == "" {
+	if newsdesk.IsBlank(art.Text) {
 		art.Error = "newsdesk found no article text on the page."
 	}
 	return art, nil

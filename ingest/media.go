@@ -167,7 +167,7 @@ func categories(fi *gofeed.Item) []string {
 	var out []string
 	for _, c := range all {
 		c = limitText(strings.Join(strings.Fields(htmlToText(c)), " "), maxCategoryBytes)
-		if c == "" || slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, c) }) {
+		if newsdesk.IsBlank(c) || slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, c) }) {
 			continue
 		}
 		out = append(out, c)

@@ -271,7 +271,7 @@ func (s *Service) importOne(ctx context.Context, o Outline, res *newsdesk.Import
 	var err error
 	if noCheck {
 		src = &newsdesk.Source{Name: o.Title, FeedURL: o.FeedURL, SiteURL: o.SiteURL, NextPollAt: s.cfg.Now()}
-		if src.Name == "" {
+		if newsdesk.IsBlank(src.Name) {
 			src.Name = o.FeedURL // replaced by the feed's title at the first good poll
 		}
 		err = s.cfg.Sources.CreateSource(ctx, src)

@@ -169,7 +169,8 @@ func htmlToText(s string) string {
 }
 
 // clean collapses runs of spaces within lines and keeps at most one blank
-// line between paragraphs.
+// line between paragraphs. Text that shows nothing (see newsdesk.IsBlank),
+// such as a title of zero-width spaces, is no text.
 func clean(s string) string {
 	var paras []string
 	for _, p := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
@@ -177,7 +178,10 @@ func clean(s string) string {
 			paras = append(paras, p)
 		}
 	}
-	return strings.Join(paras, "\n\n")
+	if out := strings.Join(paras, "\n\n"); !newsdesk.IsBlank(out) {
+		return out
+	}
+	return ""
 }
 
 func limit(s string, n int) string {

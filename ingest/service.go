@@ -134,10 +134,10 @@ func (s *Service) add(ctx context.Context, rawURL, name, siteURL string) (*newsd
 		LastPolledAt: &now,
 		NextPollAt:   r.NextAt,
 	}
-	if src.Name == "" {
+	if newsdesk.IsBlank(src.Name) {
 		src.Name = feed.Title
 	}
-	if src.Name == "" {
+	if newsdesk.IsBlank(src.Name) {
 		src.Name = u.Hostname()
 	}
 	if src.SiteURL == "" {

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/newsdesk/newsdesk"
 )
@@ -46,7 +45,7 @@ func handleSearch(search newsdesk.SearchService, pages *renderer) http.Handler {
 			Query: q,
 			Page:  n,
 		}
-		if strings.TrimSpace(q) == "" {
+		if newsdesk.IsBlank(q) {
 			pages.render(w, r, http.StatusOK, "search.html", data)
 			return
 		}

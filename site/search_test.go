@@ -75,6 +75,13 @@ func TestSearchPage(t *testing.T) {
 	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `class="search-problem"`) {
 		t.Errorf("stop words only: status %d, want 400 with the reason", res.StatusCode)
 	}
+	// A query that shows nothing is no query: the search page, not a
+	// complaint about it.
+	for _, q := range []string{"", "\u200B", "\u3000\u00A0\uFEFF"} {
+		if res, body := search(q, 1); res.StatusCode != http.StatusOK || strings.Contains(body, `class="search-problem"`) {
+			t.Errorf("search %+q: status %d, want the plain search page", q, res.StatusCode)
+		}
+	}
 	if res, _ := search("tide", 500); res.StatusCode != http.StatusNotFound {
 		t.Errorf("a page past the limit: status %d, want 404", res.StatusCode)
 	}
