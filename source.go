@@ -43,11 +43,15 @@ type Source struct {
 	UpdatedAt    time.Time
 }
 
-// Validate reports whether the source can be stored.
+// Validate reports whether the source can be stored. A name longer than
+// MaxNameLength is not refused: it is most often a feed's title, and the
+// store cuts it (see Truncate).
 func (s *Source) Validate() error {
 	switch {
 	case s.FeedURL == "":
 		return Errorf(EINVALID, "A source needs a feed URL.")
+	case len(s.FeedURL) > MaxFeedURLLength:
+		return Errorf(EINVALID, "A feed URL must be at most %d characters.", MaxFeedURLLength)
 	case s.Name == "":
 		return Errorf(EINVALID, "A source needs a name.")
 	case IsBlank(s.Name):

@@ -5,6 +5,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Role is what a member of staff may do.
@@ -26,13 +27,23 @@ type User struct {
 	CreatedAt    time.Time
 }
 
+// MaxEmailLength bounds an e-mail address: SMTP carries none longer
+// (RFC 5321's 256-character path, less its angle brackets).
+const MaxEmailLength = 254
+
 // Validate reports whether the user can be stored.
 func (u *User) Validate() error {
 	if _, err := mail.ParseAddress(u.Email); err != nil || strings.ContainsAny(u.Email, "<> ") {
 		return Errorf(EINVALID, "%q is not an e-mail address.", u.Email)
 	}
+	if len(u.Email) > MaxEmailLength {
+		return Errorf(EINVALID, "An e-mail address must be at most %d characters.", MaxEmailLength)
+	}
 	if u.Name != "" && IsBlank(u.Name) {
 		return Errorf(EINVALID, "A name must show something: this one has only spaces or invisible characters such as zero-width spaces. Leave it out or write one.")
+	}
+	if utf8.RuneCountInString(u.Name) > MaxNameLength {
+		return Errorf(EINVALID, "A name must be at most %d characters.", MaxNameLength)
 	}
 	if u.Role != RoleAdmin && u.Role != RoleEditor {
 		return Errorf(EINVALID, "Unknown role %q: use admin or editor.", u.Role)

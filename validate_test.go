@@ -51,11 +51,16 @@ func TestValidateBlankAndLength(t *testing.T) {
 		{"source named with zero-width spaces", source("\u200B\u200B", feed),
 			"A source needs a name: this one shows nothing, only spaces or invisible characters such as zero-width spaces."},
 		{"source with no name", source("", feed), "A source needs a name."},
+		{"feed URL of 2,048 characters", source("Ledger", feed+"?q="+strings.Repeat("a", 2048-len(feed)-3)), ""},
+		{"feed URL too long", source("Ledger", feed+"?q="+strings.Repeat("a", 2048)), "A feed URL must be at most 2048 characters."},
 
 		{"user", user("Edna Editor", "edna@example.org"), ""},
 		{"user with no name", user("", "edna@example.org"), ""},
 		{"user named with a soft hyphen", user("\u00AD", "edna@example.org"),
 			"A name must show something: this one has only spaces or invisible characters such as zero-width spaces. Leave it out or write one."},
+		{"user name of 200 characters", user(strings.Repeat("é", 200), "edna@example.org"), ""},
+		{"user name too long", user(strings.Repeat("é", 201), "edna@example.org"), "A name must be at most 200 characters."},
+		{"e-mail too long", user("Edna", strings.Repeat("e", 250)+"@example.org"), "An e-mail address must be at most 254 characters."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

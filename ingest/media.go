@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
 	ext "github.com/mmcdole/gofeed/extensions"
@@ -20,7 +19,6 @@ import (
 const (
 	maxEnclosures    = 20
 	maxCategories    = 30
-	maxCategoryBytes = 100
 	maxMediaURLBytes = 2048
 )
 
@@ -137,7 +135,7 @@ func enclosures(fi *gofeed.Item, groups []map[string][]ext.Extension, base *url.
 		if err != nil || n < 0 {
 			n = 0
 		}
-		out = append(out, newsdesk.Enclosure{URL: u, Type: limitText(strings.TrimSpace(mediaType), 200), Length: n})
+		out = append(out, newsdesk.Enclosure{URL: u, Type: strings.TrimSpace(mediaType), Length: n})
 	}
 	for _, e := range fi.Enclosures {
 		if e != nil {
@@ -166,7 +164,7 @@ func categories(fi *gofeed.Item) []string {
 	}
 	var out []string
 	for _, c := range all {
-		c = limitText(strings.Join(strings.Fields(htmlToText(c)), " "), maxCategoryBytes)
+		c = newsdesk.Truncate(strings.Join(strings.Fields(htmlToText(c)), " "), newsdesk.MaxCategoryLength)
 		if newsdesk.IsBlank(c) || slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, c) }) {
 			continue
 		}
@@ -252,15 +250,4 @@ func parseW3CDate(s string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
-}
-
-// limitText cuts s to at most n bytes at a character boundary.
-func limitText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }

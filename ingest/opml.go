@@ -82,10 +82,10 @@ func ParseOPML(r io.Reader) ([]Outline, error) {
 		o := Outline{
 			FeedURL: strings.TrimSpace(attr(el, "xmlUrl")),
 			SiteURL: strings.TrimSpace(attr(el, "htmlUrl")),
-			Title:   limitText(clean(attr(el, "title")), 300),
+			Title:   newsdesk.Truncate(clean(attr(el, "title")), newsdesk.MaxNameLength),
 		}
 		if o.Title == "" {
-			o.Title = limitText(clean(attr(el, "text")), 300)
+			o.Title = newsdesk.Truncate(clean(attr(el, "text")), newsdesk.MaxNameLength)
 		}
 		if o.FeedURL == "" {
 			continue // a folder, or a link that is not a feed

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/newsdesk/newsdesk"
 )
@@ -129,7 +130,7 @@ func FuzzParseOPML(f *testing.F) {
 			t.Fatalf("%d feeds", len(feeds))
 		}
 		for _, o := range feeds {
-			if o.FeedURL == "" || len(o.Title) > 300 {
+			if o.FeedURL == "" || utf8.RuneCountInString(o.Title) > newsdesk.MaxNameLength {
 				t.Fatalf("outline %+v", o)
 			}
 		}

@@ -27,7 +27,7 @@ func (d *DB) SaveArticle(ctx context.Context, a *newsdesk.Article) error {
 		a.ExtractedAt = d.now()
 	}
 	a.ExtractedAt = a.ExtractedAt.UTC()
-	cleanTexts(&a.Title, &a.Byline, &a.SiteName, &a.Language, &a.Image, &a.Text, &a.HTML, &a.Error)
+	cleanArticle(a)
 	_, err := d.db.ExecContext(ctx, d.q(`INSERT INTO articles
 		(item_id, title, byline, site_name, language, image, published_at, text, html, error, extracted_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

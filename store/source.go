@@ -71,7 +71,7 @@ func (d *DB) querySources(ctx context.Context, query string, args ...any) ([]*ne
 
 // CreateSource stores a new source; ECONFLICT if its feed is followed.
 func (d *DB) CreateSource(ctx context.Context, s *newsdesk.Source) error {
-	cleanTexts(&s.Name, &s.FeedURL, &s.SiteURL, &s.LastError, &s.Note, &s.ETag, &s.LastModified)
+	cleanSource(s)
 	if err := s.Validate(); err != nil {
 		return err
 	}
@@ -160,14 +160,14 @@ func (d *DB) DeleteSource(ctx context.Context, id int64) error {
 // error; a success clears it and stores what the poll learned.
 func (d *DB) RecordPoll(ctx context.Context, id int64, r newsdesk.PollResult) error {
 	at := r.At.UTC()
-	cleanTexts(&r.Name, &r.SiteURL, &r.Note, &r.ETag, &r.LastModified)
+	cleanPollResult(&r)
 	var res sql.Result
 	var err error
 	if r.Err != nil {
 		res, err = d.db.ExecContext(ctx, d.q(`UPDATE sources SET status = ?, last_error = ?,
 			error_count = error_count + 1, last_polled_at = ?, next_poll_at = ?, updated_at = ?
 			WHERE id = ?`),
-			newsdesk.SourceError, cleanText(newsdesk.ErrorMessage(r.Err)), at, r.NextAt.UTC(), d.now(), id)
+			newsdesk.SourceError, cut(newsdesk.ErrorMessage(r.Err), newsdesk.MaxMessageLength), at, r.NextAt.UTC(), d.now(), id)
 	} else {
 		res, err = d.db.ExecContext(ctx, d.q(`UPDATE sources SET status = ?, last_error = '',
 			error_count = 0, last_polled_at = ?, next_poll_at = ?, updated_at = ?,
@@ -191,7 +191,7 @@ func (d *DB) RecordPoll(ctx context.Context, id int64, r newsdesk.PollResult) er
 // UpdateSource stores a source's name, feed URL and site URL. A new feed
 // URL drops the old feed's validators, which say nothing about the new one.
 func (d *DB) UpdateSource(ctx context.Context, s *newsdesk.Source) error {
-	cleanTexts(&s.Name, &s.FeedURL, &s.SiteURL)
+	cleanSource(s)
 	if err := s.Validate(); err != nil {
 		return err
 	}

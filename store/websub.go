@@ -69,7 +69,9 @@ func (d *DB) FindSubscriptions(ctx context.Context) ([]*newsdesk.Subscription, e
 // transaction, swaps the previous subscription's note on the source for
 // the new one and brings the next poll forward to pollBy when it is set.
 func (d *DB) SaveSubscription(ctx context.Context, s *newsdesk.Subscription, pollBy time.Time) error {
-	cleanTexts(&s.Hub, &s.Topic, &s.Token, &s.Secret, &s.LastError, &s.Note)
+	cleanTexts(&s.Hub, &s.Topic, &s.Token, &s.Secret)
+	s.LastError = cut(s.LastError, newsdesk.MaxMessageLength)
+	s.Note = cut(s.Note, newsdesk.MaxMessageLength)
 	if s.SourceID <= 0 || s.Hub == "" || s.Topic == "" || s.Token == "" || s.State == "" {
 		return newsdesk.Errorf(newsdesk.EINVALID, "A subscription needs a source, a hub, a topic, a token and a state.")
 	}
