@@ -69,7 +69,7 @@ func New(cfg Config) http.Handler {
 		panic(err)
 	}
 	assets := page.NewAssets(static, "/desk/static/")
-	pages := newRenderer(assets, cfg.Logger, cfg.Now, cfg.SecureCookies)
+	pages := newRenderer(assets, cfg.Logger, cfg.Now, cfg.SecureCookies, cfg.Sources, cfg.Posts)
 	sessions := newSessions(cfg.Users, cfg.Now, cfg.SecureCookies, cfg.SignIns)
 
 	mux := http.NewServeMux()

@@ -1,7 +1,6 @@
 package desk
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -92,16 +91,15 @@ func handleCreatePost(items newsdesk.ItemService, posts newsdesk.PostService, pa
 	})
 }
 
-// savedFlash says what became of a post, with a link to its public page
-// once it is published.
+// savedFlash says what became of a post.
 func savedFlash(p *newsdesk.Post, created bool) flash {
 	switch {
 	case p.Status == newsdesk.PostPublished:
-		return flash{Text: fmt.Sprintf("Published “%s”.", p.Headline), Link: "/posts/" + p.Slug, LinkText: "View it on the site"}
+		return flash{Kind: flashPublished, ID: p.ID}
 	case created:
-		return flash{Text: fmt.Sprintf("Saved “%s” as a draft.", p.Headline)}
+		return flash{Kind: flashDraftCreated, ID: p.ID}
 	default:
-		return flash{Text: fmt.Sprintf("Saved “%s”.", p.Headline)}
+		return flash{Kind: flashSaved, ID: p.ID}
 	}
 }
 

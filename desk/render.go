@@ -24,19 +24,8 @@ type view struct {
 
 	// Filled in by render.
 	User  *newsdesk.User
-	Flash *flash
+	Flash *message
 }
-
-// flash is a one-time message shown on the page after a redirect, such
-// as "Following The Courier: 12 items".
-type flash struct {
-	Text     string `json:"t"`
-	Error    bool   `json:"e,omitempty"`
-	Link     string `json:"l,omitempty"` // a path on this site, e.g. /posts/slug
-	LinkText string `json:"lt,omitempty"`
-}
-
-const flashCookie = "newsdesk_flash"
 
 // renderer holds the parsed pages and writes them, and the desk's error
 // pages, to responses.
@@ -44,11 +33,14 @@ type renderer struct {
 	logger *slog.Logger
 	secure bool
 	pages  map[string]*template.Template // by file name, e.g. "items.html"
+	// sources and posts name what flash messages are about.
+	sources newsdesk.SourceService
+	posts   newsdesk.PostService
 }
 
 // newRenderer parses every page in templates/ on top of layout.html.
-func newRenderer(a *page.Assets, logger *slog.Logger, now func() time.Time, secure bool) *renderer {
-	return &renderer{logger: logger, secure: secure, pages: page.ParseTemplates(files, "templates", template.FuncMap{
+func newRenderer(a *page.Assets, logger *slog.Logger, now func() time.Time, secure bool, sources newsdesk.SourceService, posts newsdesk.PostService) *renderer {
+	return &renderer{logger: logger, secure: secure, sources: sources, posts: posts, pages: page.ParseTemplates(files, "templates", template.FuncMap{
 		"static":  a.URL,
 		"ago":     func(t time.Time) string { return relativeTime(now(), t) },
 		"stamp":   func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") },
@@ -115,7 +107,7 @@ func (rd *renderer) flash(w http.ResponseWriter, f flash) {
 }
 
 // takeFlash returns the waiting flash message, if any, and clears it.
-func (rd *renderer) takeFlash(w http.ResponseWriter, r *http.Request) *flash {
+func (rd *renderer) takeFlash(w http.ResponseWriter, r *http.Request) *message {
 	c, err := r.Cookie(flashCookie)
 	if err != nil {
 		return nil
@@ -125,14 +117,10 @@ func (rd *renderer) takeFlash(w http.ResponseWriter, r *http.Request) *flash {
 	})
 	var f flash
 	b, err := base64.RawURLEncoding.DecodeString(c.Value)
-	if err != nil || json.Unmarshal(b, &f) != nil || f.Text == "" {
+	if err != nil || json.Unmarshal(b, &f) != nil {
 		return nil
 	}
-	// Only links within this site: the cookie is not signed.
-	if !strings.HasPrefix(f.Link, "/") || strings.HasPrefix(f.Link, "//") || strings.Contains(f.Link, "\\") {
-		f.Link = ""
-	}
-	return &f
+	return rd.flashMessage(r.Context(), f)
 }
 
 // relativeTime says how far t is from now in the words an editor scans

@@ -39,7 +39,7 @@ func addRoutes(mux *http.ServeMux, cfg Config, s *sessions, pages *renderer, ass
 	mux.Handle("GET /desk/sources/export", auth(handleExportSources(sources)))
 	mux.Handle("POST /desk/sources/{id}/poll", auth(handlePollSource(cfg.Sources, cfg.Feeds, pages)))
 	mux.Handle("GET /desk/sources/{id}/delete", auth(handleDeleteSourceForm(cfg.Sources, cfg.Items, pages)))
-	mux.Handle("POST /desk/sources/{id}/delete", auth(handleDeleteSource(cfg.Sources, pages)))
+	mux.Handle("POST /desk/sources/{id}/delete", auth(handleDeleteSource(cfg.Sources, cfg.Items, pages)))
 
 	mux.Handle("GET /desk/items", auth(handleItems(cfg.Sources, cfg.Items, pages)))
 	mux.Handle("GET /desk/search", auth(handleSearch(cfg.Sources, cfg.Search, pages)))

@@ -243,7 +243,7 @@ func handleSignOut(s *sessions, pages *renderer) http.Handler {
 			pages.error(w, r, err)
 			return
 		}
-		pages.flash(w, flash{Text: "You are signed out."})
+		pages.flash(w, flash{Kind: flashSignedOut})
 		http.Redirect(w, r, "/desk/signin", http.StatusSeeOther)
 	})
 }

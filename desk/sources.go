@@ -1,7 +1,6 @@
 package desk
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -75,13 +74,12 @@ func handleAddSource(v sourcesView, items newsdesk.ItemService, feeds newsdesk.F
 			v.render(w, r, status, sourcesPage{AddURL: rawURL, AddError: newsdesk.ErrorMessage(err)})
 			return
 		}
-		text := fmt.Sprintf("Following %s.", src.Name)
-		if n, err := items.CountItems(r.Context(), src.ID); err != nil {
+		n, err := items.CountItems(r.Context(), src.ID)
+		if err != nil {
 			pages.logger.Error("count items of new source", "source", src.ID, "err", err)
-		} else {
-			text = fmt.Sprintf("Following %s: %s", src.Name, plural(n, "item"))
+			n = -1
 		}
-		pages.flash(w, flash{Text: text, Link: "/desk/items?source=" + strconv.FormatInt(src.ID, 10), LinkText: "See them"})
+		pages.flash(w, flash{Kind: flashFollowing, ID: src.ID, Count: n})
 		http.Redirect(w, r, "/desk/sources", http.StatusSeeOther)
 	})
 }
@@ -100,9 +98,9 @@ func handlePollSource(sources newsdesk.SourceService, feeds newsdesk.FeedService
 			pages.logger.Error("poll source", "source", src.ID, "err", err)
 			fallthrough
 		case err != nil:
-			pages.flash(w, flash{Error: true, Text: fmt.Sprintf("Polling %s failed: %s", src.Name, newsdesk.ErrorMessage(err))})
+			pages.flash(w, flash{Kind: flashPollFailed, ID: src.ID})
 		default:
-			pages.flash(w, flash{Text: fmt.Sprintf("Polled %s: %s", src.Name, plural(n, "new item"))})
+			pages.flash(w, flash{Kind: flashPolled, ID: src.ID, Count: n})
 		}
 		http.Redirect(w, r, "/desk/sources", http.StatusSeeOther)
 	})
@@ -135,17 +133,24 @@ func handleDeleteSourceForm(sources newsdesk.SourceService, items newsdesk.ItemS
 }
 
 // handleDeleteSource stops following a source and deletes its items.
-func handleDeleteSource(sources newsdesk.SourceService, pages *renderer) http.Handler {
+func handleDeleteSource(sources newsdesk.SourceService, items newsdesk.ItemService, pages *renderer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		src, ok := findSource(w, r, sources, pages)
 		if !ok {
+			return
+		}
+		n, err := items.CountItems(r.Context(), src.ID)
+		if err != nil {
+			pages.error(w, r, err)
 			return
 		}
 		if err := sources.DeleteSource(r.Context(), src.ID); err != nil {
 			pages.error(w, r, err)
 			return
 		}
-		pages.flash(w, flash{Text: fmt.Sprintf("Stopped following %s and deleted its items.", src.Name)})
+		// The message cannot name the source, which is gone and whose
+		// name is not put in the cookie; the page before named it.
+		pages.flash(w, flash{Kind: flashUnfollowed, Count: n})
 		http.Redirect(w, r, "/desk/sources", http.StatusSeeOther)
 	})
 }

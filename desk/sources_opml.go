@@ -233,7 +233,7 @@ func handleDeleteFailedImports(v sourcesView) http.Handler {
 			}
 			n++
 		}
-		v.pages.flash(w, flash{Text: fmt.Sprintf("Stopped following %s that could not be read.", plural(n, "feed"))})
+		v.pages.flash(w, flash{Kind: flashPruned, Count: n})
 		http.Redirect(w, r, ir.url(), http.StatusSeeOther)
 	})
 }

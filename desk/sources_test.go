@@ -161,7 +161,7 @@ func TestDeleteSource(t *testing.T) {
 	}
 	res, _ := e.post(t, c, "/desk/sources/"+itoa(src.ID)+"/delete", url.Values{})
 	_, body = e.follow(t, c, res)
-	if !strings.Contains(body, "Stopped following Civic Gazette") {
+	if !strings.Contains(body, "Stopped following the source and deleted its 2 items.") {
 		t.Error("no message after deleting")
 	}
 	if _, err := e.db.FindSourceByID(context.Background(), src.ID); newsdesk.ErrorCode(err) != newsdesk.ENOTFOUND {

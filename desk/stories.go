@@ -2,7 +2,6 @@ package desk
 
 import (
 	"cmp"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -242,11 +241,7 @@ func handleMergeStories(stories newsdesk.StoryService, pages *renderer) http.Han
 				return
 			}
 		}
-		merged := "1 story"
-		if len(ids) > 2 {
-			merged = fmt.Sprintf("%d stories", len(ids)-1)
-		}
-		pages.flash(w, flash{Text: "Merged " + merged + " into this one."})
+		pages.flash(w, flash{Kind: flashMerged, Count: len(ids) - 1})
 		http.Redirect(w, r, "/desk/stories/"+strconv.FormatInt(into, 10), http.StatusSeeOther)
 	})
 }
@@ -274,10 +269,7 @@ func handleSplitStory(stories newsdesk.StoryService, pages *renderer) http.Handl
 			pages.error(w, r, err)
 			return
 		}
-		pages.flash(w, flash{
-			Text: fmt.Sprintf("Moved %s to this new story.", plural(len(items), "article")),
-			Link: "/desk/stories/" + strconv.FormatInt(id, 10), LinkText: "Back to the story they came from",
-		})
+		pages.flash(w, flash{Kind: flashSplit, ID: id, Count: len(items)})
 		http.Redirect(w, r, "/desk/stories/"+strconv.FormatInt(newID, 10), http.StatusSeeOther)
 	})
 }
