@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
 	"github.com/mmcdole/gofeed/rss"
@@ -139,6 +141,7 @@ func htmlToText(s string) string {
 	}
 	z := html.NewTokenizer(strings.NewReader(s))
 	var b strings.Builder
+	b.Grow(len(s)) // the text of HTML is about as long as the HTML, if not shorter
 	skip := 0
 	for {
 		switch z.Next() {
@@ -169,19 +172,79 @@ func htmlToText(s string) string {
 }
 
 // clean collapses runs of spaces within lines and keeps at most one blank
-// line between paragraphs. Text that shows nothing (see newsdesk.IsBlank),
-// such as a title of zero-width spaces, is no text.
+// line between paragraphs: paragraphs are split at "\n\n" (after CRLF
+// becomes LF), and within each every run of white space becomes one
+// space. Text that shows nothing (see newsdesk.IsBlank), such as a title
+// of zero-width spaces, is no text. It makes one pass and, for text that
+// needs no more than its ends trimmed, no copy: it runs on every title
+// and summary of every feed, some of them megabytes long.
 func clean(s string) string {
-	var paras []string
-	for _, p := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
-		if p = strings.Join(strings.Fields(p), " "); p != "" {
-			paras = append(paras, p)
+	// White space at either end makes nothing of the result.
+	s = strings.TrimSpace(s)
+	// While the result is s[:n], nothing is copied; at the first
+	// difference b takes what there is and the rest is written to it.
+	n := 0
+	var b strings.Builder
+	put := func(p string) {
+		if b.Cap() == 0 && s[n:min(n+len(p), len(s))] == p {
+			n += len(p)
+			return
 		}
+		if b.Cap() == 0 {
+			b.Grow(len(s)) // the result is never longer than s
+			b.WriteString(s[:n])
+		}
+		b.WriteString(p)
 	}
-	if out := strings.Join(paras, "\n\n"); !newsdesk.IsBlank(out) {
-		return out
+	space, para, started := false, false, false
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '\r' && i+1 < len(s) && s[i+1] == '\n':
+			i++ // "\r\n" is "\n"
+			continue
+		case c == '\n':
+			j := i + 1
+			if j+1 < len(s) && s[j] == '\r' && s[j+1] == '\n' {
+				j++
+			}
+			if j < len(s) && s[j] == '\n' {
+				para = true
+				i = j + 1
+			} else {
+				space = true
+				i++
+			}
+			continue
+		}
+		r, size := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if unicode.IsSpace(r) {
+			space = true
+			i += size
+			continue
+		}
+		switch {
+		case !started:
+		case para:
+			put("\n\n")
+		case space:
+			put(" ")
+		}
+		started, space, para = true, false, false
+		put(s[i : i+size])
+		i += size
 	}
-	return ""
+	out := s[:n]
+	if b.Cap() > 0 {
+		out = b.String()
+	}
+	if newsdesk.IsBlank(out) {
+		return ""
+	}
+	return out
 }
 
 func limit(s string, n int) string {

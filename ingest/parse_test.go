@@ -227,3 +227,30 @@ func TestBillionLaughs(t *testing.T) {
 		t.Fatalf("entities expanded: %d bytes out of %d in", size, len(body))
 	}
 }
+
+// cleanOracle is clean as it was first written: slow on long text, but
+// plainly right.
+func cleanOracle(s string) string {
+	var paras []string
+	for _, p := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
+		if p = strings.Join(strings.Fields(p), " "); p != "" {
+			paras = append(paras, p)
+		}
+	}
+	if out := strings.Join(paras, "\n\n"); !newsdesk.IsBlank(out) {
+		return out
+	}
+	return ""
+}
+
+func FuzzClean(f *testing.F) {
+	for _, s := range []string{"", " a  b ", "a\n\nb", "a\r\n\r\nb", "a\n\n\nb", "a\n \nb", "\n\na\n\n", "a\u00a0\u2003b",
+		"a\r\rb", "a\r\n\nb", "a\n\r\nb", "x\xffy  z", "already clean", "one\n\ntwo\n\nthree", "\u200b", " \u200b\u200c "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := clean(s), cleanOracle(s); got != want {
+			t.Fatalf("clean(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
