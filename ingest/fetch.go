@@ -4,7 +4,6 @@
 package ingest
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -249,29 +248,64 @@ func (f *Fetcher) FetchIf(ctx context.Context, u *url.URL, v Validators) (*Respo
 	if resp.ContentLength > f.MaxBodyBytes {
 		return nil, tooLarge(f.MaxBodyBytes, false)
 	}
-	var buf bytes.Buffer
+	first := 32 << 10
 	if resp.ContentLength > 0 {
-		buf.Grow(int(resp.ContentLength) + 1) // +1 for the EOF read
+		first = int(resp.ContentLength) + 1 // +1 for the EOF read
 	}
-	chunk := make([]byte, 32<<10)
-	for {
-		n, rerr := resp.Body.Read(chunk)
-		if n > 0 {
-			timer.Reset(idle)
-			buf.Write(chunk[:n])
-			if int64(buf.Len()) > f.MaxBodyBytes {
-				return nil, tooLarge(f.MaxBodyBytes, resp.Uncompressed)
+	body, err := readBody(resp.Body, first, f.MaxBodyBytes, func() { timer.Reset(idle) })
+	switch {
+	case errors.Is(err, errBodyTooLarge):
+		return nil, tooLarge(f.MaxBodyBytes, resp.Uncompressed)
+	case err != nil:
+		return nil, f.failure(ctx, u, err)
+	}
+	out.Body = body
+	return out, nil
+}
+
+var errBodyTooLarge = errors.New("body too large")
+
+// readBody reads r to its end, at most limit bytes of it, into blocks of
+// first bytes and then more, doubling up to 1 MB, and joins them once at
+// the end. A body of n bytes then costs n, and n more while the blocks
+// are joined; a bytes.Buffer doubling its way to 10 MB would hold 16 MB
+// and have dropped 16 more on the way, with several feeds read at once.
+// progress is called on every read that brings bytes.
+func readBody(r io.Reader, first int, limit int64, progress func()) ([]byte, error) {
+	var blocks [][]byte
+	total := 0
+	for size := first; ; size = min(size*2, max(first, 1<<20)) {
+		block := make([]byte, size)
+		n := 0
+		var err error
+		for n < len(block) && err == nil {
+			var m int
+			m, err = r.Read(block[n:])
+			if m > 0 {
+				n += m
+				progress()
 			}
 		}
-		if rerr == io.EOF {
+		total += n
+		if int64(total) > limit {
+			return nil, errBodyTooLarge
+		}
+		blocks = append(blocks, block[:n])
+		if err == io.EOF {
 			break
 		}
-		if rerr != nil {
-			return nil, f.failure(ctx, u, rerr)
+		if err != nil {
+			return nil, err
 		}
 	}
-	out.Body = buf.Bytes()
-	return out, nil
+	if len(blocks) == 1 {
+		return blocks[0], nil
+	}
+	body := make([]byte, 0, total)
+	for _, b := range blocks {
+		body = append(body, b...)
+	}
+	return body, nil
 }
 
 // retryAfterError carries a server's Retry-After inside a coded error.
