@@ -88,6 +88,9 @@ func hostileServer(t *testing.T) *httptest.Server {
 			}
 		case "/100k-items":
 			w.Write([]byte(firehose))
+		case "/deep":
+			w.Write([]byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>Deep</title>` +
+				strings.Repeat("<a>", 1_000_000) + strings.Repeat("</a>", 1_000_000) + `</channel></rss>`))
 		default:
 			http.NotFound(w, r)
 		}
@@ -122,7 +125,8 @@ func TestHostileFeeds(t *testing.T) {
 		{"/100mb", newsdesk.ETOOLARGE, "larger than newsdesk accepts (10 MB)", 0},
 		{"/loop-a", newsdesk.EUNAVAILABLE, "redirects in a loop", 0},
 		{"/trickle", newsdesk.EUNAVAILABLE, "did not answer in time", 0},
-		{"/100k-items", "", "The feed lists 100000 items; newsdesk stores at most 1000 per poll and kept the newest.", 1000},
+		{"/100k-items", "", "The feed lists more than 1000 items; newsdesk reads the first 1000.", 1000},
+		{"/deep", newsdesk.EUNPROCESSABLE, "The feed nests elements more than 256 deep; newsdesk does not read it.", 0},
 	}
 	ids := map[string]int64{}
 	for _, tc := range cases {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"net/url"
 	"strings"
@@ -12,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
+	"github.com/mmcdole/gofeed/atom"
+	gofeedjson "github.com/mmcdole/gofeed/json"
 	"github.com/mmcdole/gofeed/rss"
 	"golang.org/x/net/html"
 
@@ -22,38 +25,46 @@ import (
 type Feed struct {
 	Title   string
 	SiteURL string
-	Items   []*newsdesk.Item
+	// Items are the feed's first MaxItems items, in its order.
+	Items []*newsdesk.Item
 	// TTL is an RSS channel's <ttl>: how long it may be cached, so the
 	// least time until the next poll. Zero if the feed does not say.
 	TTL time.Duration
+	// Notes say what a user should know of how the feed was read: what
+	// was left out of it, what was repaired.
+	Notes []string
 }
 
 // Parse parses an RSS, Atom or JSON feed fetched from base, resolving
 // relative links against it. It returns EUNPROCESSABLE when body is not a
-// feed (a web page, say) or is a malformed one.
+// feed (a web page, say), is a malformed one, or is past the limits
+// newsdesk reads a feed within (see MaxItems and the rest): those are
+// applied by a cheap pass over body before it is parsed, so that the
+// parser reads only what is kept.
 func Parse(body []byte, base *url.URL) (*Feed, error) {
-	// encoding/xml, under gofeed, expands only the five predefined XML
-	// entities and character references, never a DOCTYPE's own: a
-	// billion-laughs feed stays as small as it arrived (see
-	// TestBillionLaughs).
-	p := gofeed.NewParser()
-	p.KeepOriginalFeed = true // for RSS's <ttl>, which gofeed's Feed drops
-	f, err := p.Parse(bytes.NewReader(body))
-	switch {
-	case errors.Is(err, gofeed.ErrFeedTypeNotDetected):
-		if looksLikeHTML(body) {
-			return nil, newsdesk.Errorf(newsdesk.EUNPROCESSABLE, "The address is a web page, not a feed.")
-		}
-		return nil, newsdesk.Errorf(newsdesk.EUNPROCESSABLE, "The address does not serve an RSS, Atom or JSON feed.")
-	case err != nil:
-		return nil, newsdesk.WrapError(newsdesk.EUNPROCESSABLE, err, "The feed is malformed (%s).", firstLine(err.Error()))
-	}
+	return parse(body, base, feedLimits())
+}
 
-	out := &Feed{Title: clean(f.Title), SiteURL: resolve(base, f.Link)}
-	if r, ok := f.OriginalFeed().(*rss.Feed); ok {
-		out.TTL, _ = parseTTL(r.TTL)
+func parse(body []byte, base *url.URL, lim limits) (*Feed, error) {
+	var f *gofeed.Feed
+	var out Feed
+	var err error
+	switch firstByte(body) {
+	case '<':
+		f, err = parseXML(body, lim, &out)
+	case '{':
+		f, err = parseJSON(body, lim, &out)
+	default:
+		err = notAFeed(body)
 	}
-	for _, fi := range f.Items {
+	if err != nil {
+		return nil, err
+	}
+	out.Title, out.SiteURL = clean(f.Title), resolve(base, f.Link)
+	for k, fi := range f.Items {
+		// Let the collector have each of gofeed's items once it is
+		// read: a feed's text would otherwise be held twice.
+		f.Items[k] = nil
 		if fi == nil {
 			continue
 		}
@@ -86,7 +97,94 @@ func Parse(body []byte, base *url.URL) (*Feed, error) {
 		}
 		out.Items = append(out.Items, it)
 	}
-	return out, nil
+	return &out, nil
+}
+
+// firstByte returns the first byte of body that is not a space or a byte
+// order mark: '<' for XML, '{' for JSON.
+func firstByte(body []byte) byte {
+	for _, c := range body {
+		switch c {
+		case ' ', '\r', '\n', '\t', 0xFE, 0xFF, 0x00, 0xEF, 0xBB, 0xBF:
+		default:
+			return c
+		}
+	}
+	return 0
+}
+
+// notAFeed says why body, which is not a feed, cannot be followed.
+func notAFeed(body []byte) error {
+	if looksLikeHTML(body) {
+		return newsdesk.Errorf(newsdesk.EUNPROCESSABLE, "The address is a web page, not a feed.")
+	}
+	return newsdesk.Errorf(newsdesk.EUNPROCESSABLE, "The address does not serve an RSS, Atom or JSON feed.")
+}
+
+func malformed(err error) error {
+	return newsdesk.WrapError(newsdesk.EUNPROCESSABLE, err, "The feed is malformed (%s).", firstLine(err.Error()))
+}
+
+// parseXML parses an RSS or Atom feed within lim, noting on out what was
+// left out, and the RSS channel's <ttl>.
+func parseXML(body []byte, lim limits, out *Feed) (*gofeed.Feed, error) {
+	b, err := scanXML(decodeXML(body), lim)
+	switch {
+	case errors.Is(err, errNoFeedRoot):
+		return nil, notAFeed(body)
+	case err != nil:
+		return nil, err
+	}
+	var f *gofeed.Feed
+	switch b.root {
+	case "rss", "rdf":
+		r, err := (&rss.Parser{}).Parse(b.reader())
+		if err != nil {
+			return nil, malformed(err)
+		}
+		out.TTL, _ = parseTTL(r.TTL)
+		// Without the scan of each item's HTML for an image, which
+		// builds the whole document's tree: leadImage finds it with a
+		// tokenizer instead.
+		f, err = (&gofeed.DefaultRSSTranslator{DisableContentImageScan: true}).Translate(r)
+		if err != nil {
+			return nil, malformed(err)
+		}
+	case "feed":
+		a, err := (&atom.Parser{}).Parse(b.reader())
+		if err != nil {
+			return nil, malformed(err)
+		}
+		f, err = (&gofeed.DefaultAtomTranslator{}).Translate(a)
+		if err != nil {
+			return nil, malformed(err)
+		}
+	default: // no root at all
+		return nil, notAFeed(body)
+	}
+	out.Notes = append(out.Notes, b.notes("elements and attributes", lim)...)
+	return f, nil
+}
+
+// parseJSON parses a JSON Feed within lim, noting on out what was left
+// out.
+func parseJSON(body []byte, lim limits, out *Feed) (*gofeed.Feed, error) {
+	b, err := scanJSON(body, lim)
+	if err != nil {
+		return nil, err
+	}
+	// Unmarshalled here rather than by gofeed's parser, which copies the
+	// whole document first.
+	var j gofeedjson.Feed
+	if err := json.Unmarshal(b.bytes(), &j); err != nil {
+		return nil, malformed(err)
+	}
+	f, err := (&gofeed.DefaultJSONTranslator{}).Translate(&j)
+	if err != nil {
+		return nil, malformed(err)
+	}
+	out.Notes = append(out.Notes, b.notes("values", lim)...)
+	return f, nil
 }
 
 // guid identifies an item within its feed: the feed's own id, else the

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/newsdesk/newsdesk"
@@ -24,10 +25,7 @@ type Config struct {
 	MaxInterval time.Duration
 	// MaxBackoff caps the time between polls of a failing source.
 	MaxBackoff time.Duration
-	// MaxItemsPerPoll bounds the items one poll stores: the newest are
-	// kept, and the source's note says how many were left out.
-	MaxItemsPerPoll int
-	Now             func() time.Time
+	Now        func() time.Time
 	// Rand returns a number in [0, 1) for jitter; nil for math/rand.
 	Rand   func() float64
 	Logger *slog.Logger
@@ -35,10 +33,9 @@ type Config struct {
 
 // Defaults for Config.
 const (
-	DefaultInterval        = 30 * time.Minute
-	DefaultMinInterval     = 5 * time.Minute
-	DefaultMaxInterval     = 24 * time.Hour
-	DefaultMaxItemsPerPoll = 1000
+	DefaultInterval    = 30 * time.Minute
+	DefaultMinInterval = 5 * time.Minute
+	DefaultMaxInterval = 24 * time.Hour
 	// recentItems is how many of a feed's newest dated items show how
 	// often it posts.
 	recentItems = 20
@@ -71,9 +68,6 @@ func New(cfg Config) *Service {
 	}
 	if cfg.MaxBackoff <= 0 {
 		cfg.MaxBackoff = 24 * time.Hour
-	}
-	if cfg.MaxItemsPerPoll <= 0 {
-		cfg.MaxItemsPerPoll = DefaultMaxItemsPerPoll
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -226,7 +220,7 @@ func (s *Service) poll(ctx context.Context, src *newsdesk.Source) (int, newsdesk
 
 // success works out what a good poll records: the validators, the
 // source's interval, the time of the next poll and a note. src is nil for
-// a source being added; feed is nil for a 304. It caps feed.Items.
+// a source being added; feed is nil for a 304.
 func (s *Service) success(now time.Time, src *newsdesk.Source, resp *Response, feed *Feed) newsdesk.PollResult {
 	r := newsdesk.PollResult{At: now, ETag: resp.ETag, LastModified: resp.LastModified}
 	hint := resp.MaxAge
@@ -239,10 +233,7 @@ func (s *Service) success(now time.Time, src *newsdesk.Source, resp *Response, f
 		r.Name, r.SiteURL = feed.Title, feed.SiteURL
 		r.Interval = s.interval(feed.Items)
 		hint = max(hint, feed.TTL)
-		if n := len(feed.Items); n > s.cfg.MaxItemsPerPoll {
-			feed.Items = newest(feed.Items, s.cfg.MaxItemsPerPoll)
-			r.Note = fmt.Sprintf("The feed lists %d items; newsdesk stores at most %d per poll and kept the newest.", n, s.cfg.MaxItemsPerPoll)
-		}
+		r.Note = strings.Join(feed.Notes, " ")
 	}
 	wait := time.Duration(float64(r.Interval) * (1 - jitter + 2*jitter*s.cfg.Rand()))
 	// Cache-Control max-age and RSS ttl are the server's word on how
@@ -278,19 +269,6 @@ func (s *Service) interval(items []*newsdesk.Item) time.Duration {
 		median = (gaps[len(gaps)/2-1] + gaps[len(gaps)/2]) / 2
 	}
 	return min(max(median, s.cfg.MinInterval), s.cfg.MaxInterval)
-}
-
-// newest returns the n newest items: by date when every item has one,
-// else the first n, since feeds list their newest first.
-func newest(items []*newsdesk.Item, n int) []*newsdesk.Item {
-	for _, it := range items {
-		if it.PublishedAt == nil {
-			return items[:n]
-		}
-	}
-	sorted := slices.Clone(items)
-	slices.SortStableFunc(sorted, func(a, b *newsdesk.Item) int { return b.PublishedAt.Compare(*a.PublishedAt) })
-	return sorted[:n]
 }
 
 // backoff doubles the interval with each consecutive failure, up to the cap.

@@ -252,8 +252,8 @@ func (w *WebSub) deliver(rw http.ResponseWriter, r *http.Request) {
 }
 
 // storeDelivery parses what a hub pushed for a subscription's source and
-// stores its new items as a poll does: the same parser, the same cap on
-// items, the same idempotent SaveItems.
+// stores its new items as a poll does: the same parser within the same
+// limits, the same idempotent SaveItems.
 func (s *Service) storeDelivery(ctx context.Context, sub *newsdesk.Subscription, body []byte) (int, error) {
 	base, err := url.Parse(sub.Topic)
 	if err != nil {
@@ -262,9 +262,6 @@ func (s *Service) storeDelivery(ctx context.Context, sub *newsdesk.Subscription,
 	feed, err := Parse(body, base)
 	if err != nil {
 		return 0, err
-	}
-	if len(feed.Items) > s.cfg.MaxItemsPerPoll {
-		feed.Items = newest(feed.Items, s.cfg.MaxItemsPerPoll)
 	}
 	return s.cfg.Items.SaveItems(ctx, sub.SourceID, feed.Items)
 }
