@@ -16,6 +16,13 @@ type jsonFeed struct {
 	read bool
 }
 
+// isJSONFeed reports whether a JSON object is a JSON Feed: it names the
+// JSON Feed version it follows, or at least lists items.
+func (f *jsonFeed) isJSONFeed() bool {
+	return strings.HasPrefix(f.version, "https://jsonfeed.org/version/") ||
+		strings.HasPrefix(f.version, "http://jsonfeed.org/version/") || f.hasItems
+}
+
 // scanJSON is the pass over a JSON Feed that applies lim before it is
 // decoded, as scanXML does for XML: each element of the top-level
 // "items" is an item, each other top-level member a piece. An item

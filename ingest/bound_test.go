@@ -162,3 +162,80 @@ func TestParseAllocatesBoundedMemory(t *testing.T) {
 		})
 	}
 }
+
+// One bad byte no longer loses a feed: bytes that are not UTF-8 become
+// U+FFFD, the rest is read, and the note says so. A feed that declares
+// another encoding is read in it, and nothing is replaced.
+func TestParseRepairsInvalidUTF8(t *testing.T) {
+	for _, tc := range []struct {
+		name, body, title string
+		repaired          bool
+	}{
+		{"a Latin-1 byte in a UTF-8 feed", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>Caf\xe9</title>" +
+			"<item><guid>a</guid><title>Cr\xe8me br\xfbl\xe9e</title></item><item><guid>b</guid><title>b</title></item></channel></rss>", "Caf\uFFFD", true},
+		{"no declaration", "<rss version=\"2.0\"><channel><title>Caf\xe9\xe9</title><item><guid>a</guid><title>\xff</title></item>" +
+			"<item><guid>b</guid><title>b</title></item></channel></rss>", "Caf\uFFFD", true},
+		{"a noncharacter", "<rss version=\"2.0\"><channel><title>Caf\uFFFF</title><item><guid>a</guid><title>x</title></item>" +
+			"<item><guid>b</guid><title>b</title></item></channel></rss>", "Caf\uFFFD", true},
+		{"atom", "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Caf\xe9</title><entry><id>a</id><title>\xe9</title></entry>" +
+			"<entry><id>b</id><title>b</title></entry></feed>", "Caf\uFFFD", true},
+		{"declared ISO-8859-1", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss version=\"2.0\"><channel><title>Caf\xe9</title>" +
+			"<item><guid>a</guid><title>Cr\xe8me</title></item><item><guid>b</guid><title>b</title></item></channel></rss>", "Café", false},
+		{"declared Shift_JIS", "<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><rss version=\"2.0\"><channel><title>\x93\xfa\x96\x7b</title>" +
+			"<item><guid>a</guid><title>x</title></item><item><guid>b</guid><title>b</title></item></channel></rss>", "日本", false},
+		{"a JSON Feed", "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"Caf\xe9\",\"items\":[{\"id\":\"a\",\"title\":\"\xe9\"},{\"id\":\"b\"}]}",
+			"Caf\uFFFD", true},
+		{"valid UTF-8", "<rss version=\"2.0\"><channel><title>Café</title><item><guid>a</guid><title>x</title></item>" +
+			"<item><guid>b</guid><title>b</title></item></channel></rss>", "Café", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := Parse([]byte(tc.body), mustURL(t, "https://cafe.example/feed"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Title != tc.title || len(f.Items) != 2 {
+				t.Fatalf("title %q, %d items; want %q, 2", f.Title, len(f.Items), tc.title)
+			}
+			note := strings.Join(f.Notes, " ")
+			said := strings.Contains(note, "not valid UTF-8") && strings.Contains(note, "U+FFFD")
+			if said != tc.repaired {
+				t.Fatalf("note %q; want it to tell of the repair: %v", note, tc.repaired)
+			}
+		})
+	}
+}
+
+// JSON that is not a JSON Feed is not taken for an empty one.
+func TestParseRequiresAJSONFeed(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		items      int
+		msg        string
+	}{
+		{"an unrelated object", `{"hello":"world"}`, 0,
+			`The address serves JSON, but not a JSON Feed: it has neither a "version" naming https://jsonfeed.org/version/ nor a list of "items".`},
+		{"an API's error", `{"error":{"code":404,"message":"not found"}}`, 0,
+			`The address serves JSON, but not a JSON Feed: it has neither a "version" naming https://jsonfeed.org/version/ nor a list of "items".`},
+		{"a version of something else", `{"version":"2.0","data":[]}`, 0,
+			`The address serves JSON, but not a JSON Feed: it has neither a "version" naming https://jsonfeed.org/version/ nor a list of "items".`},
+		{"a version and no items", `{"version":"https://jsonfeed.org/version/1","title":"Quiet"}`, 0, ""},
+		{"items and no version", `{"title":"Loose","items":[{"id":"a","title":"A"}]}`, 1, ""},
+		{"keys in another case", `{"Version":"https://jsonfeed.org/version/1.1","ITEMS":[{"id":"a"}]}`, 1, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := Parse([]byte(tc.body), mustURL(t, "https://api.example/feed.json"))
+			if tc.msg != "" {
+				if newsdesk.ErrorCode(err) != newsdesk.EUNPROCESSABLE || newsdesk.ErrorMessage(err) != tc.msg {
+					t.Fatalf("got %v (%s), want %q", err, newsdesk.ErrorCode(err), tc.msg)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(f.Items) != tc.items {
+				t.Fatalf("%d items, want %d", len(f.Items), tc.items)
+			}
+		})
+	}
+}

@@ -91,6 +91,9 @@ func hostileServer(t *testing.T) *httptest.Server {
 		case "/deep":
 			w.Write([]byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>Deep</title>` +
 				strings.Repeat("<a>", 1_000_000) + strings.Repeat("</a>", 1_000_000) + `</channel></rss>`))
+		case "/latin1-as-utf8":
+			w.Write([]byte("<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>Caf\xe9</title>" +
+				"<item><guid>a</guid><title>Cr\xe8me br\xfbl\xe9e</title></item></channel></rss>"))
 		default:
 			http.NotFound(w, r)
 		}
@@ -127,6 +130,7 @@ func TestHostileFeeds(t *testing.T) {
 		{"/trickle", newsdesk.EUNAVAILABLE, "did not answer in time", 0},
 		{"/100k-items", "", "The feed lists more than 1000 items; newsdesk reads the first 1000.", 1000},
 		{"/deep", newsdesk.EUNPROCESSABLE, "The feed nests elements more than 256 deep; newsdesk does not read it.", 0},
+		{"/latin1-as-utf8", "", "The feed is not valid UTF-8 in 4 places; newsdesk read those as U+FFFD (\uFFFD) and read on.", 1},
 	}
 	ids := map[string]int64{}
 	for _, tc := range cases {

@@ -126,14 +126,22 @@ func malformed(err error) error {
 }
 
 // parseXML parses an RSS or Atom feed within lim, noting on out what was
-// left out, and the RSS channel's <ttl>.
+// repaired or left out, and the RSS channel's <ttl>.
 func parseXML(body []byte, lim limits, out *Feed) (*gofeed.Feed, error) {
-	b, err := scanXML(decodeXML(body), lim)
+	text, isUTF8 := decodeXML(body)
+	b, err := scanXML(text, lim)
 	switch {
 	case errors.Is(err, errNoFeedRoot):
 		return nil, notAFeed(body)
 	case err != nil:
 		return nil, err
+	}
+	repaired := 0
+	if isUTF8 {
+		// Only what is kept is repaired: the pass does not need it, as
+		// no byte that is not UTF-8 is markup, and what it leaves out is
+		// never copied.
+		repaired = b.repairUTF8()
 	}
 	var f *gofeed.Feed
 	switch b.root {
@@ -162,16 +170,23 @@ func parseXML(body []byte, lim limits, out *Feed) (*gofeed.Feed, error) {
 	default: // no root at all
 		return nil, notAFeed(body)
 	}
+	if repaired > 0 {
+		out.Notes = append(out.Notes, repairNote(repaired))
+	}
 	out.Notes = append(out.Notes, b.notes("elements and attributes", lim)...)
 	return f, nil
 }
 
 // parseJSON parses a JSON Feed within lim, noting on out what was left
-// out.
+// out. JSON that is not a JSON Feed is refused, saying so.
 func parseJSON(body []byte, lim limits, out *Feed) (*gofeed.Feed, error) {
 	b, err := scanJSON(body, lim)
 	if err != nil {
 		return nil, err
+	}
+	if b.read && !b.isJSONFeed() {
+		return nil, newsdesk.Errorf(newsdesk.EUNPROCESSABLE,
+			`The address serves JSON, but not a JSON Feed: it has neither a "version" naming https://jsonfeed.org/version/ nor a list of "items".`)
 	}
 	// Unmarshalled here rather than by gofeed's parser, which copies the
 	// whole document first.
@@ -182,6 +197,10 @@ func parseJSON(body []byte, lim limits, out *Feed) (*gofeed.Feed, error) {
 	f, err := (&gofeed.DefaultJSONTranslator{}).Translate(&j)
 	if err != nil {
 		return nil, malformed(err)
+	}
+	if !utf8.Valid(body) {
+		// encoding/json reads each such byte as U+FFFD itself.
+		out.Notes = append(out.Notes, repairNote(invalidRuns(body)))
 	}
 	out.Notes = append(out.Notes, b.notes("values", lim)...)
 	return f, nil
