@@ -118,7 +118,7 @@ func (s *Service) fetchFeed(ctx context.Context, rawURL string) (*found, error) 
 	if err != nil {
 		return nil, err
 	}
-	feed, err := Parse(resp.Body, resp.URL)
+	feed, err := s.parse(ctx, resp.Body, resp.URL)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -25,7 +26,13 @@ type Config struct {
 	MaxInterval time.Duration
 	// MaxBackoff caps the time between polls of a failing source.
 	MaxBackoff time.Duration
-	Now        func() time.Time
+	// Concurrency is how many feeds the service reads at once, whoever
+	// asks (adds, polls, OPML imports, WebSub deliveries): each reading
+	// holds up to a feed's bytes (10 MB) and what parsing makes of them,
+	// so a burst of large feeds must not multiply that. The rest wait
+	// their turn, within their context.
+	Concurrency int
+	Now         func() time.Time
 	// Rand returns a number in [0, 1) for jitter; nil for math/rand.
 	Rand   func() float64
 	Logger *slog.Logger
@@ -36,6 +43,7 @@ const (
 	DefaultInterval    = 30 * time.Minute
 	DefaultMinInterval = 5 * time.Minute
 	DefaultMaxInterval = 24 * time.Hour
+	DefaultConcurrency = 4
 	// recentItems is how many of a feed's newest dated items show how
 	// often it posts.
 	recentItems = 20
@@ -48,6 +56,9 @@ const (
 type Service struct {
 	cfg Config
 	ws  *WebSub // nil unless NewWebSub installed one
+	// turns holds a token for each feed being read (see
+	// Config.Concurrency), large one for a large feed being parsed.
+	turns, large chan struct{}
 }
 
 var _ newsdesk.FeedService = (*Service)(nil)
@@ -69,6 +80,9 @@ func New(cfg Config) *Service {
 	if cfg.MaxBackoff <= 0 {
 		cfg.MaxBackoff = 24 * time.Hour
 	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = DefaultConcurrency
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -78,7 +92,44 @@ func New(cfg Config) *Service {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{cfg: cfg}
+	return &Service{cfg: cfg, turns: make(chan struct{}, cfg.Concurrency), large: make(chan struct{}, 1)}
+}
+
+// turn waits until the service may read one more feed, and returns the
+// function that ends the reading. Every way a feed is read (add, poll,
+// WebSub delivery) takes a turn, once, at its entry point.
+func (s *Service) turn(ctx context.Context) (func(), error) {
+	select {
+	case s.turns <- struct{}{}:
+		return func() { <-s.turns }, nil
+	case <-ctx.Done():
+		return nil, s.busy(ctx)
+	}
+}
+
+func (s *Service) busy(ctx context.Context) error {
+	return newsdesk.WrapError(newsdesk.EUNAVAILABLE, ctx.Err(),
+		"newsdesk is busy reading other feeds; try again in a moment.")
+}
+
+// largeFeedBytes is the size from which a feed is large. Parsing a feed
+// takes a few times its size in memory, so the service parses one large
+// feed at a time, while Concurrency feeds are fetched and small ones
+// parsed: nearly every feed is small, and a burst of large ones then
+// costs little more than one.
+const largeFeedBytes = 1 << 20
+
+// parse is Parse, taking the turn for a large feed when body is one.
+func (s *Service) parse(ctx context.Context, body []byte, base *url.URL) (*Feed, error) {
+	if len(body) > largeFeedBytes {
+		select {
+		case s.large <- struct{}{}:
+			defer func() { <-s.large }()
+		case <-ctx.Done():
+			return nil, s.busy(ctx)
+		}
+	}
+	return Parse(body, base)
 }
 
 // AddFeed fetches and parses the feed at rawURL, then follows it and stores
@@ -97,11 +148,16 @@ func (s *Service) add(ctx context.Context, rawURL, name, siteURL string) (*newsd
 	if err != nil {
 		return nil, err
 	}
+	done, err := s.turn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	resp, err := s.cfg.Fetcher.Fetch(ctx, u)
 	if err != nil {
 		return nil, err
 	}
-	feed, err := Parse(resp.Body, resp.URL)
+	feed, err := s.parse(ctx, resp.Body, resp.URL)
 	if err != nil && looksLikeHTML(resp.Body) {
 		var f *found
 		if f, err = s.discover(ctx, resp); err == nil {
@@ -156,7 +212,12 @@ func (s *Service) PollSource(ctx context.Context, id int64) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	done, err := s.turn(ctx)
+	if err != nil {
+		return 0, err
+	}
 	added, r, err := s.poll(ctx, src)
+	done()
 	if err == nil {
 		return added, s.cfg.Sources.RecordPoll(ctx, id, r)
 	}
@@ -193,7 +254,7 @@ func (s *Service) poll(ctx context.Context, src *newsdesk.Source) (int, newsdesk
 		s.webSub(ctx, src, nil, &r)
 		return 0, r, nil
 	}
-	feed, err := Parse(resp.Body, resp.URL)
+	feed, err := s.parse(ctx, resp.Body, resp.URL)
 	if err != nil && src.PollInterval == 0 && looksLikeHTML(resp.Body) {
 		// A source that has never been read was followed without being
 		// fetched first (an OPML import's feeds are), so its address may

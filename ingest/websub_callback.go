@@ -253,13 +253,18 @@ func (w *WebSub) deliver(rw http.ResponseWriter, r *http.Request) {
 
 // storeDelivery parses what a hub pushed for a subscription's source and
 // stores its new items as a poll does: the same parser within the same
-// limits, the same idempotent SaveItems.
+// limits, in a turn of its own, the same idempotent SaveItems.
 func (s *Service) storeDelivery(ctx context.Context, sub *newsdesk.Subscription, body []byte) (int, error) {
 	base, err := url.Parse(sub.Topic)
 	if err != nil {
 		return 0, newsdesk.WrapError(newsdesk.EINVALID, err, "The topic %q is not a web address.", sub.Topic)
 	}
-	feed, err := Parse(body, base)
+	done, err := s.turn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer done()
+	feed, err := s.parse(ctx, body, base)
 	if err != nil {
 		return 0, err
 	}
