@@ -31,6 +31,7 @@ func benchmarks() []benchmark {
 	return []benchmark{
 		ingestBenchmark(defaultIngest),
 		ingestExtractBenchmark(defaultIngest),
+		hostileBenchmark(hostileFeeds()),
 		extractBenchmark(),
 		clusterBenchmark(clusterParams{}),
 		searchBenchmark(defaultSearch),

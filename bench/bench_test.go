@@ -113,3 +113,39 @@ func TestFeeds(t *testing.T) {
 		t.Errorf("description is %d bytes, want about 500:\n%s", len(d), d)
 	}
 }
+
+// TestHostile runs the hostile benchmark on two of its feeds, child
+// processes and all: each is measured alone and eight at once, and comes
+// to what newsdesk promises (refused, or read in part and noted).
+func TestHostile(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var log bytes.Buffer
+	e, err := newEnv(ctx, options{count: 1, log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.close()
+	var feeds []hostileFeed
+	for _, f := range hostileFeeds() {
+		if f.name == "deep" || f.name == "100k-items" {
+			feeds = append(feeds, f)
+		}
+	}
+	rows, err := hostileBenchmark(feeds).run(ctx, e)
+	if err != nil {
+		t.Fatalf("%v\nlog:\n%s", err, log.String())
+	}
+	if len(rows) != 4 {
+		t.Fatalf("%d rows, want 4: %+v", len(rows), rows)
+	}
+	for _, r := range rows {
+		if r.status == "not measured on this OS" {
+			continue
+		}
+		want := map[string]string{"deep": "refused: The feed nests elements more than", "100k-items": "1000 items stored, note: The feed lists more than 1000 items"}[r.variant]
+		if r.status != "" || r.value <= 0 || !strings.Contains(r.notes, want) {
+			t.Errorf("%s %s: %+v, want a positive figure and %q", r.variant, r.metric, r, want)
+		}
+	}
+}

@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -140,22 +139,7 @@ type childReply struct {
 
 // ownPeakRSS returns this process's peak resident memory in bytes, from
 // VmHWM in /proc/self/status, or zero where there is none.
-func ownPeakRSS() int64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			if err != nil {
-				return 0
-			}
-			return kb << 10
-		}
-	}
-	return 0
-}
+func ownPeakRSS() int64 { return procStatus("VmHWM") }
 
 // tail keeps the last max bytes written to it.
 type tail struct {
