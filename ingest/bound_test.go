@@ -1,10 +1,12 @@
 package ingest
 
 import (
+	"encoding/binary"
 	"fmt"
 	"runtime"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/newsdesk/newsdesk"
 )
@@ -181,6 +183,8 @@ func TestParseRepairsInvalidUTF8(t *testing.T) {
 			"<entry><id>b</id><title>b</title></entry></feed>", "Caf\uFFFD", true},
 		{"declared ISO-8859-1", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss version=\"2.0\"><channel><title>Caf\xe9</title>" +
 			"<item><guid>a</guid><title>Cr\xe8me</title></item><item><guid>b</guid><title>b</title></item></channel></rss>", "Café", false},
+		{"UTF-16, by its byte order mark", utf16LE("<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss version=\"2.0\"><channel><title>Café</title>" +
+			"<item><guid>a</guid><title>x</title></item><item><guid>b</guid><title>b</title></item></channel></rss>"), "Café", false},
 		{"declared Shift_JIS", "<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><rss version=\"2.0\"><channel><title>\x93\xfa\x96\x7b</title>" +
 			"<item><guid>a</guid><title>x</title></item><item><guid>b</guid><title>b</title></item></channel></rss>", "日本", false},
 		{"a JSON Feed", "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"Caf\xe9\",\"items\":[{\"id\":\"a\",\"title\":\"\xe9\"},{\"id\":\"b\"}]}",
@@ -203,6 +207,15 @@ func TestParseRepairsInvalidUTF8(t *testing.T) {
 			}
 		})
 	}
+}
+
+// utf16LE is s in UTF-16, little-endian, after a byte order mark.
+func utf16LE(s string) string {
+	b := []byte{0xFF, 0xFE}
+	for _, c := range utf16.Encode([]rune(s)) {
+		b = binary.LittleEndian.AppendUint16(b, c)
+	}
+	return string(b)
 }
 
 // JSON that is not a JSON Feed is not taken for an empty one.
