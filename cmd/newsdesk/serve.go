@@ -46,6 +46,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	demoFlag := fs.Bool("demo", false, "load sample outlets and posts, served from loopback, so the site is populated with no internet")
 	title := fs.String("title", "newsdesk", "the public site's name")
 	workers := fs.Int("workers", 8, "how many polls run at once in this process")
+	feedsAtOnce := fs.Int("feeds-at-once", ingest.DefaultConcurrency, "how many feeds this process fetches and parses at once, whoever asks (polls, the desk, the API, WebSub); feeds over 1 MB are parsed one at a time whatever this says. More helps when many outlets are slow to answer; each one read may hold up to 10 MB")
 	extractFlag := fs.Bool("extract", true, "fetch each new item's page, obeying the outlet's robots.txt, and store its article text; --extract=false stores only what feeds say")
 	interval := fs.Duration("poll-interval", ingest.DefaultInterval, "time between polls of a healthy source until it has posted enough to show its own rhythm")
 	minInterval := fs.Duration("min-poll-interval", ingest.DefaultMinInterval, "shortest time between polls of a source that posts often")
@@ -104,7 +105,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		defer demoSrv.Close()
 		fetcher.Allow = fetcher.Allow.Merge(ingest.MustAllow(hostPortOf(demoSrv.URL)))
 	}
-	feeds := ingest.New(ingest.Config{Sources: db, Items: db, Fetcher: fetcher,
+	feeds := ingest.New(ingest.Config{Sources: db, Items: db, Fetcher: fetcher, Concurrency: *feedsAtOnce,
 		Interval: *interval, MinInterval: *minInterval, MaxInterval: *maxInterval, Logger: logger})
 	var webSub jobs.WebSub // nil: WebSub off
 	if public != nil {
