@@ -10,10 +10,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
+	"time"
 )
 
 // Error codes. Each maps to exactly one HTTP status, in one place
-// (see the site package's error handler).
+// (ErrorStatus).
 const (
 	ECONFLICT      = "conflict"      // the action conflicts with existing data
 	EINTERNAL      = "internal"      // something went wrong that the user cannot fix
@@ -24,6 +26,12 @@ const (
 	ETOOLARGE      = "too_large"     // the input is larger than newsdesk accepts
 	EUNPROCESSABLE = "unprocessable" // the input arrived but could not be understood
 	ERATELIMITED   = "rate_limited"  // too many attempts lately: wait, then try again
+
+	// ESERVICEUNAVAILABLE says that newsdesk itself cannot answer for now:
+	// its database cannot be reached (down, restarting, out of
+	// connections) or stays busy. Unlike EUNAVAILABLE it is no outlet's
+	// failure, and trying again shortly is the cure.
+	ESERVICEUNAVAILABLE = "service_unavailable"
 )
 
 // Error is an error a user can be shown. Code says what kind of failure it
@@ -98,6 +106,8 @@ func ErrorStatus(err error) int {
 		return http.StatusUnauthorized
 	case EUNAVAILABLE:
 		return http.StatusBadGateway
+	case ESERVICEUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	case ETOOLARGE:
 		return http.StatusRequestEntityTooLarge
 	case EUNPROCESSABLE:
@@ -106,5 +116,20 @@ func ErrorStatus(err error) int {
 		return http.StatusTooManyRequests
 	default:
 		return http.StatusInternalServerError
+	}
+}
+
+// RetryAfter is how long a 503 asks clients to wait before they try again
+// (its Retry-After header): a database restarting or failing over is
+// usually back within seconds, and a crawler told to wait longer would
+// stay away for nothing.
+const RetryAfter = 10 * time.Second
+
+// SetRetryAfter adds the Retry-After header that a response with status
+// owes its client: RetryAfter, in seconds, on a 503. A header set already
+// (a 429's own wait) is kept.
+func SetRetryAfter(h http.Header, status int) {
+	if status == http.StatusServiceUnavailable && h.Get("Retry-After") == "" {
+		h.Set("Retry-After", strconv.Itoa(int(RetryAfter/time.Second)))
 	}
 }

@@ -65,7 +65,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		d.dialect = Postgres
-		d.db, err = sql.Open("pgx", dsn)
+		d.db, err = openPool("pgx", dsn)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
@@ -82,7 +82,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 				return nil, fmt.Errorf("create data directory: %w", err)
 			}
 		}
-		d.db, err = sql.Open("sqlite", sqliteDSN(path))
+		d.db, err = openPool("sqlite", sqliteDSN(path, sqliteBusyTimeout))
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 		}
@@ -97,15 +97,25 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	}
 	if err := d.db.PingContext(ctx); err != nil {
 		d.db.Close()
+		// At start the operator is at the terminal: say what the driver
+		// said, not only that the database cannot be reached.
+		var coded *newsdesk.Error
+		if errors.As(err, &coded) && coded.Err != nil {
+			return nil, newsdesk.WrapError(coded.Code, err, "Cannot connect to the %s database: %v.", d.dialect, coded.Err)
+		}
 		return nil, fmt.Errorf("connect to %s database: %w", d.dialect, err)
 	}
 	return d, nil
 }
 
-func sqliteDSN(path string) string {
+// sqliteBusyTimeout is how long a statement waits for another connection's
+// write lock before it fails as busy (and the request answers 503).
+const sqliteBusyTimeout = 10 * time.Second
+
+func sqliteDSN(path string, busy time.Duration) string {
 	q := url.Values{}
 	for _, p := range []string{
-		"busy_timeout(10000)",
+		"busy_timeout(" + strconv.FormatInt(busy.Milliseconds(), 10) + ")",
 		"journal_mode(WAL)",
 		"synchronous(NORMAL)",
 		"foreign_keys(1)",
