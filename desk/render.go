@@ -87,6 +87,8 @@ func (rd *renderer) error(w http.ResponseWriter, r *http.Request, err error) {
 		heading = "Not found"
 	case http.StatusBadRequest:
 		heading = "That did not work"
+	case http.StatusServiceUnavailable:
+		heading = "Back in a moment"
 	}
 	rd.problem(w, r, status, heading, newsdesk.ErrorMessage(err))
 }

@@ -89,7 +89,11 @@ func (rd *renderer) error(w http.ResponseWriter, r *http.Request, err error) {
 	if status >= 500 {
 		rd.logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	rd.problem(w, r, status, "Something went wrong", newsdesk.ErrorMessage(err))
+	heading := "Something went wrong"
+	if status == http.StatusServiceUnavailable {
+		heading = "Back in a moment"
+	}
+	rd.problem(w, r, status, heading, newsdesk.ErrorMessage(err))
 }
 
 // formatDate writes a date as readers expect it in a byline: 2 March 2026.
