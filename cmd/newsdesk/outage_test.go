@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -113,4 +116,79 @@ func newRequest(t *testing.T, method, u string, body io.Reader) *http.Request {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// While PostgreSQL is down, the log says so without repeating itself:
+// each failure is written once, and how often it recurred is summarised
+// once a minute, and at shutdown.
+func TestServeLogStaysReadableWhileTheDatabaseIsDown(t *testing.T) {
+	dsn, sw := storetest.PostgresSwitch(t)
+	var log lockedBuffer
+	var during string
+	t.Run("serve", func(t *testing.T) {
+		base := serveLogging(t, &log, "--database", dsn, "--extract=false", "--log-level", "info")
+		defer sw.Up() // so that serve stops cleanly
+		time.Sleep(time.Second)
+		start := log.Len()
+		sw.Down()
+		// Five seconds of outage, with readers asking for pages.
+		for range 25 {
+			get(t, http.DefaultClient, base+"/")
+			time.Sleep(200 * time.Millisecond)
+		}
+		during = log.String()[start:]
+	})
+
+	seen := map[string]int{}
+	for _, m := range logLine.FindAllStringSubmatch(during, -1) {
+		seen[m[1]+" "+m[2]]++
+	}
+	if len(seen) == 0 {
+		t.Fatalf("nothing logged during the outage")
+	}
+	for msg, n := range seen {
+		if n > 1 {
+			t.Errorf("written %d times in 5 seconds: %s", n, msg)
+		}
+	}
+	if !strings.Contains(during, `msg="request failed"`) || !strings.Contains(during, `msg="producer: Error fetching jobs"`) {
+		t.Errorf("the outage's failures are not in the log:\n%s", during)
+	}
+	// At shutdown, the repeats are counted.
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`level=ERROR msg="request failed" repeated=2[0-9] in_last=\S+ `),
+		regexp.MustCompile(`level=ERROR msg="producer: Error fetching jobs" part=jobs repeated=\d+ in_last=\S+ `),
+	} {
+		if !want.MatchString(log.String()) {
+			t.Errorf("no summary matching %s in the log:\n%s", want, log.String())
+		}
+	}
+}
+
+// logLine matches a line of the text log, capturing its level and message.
+var logLine = regexp.MustCompile(`(?m)^time=\S+ level=(\w+) msg=("(?:[^"\\]|\\.)*"|\S+)`)
+
+// lockedBuffer is a bytes.Buffer that a server may write while the test
+// reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func (l *lockedBuffer) Len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Len()
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/newsdesk/newsdesk/demo"
 	"github.com/newsdesk/newsdesk/desk"
 	"github.com/newsdesk/newsdesk/ingest"
+	"github.com/newsdesk/newsdesk/internal/quietlog"
 	"github.com/newsdesk/newsdesk/internal/signinlimit"
 	"github.com/newsdesk/newsdesk/jobs"
 	"github.com/newsdesk/newsdesk/relatedposts"
@@ -67,7 +68,11 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		return newsdesk.Errorf(newsdesk.EINVALID, "Unknown log level %q.", *logLevel)
 	}
-	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+	// Failures that repeat (every attempt while the database is down) are
+	// written once, then summarised once a minute.
+	logHandler := quietlog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}), quietlog.Options{})
+	defer logHandler.Flush()
+	logger := slog.New(logHandler)
 	public, err := parsePublicURL(*publicURL)
 	if err != nil {
 		return err
@@ -121,10 +126,12 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if *role == roleWeb {
 		queueWorkers = 0
 	}
+	riverLog := quietlog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: riverLevel(level)}), quietlog.Options{})
+	defer riverLog.Flush()
 	queue, err := jobs.New(jobs.Config{
 		DB: db, Sources: db, Feeds: feeds, Extractor: extractor, WebSub: webSub, Workers: queueWorkers,
 		Tick: *tick, JobTimeout: *jobTimeout,
-		Logger: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: riverLevel(level)})).With("part", "jobs"),
+		Logger: slog.New(riverLog).With("part", "jobs"),
 	})
 	if err != nil {
 		return err
