@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
 
 	"github.com/newsdesk/newsdesk/store"
 	"github.com/newsdesk/newsdesk/story"
@@ -126,6 +127,16 @@ var errStale = errors.New("clustering state is stale")
 // Run clusters up to maxBatches batches of the items still to cluster and
 // returns how many it clustered, and whether items may remain.
 func (cl *Clustering) Run(ctx context.Context, maxBatches int) (clustered int, more bool, err error) {
+	return cl.RunThen(ctx, maxBatches, nil)
+}
+
+// RunThen is Run, calling done (if not nil) in the transaction of the
+// batch that leaves no item to cluster, before it commits: the clustering
+// job records there that it is done. Items stored while that batch ran
+// are clustered in it too, after done, so that none is left behind by a
+// poll that could not queue another clustering job because this one was
+// still running.
+func (cl *Clustering) RunThen(ctx context.Context, maxBatches int, done func(tx *sql.Tx) error) (clustered int, more bool, err error) {
 	cl.mu.Lock()
 	defer cl.mu.Unlock()
 	retried := false
@@ -135,7 +146,7 @@ func (cl *Clustering) Run(ctx context.Context, maxBatches int) (clustered int, m
 				return clustered, true, err
 			}
 		}
-		n, err := cl.batch(ctx)
+		n, last, err := cl.batch(ctx, done)
 		if err != nil {
 			cl.st = nil // memory may be ahead of what was committed
 			if errors.Is(err, errStale) && !retried {
@@ -147,7 +158,7 @@ func (cl *Clustering) Run(ctx context.Context, maxBatches int) (clustered int, m
 			return clustered, true, err
 		}
 		clustered += n
-		if n < clusterBatch {
+		if last {
 			return clustered, false, nil
 		}
 	}
@@ -191,13 +202,14 @@ func (st *clusterState) place(it store.ClusterItem, dbStory int64) error {
 }
 
 // batch replays the logged changes memory lacks, then clusters one batch
-// of new items, in one transaction under the stories lock.
-func (cl *Clustering) batch(ctx context.Context) (int, error) {
+// of new items, in one transaction under the stories lock. It reports
+// whether that was the last of them; if so, done is called in the
+// transaction (see RunThen).
+func (cl *Clustering) batch(ctx context.Context, done func(tx *sql.Tx) error) (n int, last bool, err error) {
 	st := cl.st
-	n := 0
 	now := cl.now()
 	prune := now.Sub(cl.pruned) >= pruneEvery
-	err := cl.db.ClusterStories(ctx, func(b *store.StoryBatch) error {
+	err = cl.db.ClusterStories(ctx, func(b *store.StoryBatch) error {
 		changes, err := b.Changes(st.head)
 		if errors.Is(err, store.ErrChangesPruned) {
 			return fmt.Errorf("%w: %v", errStale, err)
@@ -217,7 +229,32 @@ func (cl *Clustering) batch(ctx context.Context) (int, error) {
 				return err
 			}
 		}
-		n = len(todo)
+		n, last = len(todo), len(todo) < clusterBatch
+		if last && done != nil {
+			if err := done(b.Tx()); err != nil {
+				return err
+			}
+			// A poll that stored items after the look above found this
+			// job running, so queued none: its items are clustered here.
+			// (On SQLite no poll can store meanwhile; on PostgreSQL one
+			// that queues after done waits for this commit and then
+			// queues its job.)
+			for {
+				late, err := b.Unclustered(now.Add(-ClusterLookback), clusterBatch)
+				if err != nil {
+					return err
+				}
+				for _, it := range late {
+					if err := st.cluster(b, it); err != nil {
+						return err
+					}
+				}
+				n += len(late)
+				if len(late) < clusterBatch {
+					break
+				}
+			}
+		}
 		if prune {
 			pruned, err := b.PruneChanges(storyLogRetention)
 			if err != nil {
@@ -232,7 +269,7 @@ func (cl *Clustering) batch(ctx context.Context) (int, error) {
 	if err == nil && prune {
 		cl.pruned = now
 	}
-	return n, err
+	return n, last, err
 }
 
 // cluster assigns one new item to a story and records it.
@@ -382,7 +419,13 @@ type clusterWorker struct {
 // Work clusters the items waiting; with a backlog, it clusters a share and
 // comes back at once, so the queue's other work is not held up.
 func (w *clusterWorker) Work(ctx context.Context, job *river.Job[ClusterArgs]) error {
-	n, more, err := w.clustering.Run(ctx, clusterRunBatches)
+	// The job is marked done in the transaction of its last batch, so
+	// that a poll storing items after that batch can queue another.
+	done := func(tx *sql.Tx) error {
+		_, err := river.JobCompleteTx[riverdriver.Driver[*sql.Tx]](ctx, tx, job)
+		return err
+	}
+	n, more, err := w.clustering.RunThen(ctx, clusterRunBatches, done)
 	if n > 0 {
 		w.logger.Info("clustered", "items", n)
 	}

@@ -150,6 +150,10 @@ func (d *DB) ClusterStories(ctx context.Context, fn func(b *StoryBatch) error) e
 	return nil
 }
 
+// Tx returns the batch's transaction, for the job queue, which shares the
+// database, to record in it that the job clustering this batch is done.
+func (b *StoryBatch) Tx() *sql.Tx { return b.tx }
+
 // ErrChangesPruned is returned by StoryBatch.Changes when changes made
 // after the one asked from were pruned from the log: the reader is too far
 // behind to catch up by replaying, and must start again from the stored
