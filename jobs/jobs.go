@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -78,16 +79,25 @@ type Config struct {
 	Workers int
 	// Tick is how often due sources are looked for.
 	Tick time.Duration
-	// JobTimeout bounds one job. A job still marked running well past it
-	// (its process died) is rescued and run again.
+	// JobTimeout bounds one job: its context ends then.
 	JobTimeout time.Duration
-	Logger     *slog.Logger
-	Now        func() time.Time
+	// Heartbeat is how often a process that runs jobs records that it
+	// lives, and DeadAfter how long another's record must stand still
+	// before the jobs it left running are taken over (see lifeline.go);
+	// DefaultHeartbeat and DefaultDeadAfter if zero.
+	Heartbeat time.Duration
+	DeadAfter time.Duration
+	Logger    *slog.Logger
+	Now       func() time.Time
 }
 
 // Queue is the durable job queue.
 type Queue struct {
-	client *river.Client[*sql.Tx]
+	client   *river.Client[*sql.Tx]
+	lifeline *lifeline // nil in a queue that only inserts jobs
+
+	stopBeating context.CancelFunc
+	beating     sync.WaitGroup
 }
 
 // driver returns River's driver for the store's database.
@@ -124,6 +134,12 @@ func New(cfg Config) (*Queue, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Heartbeat <= 0 {
+		cfg.Heartbeat = DefaultHeartbeat
+	}
+	if cfg.DeadAfter <= 0 {
+		cfg.DeadAfter = DefaultDeadAfter
+	}
 	if cfg.Extractor != nil {
 		cfg.Feeds = extractAfterPoll{FeedService: cfg.Feeds, db: cfg.DB, logger: cfg.Logger}
 	}
@@ -131,13 +147,17 @@ func New(cfg Config) (*Queue, error) {
 		Logger:     cfg.Logger,
 		JobTimeout: cfg.JobTimeout,
 		// Twice the timeout: a job that has run that long without finishing
-		// cannot still be running, so its process is gone.
+		// has ignored its context's end. The jobs of a process that died
+		// are taken over much sooner, by the lifeline.
 		RescueStuckJobsAfter: 2 * cfg.JobTimeout,
 		// database/sql has no LISTEN, so workers poll for new jobs.
 		FetchPollInterval: 250 * time.Millisecond,
 		FetchCooldown:     50 * time.Millisecond,
 	}
+	var life *lifeline
 	if cfg.Workers > 0 {
+		life = newLifeline(cfg, driver(cfg.DB).GetExecutor())
+		rc.Middleware = []rivertype.Middleware{life}
 		workers := river.NewWorkers()
 		river.AddWorker(workers, &pollWorker{feeds: cfg.Feeds, logger: cfg.Logger})
 		river.AddWorker(workers, &scheduleWorker{sources: cfg.Sources, now: cfg.Now})
@@ -172,18 +192,45 @@ func New(cfg Config) (*Queue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)
 	}
-	return &Queue{client: client}, nil
+	if life != nil {
+		life.id = client.ID()
+	}
+	return &Queue{client: client, lifeline: life}, nil
 }
 
 // Start runs the workers until Stop. An insert-only queue needs no Start.
-func (q *Queue) Start(ctx context.Context) error { return q.client.Start(ctx) }
+// The process's first heartbeat is recorded before any job is fetched.
+func (q *Queue) Start(ctx context.Context) error {
+	if q.lifeline != nil {
+		if err := q.lifeline.beat(ctx); err != nil {
+			return err
+		}
+		beatCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+		q.stopBeating = stop
+		q.beating.Go(func() { q.lifeline.run(beatCtx) })
+	}
+	return q.client.Start(ctx)
+}
 
 // Stop lets running jobs finish (until ctx ends, when they are cancelled
-// and left for a later run) and stops the workers.
+// and left for a later run) and stops the workers. The heartbeats go on
+// until the jobs have ended, so that no other process takes them over
+// meanwhile; then the process's record is deleted.
 func (q *Queue) Stop(ctx context.Context) error {
 	err := q.client.Stop(ctx)
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		return q.client.StopAndCancel(context.Background())
+		err = q.client.StopAndCancel(context.Background())
+	}
+	if q.stopBeating != nil {
+		q.stopBeating()
+		q.beating.Wait()
+		q.lifeline.stop()
+		forgetCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if ferr := q.lifeline.db.ForgetWorker(forgetCtx, q.lifeline.id); ferr != nil {
+			// Others forget it a minute after its heartbeats stop.
+			q.lifeline.logger.Warn("jobs: forget this worker", "worker", q.lifeline.id, "err", ferr)
+		}
 	}
 	return err
 }

@@ -54,7 +54,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	maxInterval := fs.Duration("max-poll-interval", ingest.DefaultMaxInterval, "longest time between polls of a source that rarely posts")
 	fetch := fetchFlags(fs)
 	tick := fs.Duration("tick", time.Minute, "how often due sources are looked for")
-	jobTimeout := fs.Duration("job-timeout", 2*time.Minute, "longest a job may run; a job left running twice as long by a dead process is run again")
+	jobTimeout := fs.Duration("job-timeout", 2*time.Minute, "longest a job may run before it is stopped and tried again later; the jobs of a process that dies are taken over within about 20 seconds, whatever this says")
 	secure := fs.Bool("secure-cookies", false, "mark sign-in cookies Secure (set this behind HTTPS)")
 	publicURL := fs.String("public-url", "", "the address at which readers and WebSub hubs reach this newsdesk, such as https://news.example.org: every absolute link (feeds, the sitemap, WebSub callbacks) starts with it, never with the address a request names; when not set, links say http://localhost:<port of --addr> and WebSub is off; when set, a source whose feed names a hub is subscribed there and gets new items pushed to /websub/ as they are published, and is polled rarely")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
