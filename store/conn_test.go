@@ -204,3 +204,46 @@ func TestReachableCodesByTypeAndCode(t *testing.T) {
 		}
 	}
 }
+
+// A PostgreSQL host that takes the connection but never answers (as when
+// packets are dropped) fails within the connect timeout, coded
+// ESERVICEUNAVAILABLE, rather than holding the caller for minutes.
+func TestPostgresSilentIsUnavailableSoon(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := make(chan net.Conn, 16) // kept open, and never a word
+	defer func() {
+		ln.Close()
+		for {
+			select {
+			case c := <-held:
+				c.Close()
+			default:
+				return
+			}
+		}
+	}()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			select {
+			case held <- c:
+			default:
+				c.Close()
+			}
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	start := time.Now()
+	_, err = store.Open(ctx, "postgres://postgres@"+ln.Addr().String()+"/newsdesk?sslmode=disable")
+	wantUnavailable(t, "silent host", err)
+	if took := time.Since(start); took > 15*time.Second {
+		t.Fatalf("gave up after %v, want within the 5s connect timeout", took)
+	}
+}

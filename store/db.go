@@ -65,7 +65,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		d.dialect = Postgres
-		d.db, err = openPool("pgx", dsn)
+		d.db, err = openPool("pgx", withConnectTimeout(dsn))
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
@@ -111,6 +111,29 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 // sqliteBusyTimeout is how long a statement waits for another connection's
 // write lock before it fails as busy (and the request answers 503).
 const sqliteBusyTimeout = 10 * time.Second
+
+// pgConnectTimeout bounds a new PostgreSQL connection when the URL says
+// nothing: a server whose host stops answering (a failover, a firewall
+// that drops rather than refuses) would otherwise hold every request
+// that needs a connection until the operating system gives up, minutes
+// later, rather than answer 503 within seconds.
+const pgConnectTimeout = 5 * time.Second
+
+// withConnectTimeout adds pgConnectTimeout to a postgres:// URL that sets
+// no connect_timeout of its own.
+func withConnectTimeout(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn // the driver says what is wrong with it
+	}
+	q := u.Query()
+	if q.Has("connect_timeout") {
+		return dsn
+	}
+	q.Set("connect_timeout", strconv.Itoa(int(pgConnectTimeout/time.Second)))
+	u.RawQuery = q.Encode()
+	return u.String()
+}
 
 func sqliteDSN(path string, busy time.Duration) string {
 	q := url.Values{}
