@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/xml"
 	"html"
 	"io"
@@ -17,25 +16,6 @@ import (
 
 	"github.com/newsdesk/newsdesk/extract"
 )
-
-// lockedBuffer is a bytes.Buffer that serve's goroutines may write to
-// while the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // hostile sends every request as a client that lies about the site's
 // address would: a Host header and every forwarding header proxies use,
