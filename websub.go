@@ -6,29 +6,32 @@ import (
 	"time"
 )
 
-// SubscriptionState says where a WebSub subscription stands.
-type SubscriptionState string
+// LeaseState says where a WebSub lease stands.
+type LeaseState string
 
-// Subscription states.
+// Lease states.
 const (
-	// SubscriptionPending: newsdesk asked the hub and waits for it to
+	// LeasePending: newsdesk asked the hub and waits for it to
 	// confirm (intent verification).
-	SubscriptionPending SubscriptionState = "pending"
-	// SubscriptionActive: the hub confirmed; it pushes new items until
+	LeasePending LeaseState = "pending"
+	// LeaseActive: the hub confirmed; it pushes new items until
 	// the lease ends, and the source is polled rarely.
-	SubscriptionActive SubscriptionState = "active"
-	// SubscriptionFailed: the hub refused, never confirmed, or the lease
+	LeaseActive LeaseState = "active"
+	// LeaseFailed: the hub refused, never confirmed, or the lease
 	// lapsed; the source is polled as usual.
-	SubscriptionFailed SubscriptionState = "failed"
-	// SubscriptionUnsubscribing: the source was removed and newsdesk told
+	LeaseFailed LeaseState = "failed"
+	// LeaseUnsubscribing: the source was removed and newsdesk told
 	// the hub so; the row goes once the hub confirms.
-	SubscriptionUnsubscribing SubscriptionState = "unsubscribing"
+	LeaseUnsubscribing LeaseState = "unsubscribing"
 )
 
-// Subscription is a source's subscription at the WebSub hub its feed
+// WebSubLease is a source's subscription at the WebSub hub its feed
 // names: the hub pushes the feed's new items to newsdesk instead of
-// newsdesk polling for them. A source has at most one.
-type Subscription struct {
+// newsdesk polling for them, for as long as the lease the hub granted
+// lasts. A source has at most one. It is called a lease, not a
+// subscription, to keep it apart from readers' subscriptions to
+// newsletters and the magazine (Subscriber, Edition).
+type WebSubLease struct {
 	SourceID int64
 	Hub      string // the hub's URL
 	Topic    string // the feed's own (rel="self") URL, as the hub knows it
@@ -37,7 +40,7 @@ type Subscription struct {
 	Token string
 	// Secret keys the HMAC with which the hub signs what it pushes.
 	Secret string
-	State  SubscriptionState
+	State  LeaseState
 	// Lease is how long the hub said the subscription lasts.
 	Lease time.Duration
 	// RequestedAt is when a subscribe (or unsubscribe) request the hub
@@ -58,22 +61,22 @@ type Subscription struct {
 	UpdatedAt     time.Time
 }
 
-// SubscriptionService stores WebSub subscriptions.
-type SubscriptionService interface {
-	// FindSubscription returns a source's subscription, or ENOTFOUND.
-	FindSubscription(ctx context.Context, sourceID int64) (*Subscription, error)
-	// FindSubscriptions returns every subscription, including those of
+// WebSubLeaseService stores WebSub subscriptions.
+type WebSubLeaseService interface {
+	// FindLease returns a source's subscription, or ENOTFOUND.
+	FindLease(ctx context.Context, sourceID int64) (*WebSubLease, error)
+	// FindLeases returns every subscription, including those of
 	// removed sources.
-	FindSubscriptions(ctx context.Context) ([]*Subscription, error)
-	// SaveSubscription stores a source's subscription, replacing the one
+	FindLeases(ctx context.Context) ([]*WebSubLease, error)
+	// SaveLease stores a source's subscription, replacing the one
 	// it had, and puts its Note on the source in place of the previous
 	// subscription's note. A non-zero pollBy brings the source's next
 	// poll forward to it (a hub that failed). A removed source is not an
 	// error: its subscription is stored alone.
-	SaveSubscription(ctx context.Context, s *Subscription, pollBy time.Time) error
-	// DeleteSubscription removes a source's subscription and its note on
+	SaveLease(ctx context.Context, s *WebSubLease, pollBy time.Time) error
+	// DeleteLease removes a source's subscription and its note on
 	// the source. It returns ENOTFOUND if there is none.
-	DeleteSubscription(ctx context.Context, sourceID int64) error
+	DeleteLease(ctx context.Context, sourceID int64) error
 }
 
 // ReplaceNote returns a source's note with old, a subscription's note it

@@ -221,7 +221,7 @@ func TestGuardHoldsOnEveryPath(t *testing.T) {
 		}
 		d.request(t)
 		sub := d.subscription(t, src.ID)
-		if sub.State != newsdesk.SubscriptionFailed || !strings.Contains(sub.LastError, "private addresses (::1%lo)") {
+		if sub.State != newsdesk.LeaseFailed || !strings.Contains(sub.LastError, "private addresses (::1%lo)") {
 			t.Fatalf("subscription: %+v", sub)
 		}
 	})

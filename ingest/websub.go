@@ -40,7 +40,7 @@ const (
 
 // WebSubConfig is what a WebSub uses.
 type WebSubConfig struct {
-	Subscriptions newsdesk.SubscriptionService
+	Leases newsdesk.WebSubLeaseService
 	// PublicURL is the base URL at which hubs reach this newsdesk from
 	// outside; callbacks are PublicURL/websub/<source id>/<token>.
 	PublicURL *url.URL
@@ -182,7 +182,7 @@ func (s *Service) webSub(ctx context.Context, src *newsdesk.Source, resp *Respon
 	if w == nil {
 		return
 	}
-	sub, err := w.cfg.Subscriptions.FindSubscription(ctx, src.ID)
+	sub, err := w.cfg.Leases.FindLease(ctx, src.ID)
 	if err != nil {
 		if newsdesk.ErrorCode(err) != newsdesk.ENOTFOUND {
 			w.log().Warn("websub: load subscription", "source", src.ID, "err", err)
@@ -196,7 +196,7 @@ func (s *Service) webSub(ctx context.Context, src *newsdesk.Source, resp *Respon
 		switch {
 		case hub != "" && w.wants(sub, hub, topic, now):
 			sub = w.want(ctx, src.ID, hub, topic)
-		case hub == "" && sub != nil && sub.State == newsdesk.SubscriptionFailed:
+		case hub == "" && sub != nil && sub.State == newsdesk.LeaseFailed:
 			// The feed no longer names a hub: there is nothing to try
 			// again, and nothing left to say about it.
 			if err := w.forget(ctx, src.ID); err != nil {
@@ -209,7 +209,7 @@ func (s *Service) webSub(ctx context.Context, src *newsdesk.Source, resp *Respon
 	if r == nil || sub == nil {
 		return
 	}
-	if sub.State == newsdesk.SubscriptionActive {
+	if sub.State == newsdesk.LeaseActive {
 		// The hub pushes new items; a rare poll still catches what a hub
 		// drops without saying so.
 		r.NextAt = later(r.NextAt, now.Add(s.cfg.MaxInterval))
@@ -226,15 +226,15 @@ func later(a, b time.Time) time.Time {
 
 // wants reports whether a source whose feed names hub and topic should
 // be subscribed there now, given its current subscription.
-func (w *WebSub) wants(sub *newsdesk.Subscription, hub, topic string, now time.Time) bool {
+func (w *WebSub) wants(sub *newsdesk.WebSubLease, hub, topic string, now time.Time) bool {
 	switch {
 	case sub == nil:
 		return true
-	case sub.State == newsdesk.SubscriptionUnsubscribing:
+	case sub.State == newsdesk.LeaseUnsubscribing:
 		return false
 	case sub.Hub != hub || sub.Topic != topic:
 		return true // the feed moved to another hub
-	case sub.State == newsdesk.SubscriptionFailed:
+	case sub.State == newsdesk.LeaseFailed:
 		return sub.RenewAt == nil || !now.Before(*sub.RenewAt)
 	}
 	return false
@@ -245,19 +245,19 @@ func (w *WebSub) wants(sub *newsdesk.Subscription, hub, topic string, now time.T
 // The request itself goes out from Subscribe, after the poll that found
 // the hub has recorded its outcome: were the hub to confirm before that,
 // the poll would write over what the confirmation put on the source.
-func (w *WebSub) want(ctx context.Context, sourceID int64, hub, topic string) *newsdesk.Subscription {
+func (w *WebSub) want(ctx context.Context, sourceID int64, hub, topic string) *newsdesk.WebSubLease {
 	now := w.now()
-	sub := &newsdesk.Subscription{
+	sub := &newsdesk.WebSubLease{
 		SourceID: sourceID, Hub: hub, Topic: topic,
 		// 128 random bits each; the secret is twice that, well under the
 		// 200 bytes the recommendation allows.
 		Token:   rand.Text(),
 		Secret:  rand.Text() + rand.Text(),
-		State:   newsdesk.SubscriptionPending,
+		State:   newsdesk.LeasePending,
 		RenewAt: &now,
 		Note:    fmt.Sprintf("WebSub: subscribing via %s.", hubHost(hub)),
 	}
-	if err := w.cfg.Subscriptions.SaveSubscription(ctx, sub, time.Time{}); err != nil {
+	if err := w.cfg.Leases.SaveLease(ctx, sub, time.Time{}); err != nil {
 		w.log().Warn("websub: save subscription", "source", sourceID, "err", err)
 	}
 	return sub
@@ -269,7 +269,7 @@ func (w *WebSub) want(ctx context.Context, sourceID int64, hub, topic string) *n
 // that refuses fails it. It does nothing for a subscription that is not
 // due, or whose request the hub has yet to confirm.
 func (w *WebSub) Subscribe(ctx context.Context, sourceID int64) error {
-	sub, err := w.cfg.Subscriptions.FindSubscription(ctx, sourceID)
+	sub, err := w.cfg.Leases.FindLease(ctx, sourceID)
 	if newsdesk.ErrorCode(err) == newsdesk.ENOTFOUND {
 		return nil
 	}
@@ -277,14 +277,14 @@ func (w *WebSub) Subscribe(ctx context.Context, sourceID int64) error {
 		return err
 	}
 	now := w.now()
-	due := sub.State == newsdesk.SubscriptionPending ||
-		sub.State == newsdesk.SubscriptionActive && sub.RenewAt != nil && !now.Before(*sub.RenewAt)
+	due := sub.State == newsdesk.LeasePending ||
+		sub.State == newsdesk.LeaseActive && sub.RenewAt != nil && !now.Before(*sub.RenewAt)
 	if !due || sub.RequestedAt != nil || sub.SourceRemoved {
 		return nil
 	}
 	sub.RequestedAt, sub.LastError = &now, ""
 	// Stored before the request: a hub may verify before it answers.
-	if err := w.cfg.Subscriptions.SaveSubscription(ctx, sub, time.Time{}); err != nil {
+	if err := w.cfg.Leases.SaveLease(ctx, sub, time.Time{}); err != nil {
 		return err
 	}
 	if err := w.request(ctx, "subscribe", sub); err != nil {
@@ -301,7 +301,7 @@ func (w *WebSub) Subscribe(ctx context.Context, sourceID int64) error {
 // request sends a subscribe or unsubscribe request to the subscription's
 // hub, returning an error that says, in words fit for users, why the hub
 // did not accept it.
-func (w *WebSub) request(ctx context.Context, mode string, sub *newsdesk.Subscription) error {
+func (w *WebSub) request(ctx context.Context, mode string, sub *newsdesk.WebSubLease) error {
 	hub, err := url.Parse(sub.Hub)
 	if err != nil || (hub.Scheme != "http" && hub.Scheme != "https") || hub.Host == "" {
 		return fmt.Errorf("the hub address %q is not a web address", sub.Hub)
@@ -326,7 +326,7 @@ func (w *WebSub) request(ctx context.Context, mode string, sub *newsdesk.Subscri
 }
 
 // callbackURL is where the hub reaches newsdesk for this subscription.
-func (w *WebSub) callbackURL(sub *newsdesk.Subscription) string {
+func (w *WebSub) callbackURL(sub *newsdesk.WebSubLease) string {
 	u := *w.cfg.PublicURL
 	u.Path = strings.TrimSuffix(u.Path, "/") + fmt.Sprintf("/websub/%d/%s", sub.SourceID, sub.Token)
 	u.RawPath, u.RawQuery, u.Fragment = "", "", ""
@@ -336,13 +336,13 @@ func (w *WebSub) callbackURL(sub *newsdesk.Subscription) string {
 // fail records that the hub failed the subscription, which sends the
 // source back to ordinary polling, at once; newsdesk asks the hub again
 // after RetryAfter, at a poll that still finds it in the feed.
-func (w *WebSub) fail(ctx context.Context, sub *newsdesk.Subscription, reason string) {
+func (w *WebSub) fail(ctx context.Context, sub *newsdesk.WebSubLease, reason string) {
 	now := w.now()
 	retry := now.Add(w.cfg.RetryAfter)
-	sub.State, sub.RequestedAt, sub.RenewAt, sub.LastError = newsdesk.SubscriptionFailed, nil, &retry, reason
+	sub.State, sub.RequestedAt, sub.RenewAt, sub.LastError = newsdesk.LeaseFailed, nil, &retry, reason
 	sub.Note = fmt.Sprintf("WebSub hub failed: %s; polling.", reason)
 	w.log().Warn("websub: hub failed; polling the source", "source", sub.SourceID, "hub", sub.Hub, "reason", reason)
-	if err := w.cfg.Subscriptions.SaveSubscription(ctx, sub, now); err != nil {
+	if err := w.cfg.Leases.SaveLease(ctx, sub, now); err != nil {
 		w.log().Warn("websub: save subscription", "source", sub.SourceID, "err", err)
 	}
 }
@@ -352,7 +352,7 @@ func (w *WebSub) fail(ctx context.Context, sub *newsdesk.Subscription, reason st
 // confirms, or at once if the hub cannot be told: it is best effort, the
 // lease ends anyway.
 func (w *WebSub) Unsubscribe(ctx context.Context, sourceID int64) error {
-	sub, err := w.cfg.Subscriptions.FindSubscription(ctx, sourceID)
+	sub, err := w.cfg.Leases.FindLease(ctx, sourceID)
 	if newsdesk.ErrorCode(err) == newsdesk.ENOTFOUND {
 		return nil
 	}
@@ -363,8 +363,8 @@ func (w *WebSub) Unsubscribe(ctx context.Context, sourceID int64) error {
 		return nil
 	}
 	now := w.now()
-	sub.State, sub.RequestedAt = newsdesk.SubscriptionUnsubscribing, &now
-	if err := w.cfg.Subscriptions.SaveSubscription(ctx, sub, time.Time{}); err != nil {
+	sub.State, sub.RequestedAt = newsdesk.LeaseUnsubscribing, &now
+	if err := w.cfg.Leases.SaveLease(ctx, sub, time.Time{}); err != nil {
 		return err
 	}
 	if err := w.request(ctx, "unsubscribe", sub); err != nil {
@@ -375,7 +375,7 @@ func (w *WebSub) Unsubscribe(ctx context.Context, sourceID int64) error {
 }
 
 func (w *WebSub) forget(ctx context.Context, sourceID int64) error {
-	err := w.cfg.Subscriptions.DeleteSubscription(ctx, sourceID)
+	err := w.cfg.Leases.DeleteLease(ctx, sourceID)
 	if newsdesk.ErrorCode(err) == newsdesk.ENOTFOUND {
 		return nil
 	}
@@ -390,17 +390,17 @@ func (w *WebSub) forget(ctx context.Context, sourceID int64) error {
 // 80% of the lease) and the removed sources whose subscription is to be
 // cancelled at the hub.
 func (w *WebSub) Maintain(ctx context.Context) (subscribe, unsubscribe []int64, err error) {
-	subs, err := w.cfg.Subscriptions.FindSubscriptions(ctx)
+	subs, err := w.cfg.Leases.FindLeases(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
 	now := w.now()
-	overdue := func(s *newsdesk.Subscription) bool {
+	overdue := func(s *newsdesk.WebSubLease) bool {
 		return s.RequestedAt != nil && now.Sub(*s.RequestedAt) >= w.cfg.VerifyTimeout
 	}
 	for _, s := range subs {
 		switch {
-		case s.SourceRemoved && s.State != newsdesk.SubscriptionUnsubscribing:
+		case s.SourceRemoved && s.State != newsdesk.LeaseUnsubscribing:
 			unsubscribe = append(unsubscribe, s.SourceID)
 		case s.SourceRemoved:
 			if s.RequestedAt == nil || overdue(s) {
@@ -408,14 +408,14 @@ func (w *WebSub) Maintain(ctx context.Context) (subscribe, unsubscribe []int64, 
 					return subscribe, unsubscribe, err
 				}
 			}
-		case s.State == newsdesk.SubscriptionFailed:
+		case s.State == newsdesk.LeaseFailed:
 		case overdue(s):
 			w.fail(ctx, s, fmt.Sprintf("%s did not confirm the subscription within %s", hubHost(s.Hub), roundedDuration(w.cfg.VerifyTimeout)))
-		case s.State == newsdesk.SubscriptionActive && s.ExpiresAt != nil && !now.Before(*s.ExpiresAt):
+		case s.State == newsdesk.LeaseActive && s.ExpiresAt != nil && !now.Before(*s.ExpiresAt):
 			w.fail(ctx, s, fmt.Sprintf("the lease at %s ended %s without renewal", hubHost(s.Hub), noteTime(*s.ExpiresAt)))
 		case s.RequestedAt != nil:
-		case s.State == newsdesk.SubscriptionPending,
-			s.State == newsdesk.SubscriptionActive && s.RenewAt != nil && !now.Before(*s.RenewAt):
+		case s.State == newsdesk.LeasePending,
+			s.State == newsdesk.LeaseActive && s.RenewAt != nil && !now.Before(*s.RenewAt):
 			subscribe = append(subscribe, s.SourceID)
 		}
 	}

@@ -120,12 +120,12 @@ func CheckSignature(secret, header string, body []byte) error {
 
 // lookup finds the subscription a callback URL names; nil when there is
 // none, or the token is wrong.
-func (w *WebSub) lookup(r *http.Request) (*newsdesk.Subscription, error) {
+func (w *WebSub) lookup(r *http.Request) (*newsdesk.WebSubLease, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		return nil, nil
 	}
-	sub, err := w.cfg.Subscriptions.FindSubscription(r.Context(), id)
+	sub, err := w.cfg.Leases.FindLease(r.Context(), id)
 	if newsdesk.ErrorCode(err) == newsdesk.ENOTFOUND {
 		return nil, nil
 	}
@@ -155,7 +155,7 @@ func (w *WebSub) verify(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	waiting := sub.RequestedAt != nil && (sub.State == newsdesk.SubscriptionPending || sub.State == newsdesk.SubscriptionActive)
+	waiting := sub.RequestedAt != nil && (sub.State == newsdesk.LeasePending || sub.State == newsdesk.LeaseActive)
 	switch {
 	case in.Mode == "subscribe" && waiting:
 		lease := in.Lease
@@ -164,23 +164,23 @@ func (w *WebSub) verify(rw http.ResponseWriter, r *http.Request) {
 		}
 		now := w.now()
 		expires, renew := now.Add(lease), now.Add(time.Duration(float64(lease)*renewAt))
-		sub.State, sub.RequestedAt, sub.ExpiresAt, sub.RenewAt = newsdesk.SubscriptionActive, nil, &expires, &renew
+		sub.State, sub.RequestedAt, sub.ExpiresAt, sub.RenewAt = newsdesk.LeaseActive, nil, &expires, &renew
 		sub.Lease, sub.LastError = lease, ""
 		sub.Note = fmt.Sprintf("WebSub: subscribed via %s, lease until %s.", hubHost(sub.Hub), noteTime(expires))
-		if err := w.cfg.Subscriptions.SaveSubscription(ctx, sub, time.Time{}); err != nil {
+		if err := w.cfg.Leases.SaveLease(ctx, sub, time.Time{}); err != nil {
 			w.log().Error("websub: save subscription", "source", sub.SourceID, "err", err)
 			http.Error(rw, "Internal error.", http.StatusInternalServerError)
 			return
 		}
 		w.log().Info("websub: subscribed", "source", sub.SourceID, "hub", sub.Hub, "lease", lease)
-	case in.Mode == "unsubscribe" && sub.State == newsdesk.SubscriptionUnsubscribing:
+	case in.Mode == "unsubscribe" && sub.State == newsdesk.LeaseUnsubscribing:
 		if err := w.forget(ctx, sub.SourceID); err != nil {
 			w.log().Error("websub: forget subscription", "source", sub.SourceID, "err", err)
 			http.Error(rw, "Internal error.", http.StatusInternalServerError)
 			return
 		}
 		w.log().Info("websub: unsubscribed", "source", sub.SourceID, "hub", sub.Hub)
-	case in.Mode == "denied" && sub.State != newsdesk.SubscriptionFailed:
+	case in.Mode == "denied" && sub.State != newsdesk.LeaseFailed:
 		reason := hubHost(sub.Hub) + " refused the subscription"
 		if why := printable(in.Reason, 200); why != "" {
 			reason += " (" + why + ")"
@@ -231,7 +231,7 @@ func (w *WebSub) deliver(rw http.ResponseWriter, r *http.Request) {
 		rw.WriteHeader(http.StatusNoContent)
 		return
 	}
-	if sub.SourceRemoved || sub.State == newsdesk.SubscriptionUnsubscribing {
+	if sub.SourceRemoved || sub.State == newsdesk.LeaseUnsubscribing {
 		rw.WriteHeader(http.StatusNoContent)
 		return
 	}
@@ -254,7 +254,7 @@ func (w *WebSub) deliver(rw http.ResponseWriter, r *http.Request) {
 // storeDelivery parses what a hub pushed for a subscription's source and
 // stores its new items as a poll does: the same parser within the same
 // limits, in a turn of its own, the same idempotent SaveItems.
-func (s *Service) storeDelivery(ctx context.Context, sub *newsdesk.Subscription, body []byte) (int, error) {
+func (s *Service) storeDelivery(ctx context.Context, sub *newsdesk.WebSubLease, body []byte) (int, error) {
 	base, err := url.Parse(sub.Topic)
 	if err != nil {
 		return 0, newsdesk.WrapError(newsdesk.EINVALID, err, "The topic %q is not a web address.", sub.Topic)

@@ -53,15 +53,15 @@ func FuzzWebSubCallback(f *testing.F) {
 	}
 	svc := ingest.New(ingest.Config{Sources: db, Items: db, Fetcher: loopbackFetcher()})
 	public, _ := url.Parse("https://desk.example/")
-	ingest.NewWebSub(svc, ingest.WebSubConfig{Subscriptions: db, PublicURL: public})
+	ingest.NewWebSub(svc, ingest.WebSubConfig{Leases: db, PublicURL: public})
 	handler := svc.WebSubCallback()
 	prefix := "/websub/" + strconv.FormatInt(src.ID, 10) + "/"
 
 	f.Fuzz(func(t *testing.T, post bool, tok, rawQuery, signature, body string) {
 		// Each input meets a subscription waiting for its verification.
 		now := time.Now()
-		if err := db.SaveSubscription(ctx, &newsdesk.Subscription{SourceID: src.ID, Hub: "https://hub.example/",
-			Topic: topic, Token: token, Secret: secret, State: newsdesk.SubscriptionPending, RequestedAt: &now}, time.Time{}); err != nil {
+		if err := db.SaveLease(ctx, &newsdesk.WebSubLease{SourceID: src.ID, Hub: "https://hub.example/",
+			Topic: topic, Token: token, Secret: secret, State: newsdesk.LeasePending, RequestedAt: &now}, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 		method := http.MethodGet

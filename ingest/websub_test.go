@@ -247,7 +247,7 @@ func newWebSubDesk(t *testing.T, db *store.DB, f *ingest.Fetcher) *webSubDesk {
 	}))
 	t.Cleanup(callback.Close)
 	public, _ := url.Parse(callback.URL)
-	d.ws = ingest.NewWebSub(d.svc, ingest.WebSubConfig{Subscriptions: db, PublicURL: public,
+	d.ws = ingest.NewWebSub(d.svc, ingest.WebSubConfig{Leases: db, PublicURL: public,
 		Lease: 10 * 24 * time.Hour, VerifyTimeout: testVerify, RetryAfter: testRetry})
 	handler.Store(d.svc.WebSubCallback())
 	return d
@@ -284,9 +284,9 @@ func (d *webSubDesk) request(t *testing.T) {
 	}
 }
 
-func (d *webSubDesk) subscription(t *testing.T, id int64) *newsdesk.Subscription {
+func (d *webSubDesk) subscription(t *testing.T, id int64) *newsdesk.WebSubLease {
 	t.Helper()
-	sub, err := d.db.FindSubscription(context.Background(), id)
+	sub, err := d.db.FindLease(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -322,7 +322,7 @@ func TestWebSubSubscribeAndDeliver(t *testing.T) {
 		}
 		sub := d.subscription(t, src.ID)
 		wantExpiry := d.clock.Now().Add(24 * time.Hour) // the hub's lease, not the one asked for
-		if sub.State != newsdesk.SubscriptionActive || sub.ExpiresAt == nil || !sub.ExpiresAt.Equal(wantExpiry) ||
+		if sub.State != newsdesk.LeaseActive || sub.ExpiresAt == nil || !sub.ExpiresAt.Equal(wantExpiry) ||
 			sub.Secret != req.Get("hub.secret") {
 			t.Fatalf("subscription: %+v", sub)
 		}
@@ -448,7 +448,7 @@ func TestWebSubRefusesForgedVerifications(t *testing.T) {
 	if status, _ := get(callback, good); status != http.StatusNotFound {
 		t.Errorf("a second verification nobody asked for: %d, want 404", status)
 	}
-	if sub := d.subscription(t, src.ID); sub.State != newsdesk.SubscriptionActive || sub.Lease != time.Hour {
+	if sub := d.subscription(t, src.ID); sub.State != newsdesk.LeaseActive || sub.Lease != time.Hour {
 		t.Errorf("subscription: %+v", sub)
 	}
 	if status := d.hub.publishTo(callback[:strings.LastIndex(callback, "/")+1]+"guess", "x"); status != http.StatusNotFound {
@@ -495,7 +495,7 @@ func TestWebSubRenewal(t *testing.T) {
 			t.Fatalf("renewal changed the callback or secret: %v then %v", first, again)
 		}
 		sub := d.subscription(t, src.ID)
-		if want := d.clock.Now().Add(24 * time.Hour); sub.State != newsdesk.SubscriptionActive || !sub.ExpiresAt.Equal(want) {
+		if want := d.clock.Now().Add(24 * time.Hour); sub.State != newsdesk.LeaseActive || !sub.ExpiresAt.Equal(want) {
 			t.Fatalf("after renewal: %+v, want expiry %s", sub, want)
 		}
 		// Still pushing, with the old secret.
@@ -573,7 +573,7 @@ func TestWebSubHubFailureFallsBackToPolling(t *testing.T) {
 					t.Fatal(err)
 				}
 				resp.Body.Close()
-				if resp.StatusCode != http.StatusOK || sub.State != newsdesk.SubscriptionActive {
+				if resp.StatusCode != http.StatusOK || sub.State != newsdesk.LeaseActive {
 					t.Fatalf("denial: %d", resp.StatusCode)
 				}
 			},
@@ -607,7 +607,7 @@ func TestWebSubHubFailureFallsBackToPolling(t *testing.T) {
 			tc.fail(t, d, src)
 
 			sub := d.subscription(t, src.ID)
-			if sub.State != newsdesk.SubscriptionFailed {
+			if sub.State != newsdesk.LeaseFailed {
 				t.Fatalf("subscription: %+v", sub)
 			}
 			got := d.source(t, src.ID)
@@ -644,7 +644,7 @@ func TestWebSubHubFailureFallsBackToPolling(t *testing.T) {
 			if got := d.hub.result(); got != "subscribe ok" {
 				t.Fatalf("second try: %s", got)
 			}
-			if sub := d.subscription(t, src.ID); sub.State != newsdesk.SubscriptionActive {
+			if sub := d.subscription(t, src.ID); sub.State != newsdesk.LeaseActive {
 				t.Fatalf("second try: %+v", sub)
 			}
 		})
@@ -677,7 +677,7 @@ func TestWebSubUnsubscribesRemovedSource(t *testing.T) {
 		if _, ok := d.hub.subscription(d.feedURL); ok {
 			t.Fatal("the hub still has the subscription")
 		}
-		if all, _ := db.FindSubscriptions(ctx); len(all) != 0 {
+		if all, _ := db.FindLeases(ctx); len(all) != 0 {
 			t.Fatalf("subscriptions left: %+v", all)
 		}
 	})
@@ -696,7 +696,7 @@ func TestWebSubPrivateHubRefused(t *testing.T) {
 	}
 	d.request(t)
 	sub := d.subscription(t, src.ID)
-	if sub.State != newsdesk.SubscriptionFailed || !strings.Contains(sub.LastError, "private addresses (10.255.255.1)") {
+	if sub.State != newsdesk.LeaseFailed || !strings.Contains(sub.LastError, "private addresses (10.255.255.1)") {
 		t.Fatalf("subscription: %+v", sub)
 	}
 	if got := d.source(t, src.ID).Note; !strings.HasPrefix(got, "WebSub hub failed: newsdesk does not fetch from private addresses") {
@@ -708,7 +708,7 @@ func TestWebSubPrivateHubRefused(t *testing.T) {
 	if _, err := d.svc.PollSource(ctx, src.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.FindSubscription(ctx, src.ID); newsdesk.ErrorCode(err) != newsdesk.ENOTFOUND {
+	if _, err := db.FindLease(ctx, src.ID); newsdesk.ErrorCode(err) != newsdesk.ENOTFOUND {
 		t.Fatalf("subscription after the hub left the feed: %v", err)
 	}
 	if got := d.source(t, src.ID).Note; got != "" {

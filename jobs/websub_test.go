@@ -42,8 +42,8 @@ func TestWebSubUpkeepJobs(t *testing.T) {
 				t.Fatal(err)
 			}
 			ids = append(ids, src.ID)
-			if err := db.SaveSubscription(ctx, &newsdesk.Subscription{SourceID: src.ID, Hub: hub.URL, Topic: src.FeedURL,
-				Token: "t-" + name, Secret: "s", State: newsdesk.SubscriptionActive, Lease: 75 * time.Minute,
+			if err := db.SaveLease(ctx, &newsdesk.WebSubLease{SourceID: src.ID, Hub: hub.URL, Topic: src.FeedURL,
+				Token: "t-" + name, Secret: "s", State: newsdesk.LeaseActive, Lease: 75 * time.Minute,
 				ExpiresAt: &expires, RenewAt: &due}, time.Time{}); err != nil {
 				t.Fatal(err)
 			}
@@ -54,7 +54,7 @@ func TestWebSubUpkeepJobs(t *testing.T) {
 
 		svc := feeds(db)
 		public, _ := url.Parse("https://desk.example/")
-		ws := ingest.NewWebSub(svc, ingest.WebSubConfig{Subscriptions: db, PublicURL: public})
+		ws := ingest.NewWebSub(svc, ingest.WebSubConfig{Leases: db, PublicURL: public})
 		if err := jobs.Migrate(ctx, db); err != nil {
 			t.Fatal(err)
 		}
@@ -76,18 +76,18 @@ func TestWebSubUpkeepJobs(t *testing.T) {
 			defer mu.Unlock()
 			return seen["https://kept.example/feed"] == "subscribe" && seen["https://removed.example/feed"] == "unsubscribe"
 		})
-		sub, err := db.FindSubscription(ctx, ids[0])
+		sub, err := db.FindLease(ctx, ids[0])
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sub.State != newsdesk.SubscriptionActive || sub.RequestedAt == nil {
+		if sub.State != newsdesk.LeaseActive || sub.RequestedAt == nil {
 			t.Fatalf("renewing subscription: %+v", sub)
 		}
-		gone, err := db.FindSubscription(ctx, ids[1])
+		gone, err := db.FindLease(ctx, ids[1])
 		if err != nil {
 			t.Fatal(err)
 		}
-		if gone.State != newsdesk.SubscriptionUnsubscribing {
+		if gone.State != newsdesk.LeaseUnsubscribing {
 			t.Fatalf("removed source's subscription: %+v", gone)
 		}
 	})

@@ -179,12 +179,12 @@ func TestStoredTextIsCut(t *testing.T) {
 		}
 
 		// What a WebSub hub said, and the note it puts on the source.
-		sub := &newsdesk.Subscription{SourceID: src.ID, Hub: "https://hub.example/", Topic: "https://ledger.example/feed.xml",
-			Token: "tok", Secret: "sec", State: newsdesk.SubscriptionFailed, LastError: megabyte, Note: megabyte}
-		if err := db.SaveSubscription(ctx, sub, time.Time{}); err != nil {
+		sub := &newsdesk.WebSubLease{SourceID: src.ID, Hub: "https://hub.example/", Topic: "https://ledger.example/feed.xml",
+			Token: "tok", Secret: "sec", State: newsdesk.LeaseFailed, LastError: megabyte, Note: megabyte}
+		if err := db.SaveLease(ctx, sub, time.Time{}); err != nil {
 			t.Fatalf("save subscription: %v", err)
 		}
-		gotSub, err := db.FindSubscription(ctx, src.ID)
+		gotSub, err := db.FindLease(ctx, src.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -159,12 +159,12 @@ func TestTextPostgresRefusesIsCleaned(t *testing.T) {
 
 		// A WebSub subscription: what the hub said, and the note on the
 		// source.
-		sub := &newsdesk.Subscription{SourceID: src.ID, Hub: "https://hub.example/\x00", Topic: "https://ledger.example/feed",
-			Token: "tok", Secret: "sec", State: newsdesk.SubscriptionFailed, LastError: "The hub said " + broken, Note: "WebSub " + nul}
-		if err := db.SaveSubscription(ctx, sub, time.Time{}); err != nil {
+		sub := &newsdesk.WebSubLease{SourceID: src.ID, Hub: "https://hub.example/\x00", Topic: "https://ledger.example/feed",
+			Token: "tok", Secret: "sec", State: newsdesk.LeaseFailed, LastError: "The hub said " + broken, Note: "WebSub " + nul}
+		if err := db.SaveLease(ctx, sub, time.Time{}); err != nil {
 			t.Fatalf("save subscription: %v", err)
 		}
-		gotSub, err := db.FindSubscription(ctx, src.ID)
+		gotSub, err := db.FindLease(ctx, src.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,7 +10,7 @@ import (
 	"github.com/newsdesk/newsdesk"
 )
 
-var _ newsdesk.SubscriptionService = (*DB)(nil)
+var _ newsdesk.WebSubLeaseService = (*DB)(nil)
 
 const subscriptionColumns = `w.source_id, w.hub_url, w.topic_url, w.token, w.secret, w.state,
 	w.lease_seconds, w.requested_at, w.expires_at, w.renew_at, w.last_error, w.note,
@@ -18,8 +18,8 @@ const subscriptionColumns = `w.source_id, w.hub_url, w.topic_url, w.token, w.sec
 
 const subscriptionFrom = ` FROM websub_subscriptions w LEFT JOIN sources s ON s.id = w.source_id`
 
-func scanSubscription(row interface{ Scan(...any) error }) (*newsdesk.Subscription, error) {
-	var s newsdesk.Subscription
+func scanLease(row interface{ Scan(...any) error }) (*newsdesk.WebSubLease, error) {
+	var s newsdesk.WebSubLease
 	var lease int64
 	var requested, expires, renew sql.NullTime
 	if err := row.Scan(&s.SourceID, &s.Hub, &s.Topic, &s.Token, &s.Secret, &s.State,
@@ -33,9 +33,9 @@ func scanSubscription(row interface{ Scan(...any) error }) (*newsdesk.Subscripti
 	return &s, nil
 }
 
-// FindSubscription returns a source's WebSub subscription, or ENOTFOUND.
-func (d *DB) FindSubscription(ctx context.Context, sourceID int64) (*newsdesk.Subscription, error) {
-	s, err := scanSubscription(d.db.QueryRowContext(ctx,
+// FindLease returns a source's WebSub subscription, or ENOTFOUND.
+func (d *DB) FindLease(ctx context.Context, sourceID int64) (*newsdesk.WebSubLease, error) {
+	s, err := scanLease(d.db.QueryRowContext(ctx,
 		d.q(`SELECT `+subscriptionColumns+subscriptionFrom+` WHERE w.source_id = ?`), sourceID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, newsdesk.Errorf(newsdesk.ENOTFOUND, "Source %d has no WebSub subscription.", sourceID)
@@ -46,17 +46,17 @@ func (d *DB) FindSubscription(ctx context.Context, sourceID int64) (*newsdesk.Su
 	return s, nil
 }
 
-// FindSubscriptions returns every subscription, by source, including
+// FindLeases returns every subscription, by source, including
 // those whose source was removed.
-func (d *DB) FindSubscriptions(ctx context.Context) ([]*newsdesk.Subscription, error) {
+func (d *DB) FindLeases(ctx context.Context) ([]*newsdesk.WebSubLease, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT `+subscriptionColumns+subscriptionFrom+` ORDER BY w.source_id`)
 	if err != nil {
 		return nil, fmt.Errorf("find subscriptions: %w", err)
 	}
 	defer rows.Close()
-	var out []*newsdesk.Subscription
+	var out []*newsdesk.WebSubLease
 	for rows.Next() {
-		s, err := scanSubscription(rows)
+		s, err := scanLease(rows)
 		if err != nil {
 			return nil, fmt.Errorf("find subscriptions: %w", err)
 		}
@@ -65,10 +65,10 @@ func (d *DB) FindSubscriptions(ctx context.Context) ([]*newsdesk.Subscription, e
 	return out, rows.Err()
 }
 
-// SaveSubscription stores a source's subscription and, in the same
+// SaveLease stores a source's subscription and, in the same
 // transaction, swaps the previous subscription's note on the source for
 // the new one and brings the next poll forward to pollBy when it is set.
-func (d *DB) SaveSubscription(ctx context.Context, s *newsdesk.Subscription, pollBy time.Time) error {
+func (d *DB) SaveLease(ctx context.Context, s *newsdesk.WebSubLease, pollBy time.Time) error {
 	cleanTexts(&s.Hub, &s.Topic, &s.Token, &s.Secret)
 	s.LastError = cut(s.LastError, newsdesk.MaxMessageLength)
 	s.Note = cut(s.Note, newsdesk.MaxMessageLength)
@@ -102,7 +102,7 @@ func (d *DB) SaveSubscription(ctx context.Context, s *newsdesk.Subscription, pol
 			return err
 		}
 		s.CreatedAt, s.UpdatedAt = created, now
-		return d.putSubscriptionNote(ctx, tx, s.SourceID, oldNote, s.Note, pollBy)
+		return d.putLeaseNote(ctx, tx, s.SourceID, oldNote, s.Note, pollBy)
 	})
 	if err != nil {
 		return fmt.Errorf("save subscription of source %d: %w", s.SourceID, err)
@@ -110,9 +110,9 @@ func (d *DB) SaveSubscription(ctx context.Context, s *newsdesk.Subscription, pol
 	return nil
 }
 
-// DeleteSubscription removes a source's subscription, and its note from
+// DeleteLease removes a source's subscription, and its note from
 // the source if the source is still there.
-func (d *DB) DeleteSubscription(ctx context.Context, sourceID int64) error {
+func (d *DB) DeleteLease(ctx context.Context, sourceID int64) error {
 	err := d.tx(ctx, func(tx *sql.Tx) error {
 		var oldNote string
 		err := tx.QueryRowContext(ctx, d.q(`SELECT note FROM websub_subscriptions WHERE source_id = ?`), sourceID).Scan(&oldNote)
@@ -125,7 +125,7 @@ func (d *DB) DeleteSubscription(ctx context.Context, sourceID int64) error {
 		if _, err := tx.ExecContext(ctx, d.q(`DELETE FROM websub_subscriptions WHERE source_id = ?`), sourceID); err != nil {
 			return err
 		}
-		return d.putSubscriptionNote(ctx, tx, sourceID, oldNote, "", time.Time{})
+		return d.putLeaseNote(ctx, tx, sourceID, oldNote, "", time.Time{})
 	})
 	if newsdesk.ErrorCode(err) == newsdesk.ENOTFOUND {
 		return err
@@ -136,10 +136,10 @@ func (d *DB) DeleteSubscription(ctx context.Context, sourceID int64) error {
 	return nil
 }
 
-// putSubscriptionNote replaces the subscription's note on the source and
+// putLeaseNote replaces the subscription's note on the source and
 // brings its next poll forward to pollBy, if set. A removed source is
 // left alone.
-func (d *DB) putSubscriptionNote(ctx context.Context, tx *sql.Tx, sourceID int64, oldNote, newNote string, pollBy time.Time) error {
+func (d *DB) putLeaseNote(ctx context.Context, tx *sql.Tx, sourceID int64, oldNote, newNote string, pollBy time.Time) error {
 	var note string
 	var next time.Time
 	err := tx.QueryRowContext(ctx, d.q(`SELECT note, next_poll_at FROM sources WHERE id = ?`), sourceID).Scan(&note, &next)

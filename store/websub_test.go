@@ -14,7 +14,7 @@ import (
 // it onto the source beside the poll's own note, a failing hub brings the
 // next poll forward, and a removed source's subscription outlives it
 // until newsdesk has told the hub.
-func TestSubscriptions(t *testing.T) {
+func TestWebSubLeases(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
@@ -27,23 +27,23 @@ func TestSubscriptions(t *testing.T) {
 			Note: "The feed lists 2000 items."}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.FindSubscription(ctx, src.ID); newsdesk.ErrorCode(err) != newsdesk.ENOTFOUND {
+		if _, err := db.FindLease(ctx, src.ID); newsdesk.ErrorCode(err) != newsdesk.ENOTFOUND {
 			t.Fatalf("no subscription yet: got %v, want ENOTFOUND", err)
 		}
 
-		sub := &newsdesk.Subscription{
+		sub := &newsdesk.WebSubLease{
 			SourceID: src.ID, Hub: "https://hub.example/", Topic: "https://ledger.example/feed",
-			Token: "tok", Secret: "s3cret", State: newsdesk.SubscriptionPending,
+			Token: "tok", Secret: "s3cret", State: newsdesk.LeasePending,
 			RequestedAt: &now, Note: "WebSub: subscribing via hub.example.",
 		}
-		if err := db.SaveSubscription(ctx, sub, time.Time{}); err != nil {
+		if err := db.SaveLease(ctx, sub, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
-		got, err := db.FindSubscription(ctx, src.ID)
+		got, err := db.FindLease(ctx, src.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Secret != "s3cret" || got.State != newsdesk.SubscriptionPending || got.RequestedAt == nil ||
+		if got.Secret != "s3cret" || got.State != newsdesk.LeasePending || got.RequestedAt == nil ||
 			!got.RequestedAt.Equal(now) || got.ExpiresAt != nil || got.SourceRemoved {
 			t.Fatalf("stored subscription: %+v", got)
 		}
@@ -51,24 +51,24 @@ func TestSubscriptions(t *testing.T) {
 
 		// Confirmed: the note is swapped, not appended.
 		expires, renew := now.Add(10*24*time.Hour), now.Add(8*24*time.Hour)
-		sub.State, sub.RequestedAt, sub.ExpiresAt, sub.RenewAt = newsdesk.SubscriptionActive, nil, &expires, &renew
+		sub.State, sub.RequestedAt, sub.ExpiresAt, sub.RenewAt = newsdesk.LeaseActive, nil, &expires, &renew
 		sub.Lease, sub.Note = 10*24*time.Hour, "WebSub: subscribed via hub.example."
-		if err := db.SaveSubscription(ctx, sub, time.Time{}); err != nil {
+		if err := db.SaveLease(ctx, sub, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
-		got, err = db.FindSubscription(ctx, src.ID)
+		got, err = db.FindLease(ctx, src.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.State != newsdesk.SubscriptionActive || got.RequestedAt != nil || !got.ExpiresAt.Equal(expires) ||
+		if got.State != newsdesk.LeaseActive || got.RequestedAt != nil || !got.ExpiresAt.Equal(expires) ||
 			!got.RenewAt.Equal(renew) || got.Lease != 10*24*time.Hour {
 			t.Fatalf("confirmed subscription: %+v", got)
 		}
 		checkWebSubSource(t, db, src.ID, "The feed lists 2000 items. WebSub: subscribed via hub.example.", later)
 
 		// The hub failed: back to polling, now.
-		sub.State, sub.LastError, sub.Note = newsdesk.SubscriptionFailed, "lease lapsed", "WebSub hub failed: lease lapsed; polling."
-		if err := db.SaveSubscription(ctx, sub, now); err != nil {
+		sub.State, sub.LastError, sub.Note = newsdesk.LeaseFailed, "lease lapsed", "WebSub hub failed: lease lapsed; polling."
+		if err := db.SaveLease(ctx, sub, now); err != nil {
 			t.Fatal(err)
 		}
 		checkWebSubSource(t, db, src.ID, "The feed lists 2000 items. WebSub hub failed: lease lapsed; polling.", now)
@@ -77,24 +77,24 @@ func TestSubscriptions(t *testing.T) {
 		if err := db.DeleteSource(ctx, src.ID); err != nil {
 			t.Fatal(err)
 		}
-		all, err := db.FindSubscriptions(ctx)
+		all, err := db.FindLeases(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(all) != 1 || !all[0].SourceRemoved || all[0].Token != "tok" {
 			t.Fatalf("after the source went: %+v", all)
 		}
-		all[0].State = newsdesk.SubscriptionUnsubscribing
-		if err := db.SaveSubscription(ctx, all[0], time.Time{}); err != nil {
+		all[0].State = newsdesk.LeaseUnsubscribing
+		if err := db.SaveLease(ctx, all[0], time.Time{}); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.DeleteSubscription(ctx, src.ID); err != nil {
+		if err := db.DeleteLease(ctx, src.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.DeleteSubscription(ctx, src.ID); newsdesk.ErrorCode(err) != newsdesk.ENOTFOUND {
+		if err := db.DeleteLease(ctx, src.ID); newsdesk.ErrorCode(err) != newsdesk.ENOTFOUND {
 			t.Fatalf("second delete: got %v, want ENOTFOUND", err)
 		}
-		if err := db.SaveSubscription(ctx, &newsdesk.Subscription{SourceID: 1}, time.Time{}); newsdesk.ErrorCode(err) != newsdesk.EINVALID {
+		if err := db.SaveLease(ctx, &newsdesk.WebSubLease{SourceID: 1}, time.Time{}); newsdesk.ErrorCode(err) != newsdesk.EINVALID {
 			t.Fatalf("incomplete subscription: got %v, want EINVALID", err)
 		}
 	})

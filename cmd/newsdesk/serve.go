@@ -116,7 +116,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if public != nil {
 		// Only a configured address: hubs on the internet cannot call
 		// back to the localhost default.
-		webSub = ingest.NewWebSub(feeds, ingest.WebSubConfig{Subscriptions: db, PublicURL: public})
+		webSub = ingest.NewWebSub(feeds, ingest.WebSubConfig{Leases: db, PublicURL: public})
 	}
 	var extractor jobs.Extractor // nil: extraction off
 	if *extractFlag {
