@@ -12,7 +12,7 @@ import (
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/related"
-	"github.com/newsdesk/newsdesk/relatedposts"
+	"github.com/newsdesk/newsdesk/related/postindex"
 	"github.com/newsdesk/newsdesk/store"
 )
 
@@ -22,7 +22,7 @@ import (
 // publication times over two years, words drawn from the BBC set's
 // vocabulary when it is found) in a fresh SQLite database, builds the web
 // process's index from the database as `newsdesk serve` does at start
-// (relatedposts.Index.Sync), and then, for 2,000 posts spread over the
+// (postindex.Index.Sync), and then, for 2,000 posts spread over the
 // set, times one by one:
 //
 //   - the index query alone: the IDs of the 10 most related posts (the 5
@@ -97,9 +97,9 @@ func runRelated(ctx context.Context, e *env) ([]row, error) {
 			notes: fmt.Sprintf("the post page's Related Articles: index query for %d, published ones read back from the database, %d excerpts; p50 %s, p99 %s; %.1f shown per page on average",
 				relatedShown+relatedSpare, relatedShown, formatValue(out.LookupP50), formatValue(out.LookupP99), out.MeanRelated)},
 		{benchmark: "related", variant: v, metric: "index query p95", value: out.IndexP95, unit: "ms",
-			notes: fmt.Sprintf("relatedposts.Index.Related(id, %d) alone; p50 %s, p99 %s; %s", relatedShown+relatedSpare, formatValue(out.IndexP50), formatValue(out.IndexP99), setup)},
+			notes: fmt.Sprintf("postindex.Index.Related(id, %d) alone; p50 %s, p99 %s; %s", relatedShown+relatedSpare, formatValue(out.IndexP50), formatValue(out.IndexP99), setup)},
 		{benchmark: "related", variant: v, metric: "index build at start", value: out.BuildSeconds, unit: "s",
-			notes: "relatedposts.Index.Sync from an empty index: every post read from the database, indexed, neighbour lists computed"},
+			notes: "postindex.Index.Sync from an empty index: every post read from the database, indexed, neighbour lists computed"},
 		{benchmark: "related", variant: v, metric: "index heap", value: out.HeapMiB, unit: "MiB",
 			notes: "Go heap held after the build (GC'd), the database's pages not counted"},
 		{benchmark: "related", variant: v, metric: "store posts", value: out.InsertSeconds, unit: "s",
@@ -157,7 +157,7 @@ func relatedChild(ctx context.Context, raw json.RawMessage) (any, error) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	idx := relatedposts.New(relatedposts.Config{Posts: db})
+	idx := postindex.New(postindex.Config{Posts: db})
 	start = time.Now()
 	if err := idx.Sync(ctx); err != nil {
 		return nil, err
@@ -202,7 +202,7 @@ func relatedChild(ctx context.Context, raw json.RawMessage) (any, error) {
 
 // relatedLookup does what the post page does for its Related Articles
 // (site.relatedTo) and returns how many it would show.
-func relatedLookup(ctx context.Context, db *store.DB, idx *relatedposts.Index, id int64) (int, error) {
+func relatedLookup(ctx context.Context, db *store.DB, idx *postindex.Index, id int64) (int, error) {
 	ids := idx.Related(id, relatedShown+relatedSpare)
 	if len(ids) == 0 {
 		return 0, nil

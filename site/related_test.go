@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
-	"github.com/newsdesk/newsdesk/relatedposts"
+	"github.com/newsdesk/newsdesk/related/postindex"
 	"github.com/newsdesk/newsdesk/site"
 	"github.com/newsdesk/newsdesk/store"
 	"github.com/newsdesk/newsdesk/store/storetest"
@@ -22,7 +22,7 @@ import (
 func serveRelated(t *testing.T) (*httptest.Server, *store.DB) {
 	t.Helper()
 	db := storetest.SQLite(t)
-	idx := relatedposts.New(relatedposts.Config{Posts: db, Interval: 20 * time.Millisecond})
+	idx := postindex.New(postindex.Config{Posts: db, Interval: 20 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { idx.Run(ctx); close(done) }()

@@ -41,7 +41,7 @@ type Config struct {
 }
 
 // RelatedPosts answers which published posts are most related to a post;
-// *relatedposts.Index is one.
+// *postindex.Index is one.
 type RelatedPosts interface {
 	// Related returns the IDs of up to k posts most related to the post,
 	// best first.

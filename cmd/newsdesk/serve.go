@@ -20,7 +20,7 @@ import (
 	"github.com/newsdesk/newsdesk/internal/quietlog"
 	"github.com/newsdesk/newsdesk/internal/signinlimit"
 	"github.com/newsdesk/newsdesk/jobs"
-	"github.com/newsdesk/newsdesk/relatedposts"
+	"github.com/newsdesk/newsdesk/related/postindex"
 	"github.com/newsdesk/newsdesk/site"
 	"github.com/newsdesk/newsdesk/store"
 )
@@ -164,7 +164,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 
 	// The web process keeps its own index of the published posts for the
 	// Related Articles of each post page, following changes in the database.
-	rel := relatedposts.New(relatedposts.Config{Posts: db, Logger: logger.With("part", "related")})
+	rel := postindex.New(postindex.Config{Posts: db, Logger: logger.With("part", "related")})
 	relCtx, stopRelated := context.WithCancel(ctx)
 	relDone := make(chan struct{})
 	go func() { rel.Run(relCtx); close(relDone) }()
@@ -285,7 +285,7 @@ func hostPortOf(raw string) string {
 
 // routes mounts the site, the desk and the API on one mux.
 // Absolute links start with publicURL.
-func routes(logger *slog.Logger, db *store.DB, feeds *ingest.Service, rel *relatedposts.Index, title, publicURL string, secure bool) http.Handler {
+func routes(logger *slog.Logger, db *store.DB, feeds *ingest.Service, rel *postindex.Index, title, publicURL string, secure bool) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/", site.New(site.Config{Posts: db, Search: db, Title: title, Logger: logger, Related: rel, BaseURL: publicURL}))
 	// Posts written through the desk and the API reach this process's

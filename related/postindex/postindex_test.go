@@ -1,4 +1,4 @@
-package relatedposts_test
+package postindex_test
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
-	"github.com/newsdesk/newsdesk/relatedposts"
+	"github.com/newsdesk/newsdesk/related/postindex"
 	"github.com/newsdesk/newsdesk/store"
 	"github.com/newsdesk/newsdesk/store/storetest"
 )
@@ -24,7 +24,7 @@ var stories = []struct{ key, headline, summary, tags string }{
 	{"orchard2", "Cider makers hire pickers for the apple harvest", "The valley's cider makers are hiring pickers as orchard growers bring in the apple harvest, the largest for years.", "farming"},
 }
 
-func setup(t *testing.T, db *store.DB) (map[string]*newsdesk.Post, *relatedposts.Index) {
+func setup(t *testing.T, db *store.DB) (map[string]*newsdesk.Post, *postindex.Index) {
 	t.Helper()
 	ctx := context.Background()
 	clock := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -42,10 +42,10 @@ func setup(t *testing.T, db *store.DB) (map[string]*newsdesk.Post, *relatedposts
 		}
 		posts[s.key] = p
 	}
-	return posts, relatedposts.New(relatedposts.Config{Posts: db, Overlap: time.Hour})
+	return posts, postindex.New(postindex.Config{Posts: db, Overlap: time.Hour})
 }
 
-func sync(t *testing.T, x *relatedposts.Index) {
+func sync(t *testing.T, x *postindex.Index) {
 	t.Helper()
 	if err := x.Sync(context.Background()); err != nil {
 		t.Fatal(err)
@@ -173,7 +173,7 @@ func TestWatchUpdatesAtOnce(t *testing.T) {
 func TestRunSyncsUntilCancelled(t *testing.T) {
 	db := storetest.SQLite(t)
 	posts, _ := setup(t, db)
-	x := relatedposts.New(relatedposts.Config{Posts: db, Interval: 10 * time.Millisecond})
+	x := postindex.New(postindex.Config{Posts: db, Interval: 10 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { x.Run(ctx); close(done) }()
@@ -226,7 +226,7 @@ func TestTwoProcesses(t *testing.T) {
 			}
 			writer, reader := open(), open()
 			posts, _ := setup(t, writer)
-			x := relatedposts.New(relatedposts.Config{Posts: reader, Interval: 10 * time.Millisecond})
+			x := postindex.New(postindex.Config{Posts: reader, Interval: 10 * time.Millisecond})
 			runCtx, cancel := context.WithCancel(ctx)
 			done := make(chan struct{})
 			go func() { x.Run(runCtx); close(done) }()
@@ -262,7 +262,7 @@ func TestTwoProcesses(t *testing.T) {
 // every page and before computing the neighbour lists, until gate is
 // closed: the first sync of a large archive, frozen half way.
 type gatedSource struct {
-	relatedposts.Source
+	postindex.Source
 	gate    chan struct{}
 	waiting chan struct{}
 }
@@ -300,7 +300,7 @@ func TestPagesDoNotWaitForFirstSync(t *testing.T) {
 	db := storetest.SQLite(t)
 	posts, _ := setup(t, db)
 	src := gatedSource{Source: db, gate: make(chan struct{}), waiting: make(chan struct{}, 1)}
-	x := relatedposts.New(relatedposts.Config{Posts: src, Interval: 10 * time.Millisecond})
+	x := postindex.New(postindex.Config{Posts: src, Interval: 10 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { x.Run(ctx); close(done) }()

@@ -1,4 +1,4 @@
-// Package relatedposts keeps an index of the published posts current inside
+// Package postindex keeps an index of the published posts current inside
 // a web process, so that each post page can list the posts most related to
 // it.
 //
@@ -8,7 +8,7 @@
 // with several web processes on one PostgreSQL database, each keeping its
 // own index. Writes made through the process's own PostService (see Watch)
 // reach its index at once, without waiting for the next poll.
-package relatedposts
+package postindex
 
 import (
 	"context"
