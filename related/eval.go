@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/newsdesk/newsdesk/textproc"
 )
 
 // Labeled is a document with the label of the class it belongs to, for
@@ -148,7 +150,7 @@ func exactDuplicates(docs []Labeled, threshold float64) [][]int {
 	sets := make([][]uint64, len(docs))
 	inv := make(map[uint64][]int)
 	for i, d := range docs {
-		words := appendWords(nil, d.Title+"\n"+d.Text)
+		words := textproc.Words(nil, d.Title+"\n"+d.Text)
 		seen := make(map[uint64]bool)
 		for j := 0; j+shingleWords <= len(words); j++ {
 			h := hashString(strings.Join(words[j:j+shingleWords], " "))
@@ -186,8 +188,8 @@ func baselineP10(docs []Labeled, dups [][]int, k int, sublinear bool) float64 {
 	var df []int
 	for i, d := range docs {
 		v := make(map[int]float64)
-		for _, w := range appendWords(nil, d.Title+"\n"+d.Text) {
-			if !isTerm(w) {
+		for _, w := range textproc.Words(nil, d.Title+"\n"+d.Text) {
+			if !textproc.IsTerm(w) {
 				continue
 			}
 			t, ok := dict[w]

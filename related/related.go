@@ -42,6 +42,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/newsdesk/newsdesk/textproc"
 )
 
 // Doc is a document to index.
@@ -300,9 +302,9 @@ func (x *Index) Remove(id string) {
 func (x *Index) analyze(doc Doc) *analysis {
 	a := analyzers.Get().(*analyzer)
 	defer analyzers.Put(a)
-	words := appendWords(a.words[:0], doc.Title)
+	words := textproc.Words(a.words[:0], doc.Title)
 	nTitle := len(words)
-	words = appendWords(words, doc.Text)
+	words = textproc.Words(words, doc.Text)
 	a.words = words
 	e := &analysis{entry: entry{
 		id:        doc.ID,
@@ -314,7 +316,7 @@ func (x *Index) analyze(doc Doc) *analysis {
 	tf := a.tf
 	clear(tf)
 	for i, w := range words {
-		if !isTerm(w) {
+		if !textproc.IsTerm(w) {
 			continue
 		}
 		if i < nTitle {

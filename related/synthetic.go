@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/newsdesk/newsdesk/textproc"
 )
 
 // Vocabulary returns the distinct words of docs, most frequent first (ties
@@ -16,7 +18,7 @@ import (
 func Vocabulary(docs []Doc) []string {
 	freq := make(map[string]int)
 	for _, d := range docs {
-		for _, w := range appendWords(appendWords(nil, d.Title), d.Text) {
+		for _, w := range textproc.Words(textproc.Words(nil, d.Title), d.Text) {
 			freq[w]++
 		}
 	}

@@ -1,13 +1,20 @@
-// Package textproc turns English text into the words and terms that
-// newsdesk's text similarity works on: near-duplicate shingles, story
-// clustering and related articles all cut text the same way, so that a word
-// means the same thing to each of them.
+// Package textproc is newsdesk's one text stack: it turns English text
+// into the words and terms that story clustering, near-duplicate detection
+// and related articles work on, so that a word means the same thing to
+// each of them.
 //
 // A word is a maximal run of letters and digits, lower-cased. An apostrophe
 // between two letters does not end a word and is dropped ("don't" is
 // "dont"), and a possessive "'s" is removed ("Obama's" is "obama"). Every
 // other character separates words. A term is a word that is not an English
 // stop word and is longer than one character.
+//
+// Search is the one thing that does not cut text here, because there the
+// database decides what a word is: internal/ftstoken reproduces SQLite's
+// FTS5 tokenizer bit for bit (so that snippets line up with what FTS5
+// indexed), and the search query parser skips PostgreSQL's stop words.
+// Their words are stemmed and split at apostrophes, which measured worse
+// for similarity: see ftstoken's package comment.
 //
 // The package is pure and allocation-conscious: words that are already
 // lower-case ASCII in the input are returned as substrings of it.
@@ -32,11 +39,15 @@ func Terms(dst []string, text string) []string {
 	return scan(dst, text, true)
 }
 
-// IsStopWord reports whether the lower-case word w is on the built-in
-// English stop-word list.
-func IsStopWord(w string) bool {
-	_, ok := stopWords[w]
-	return ok
+// IsTerm reports whether the word w (as Words returns it) is a term:
+// words of one byte and English function words say nothing about what a
+// text is about.
+func IsTerm(w string) bool {
+	if len(w) < 2 {
+		return false
+	}
+	_, stop := stopWords[w]
+	return !stop
 }
 
 func scan(dst []string, text string, terms bool) []string {
@@ -98,7 +109,7 @@ func scan(dst []string, text string, terms bool) []string {
 		if w == "" {
 			continue
 		}
-		if terms && (len(w) < 2 || IsStopWord(w)) {
+		if terms && !IsTerm(w) {
 			continue
 		}
 		dst = append(dst, w)
@@ -150,8 +161,10 @@ func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
-// stopWords is a short list of English function words: enough to keep them
-// from dominating similarity, short enough never to hide a topic word.
+// stopWords are English function words and the reporting verbs every news
+// story uses: enough to keep them from dominating similarity (with the
+// damped inverse document frequency related uses they would otherwise
+// count for a lot), short enough never to hide a topic word.
 var stopWords = func() map[string]struct{} {
 	m := make(map[string]struct{})
 	for _, w := range strings.Fields(`
