@@ -147,18 +147,13 @@ func Evaluate(docs []Labeled, opts Options) Evaluation {
 // exactDuplicates returns, for each document, the indexes of the others
 // whose word 5-shingle sets have a Jaccard index of at least threshold.
 func exactDuplicates(docs []Labeled, threshold float64) [][]int {
-	sets := make([][]uint64, len(docs))
-	inv := make(map[uint64][]int)
+	sets := make([][]uint32, len(docs))
+	inv := make(map[uint32][]int)
+	var sk textproc.Sketcher
 	for i, d := range docs {
-		words := textproc.Words(nil, d.Title+"\n"+d.Text)
-		seen := make(map[uint64]bool)
-		for j := 0; j+shingleWords <= len(words); j++ {
-			h := hashString(strings.Join(words[j:j+shingleWords], " "))
-			if !seen[h] {
-				seen[h] = true
-				sets[i] = append(sets[i], h)
-				inv[h] = append(inv[h], i)
-			}
+		sets[i] = slices.Clone(sk.Shingles(textproc.Words(nil, d.Title+"\n"+d.Text)))
+		for _, h := range sets[i] {
+			inv[h] = append(inv[h], i)
 		}
 	}
 	out := make([][]int, len(docs))

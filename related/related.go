@@ -141,7 +141,7 @@ func (o Options) withDefaults() Options {
 		o.RecencyHalfLife = 30 * 24 * time.Hour
 	}
 	if o.NearDuplicate <= 0 || o.NearDuplicate > 1 {
-		o.NearDuplicate = 0.8
+		o.NearDuplicate = textproc.NearDuplicate
 	}
 	if o.QueryTerms <= 0 {
 		o.QueryTerms = 32
@@ -201,7 +201,7 @@ type entry struct {
 	published time.Time
 	terms     []int32 // sorted
 	tfs       []uint8 // weighted term frequency, capped at 255
-	sketch    []uint32
+	sketch    textproc.Sketch
 	live      bool
 	pending   bool
 	nb        []neighbour // best first, at most Neighbours+neighbourSlack
@@ -310,7 +310,7 @@ func (x *Index) analyze(doc Doc) *analysis {
 		id:        doc.ID,
 		tags:      normalizeTags(doc.Tags),
 		published: doc.Published,
-		sketch:    a.sketch(words),
+		sketch:    a.sketcher.Sketch(words),
 		live:      true,
 	}}
 	tf := a.tf
@@ -344,8 +344,7 @@ func (x *Index) analyze(doc Doc) *analysis {
 type analyzer struct {
 	words    []string
 	tf       map[string]int
-	hashes   []uint64
-	shingles []uint32
+	sketcher textproc.Sketcher
 }
 
 var analyzers = sync.Pool{New: func() any { return &analyzer{tf: make(map[string]int)} }}

@@ -346,7 +346,7 @@ func (x *Index) neighbourhood(s int32) ([]neighbour, float32) {
 }
 
 func (x *Index) duplicates(a, b int32) bool {
-	return nearDuplicate(x.docs[a].sketch, x.docs[b].sketch, x.opts.NearDuplicate)
+	return x.docs[a].sketch.NearDuplicate(x.docs[b].sketch, x.opts.NearDuplicate)
 }
 
 // Related returns up to k documents most related to the document with the

@@ -1,53 +1,80 @@
-package related
+package textproc
 
 import (
 	"slices"
 )
 
-// sketchSize is how many shingle hashes a document keeps: the smallest
-// sketchSize hashes of its word 5-shingles (a bottom-k sketch). Texts of up
-// to sketchSize distinct shingles (about 130 words) are kept whole, so their
+// ShingleWords is the length of a shingle in words. Five-word shingles
+// are rare enough that two unrelated articles share hardly any, and long
+// enough that a text that shares most of them copies the other.
+const ShingleWords = 5
+
+// SketchSize is how many shingle hashes a Sketch keeps. Texts of up to
+// SketchSize distinct shingles (about 130 words) are kept whole, so their
 // resemblance is exact; for longer texts the estimate of a Jaccard index
 // near 0.8 has a standard error of about 0.035.
-const sketchSize = 128
+const SketchSize = 128
 
-// shingleWords is the shingle length in words.
-const shingleWords = 5
+// NearDuplicate is the resemblance (Jaccard index of two texts' word
+// shingles) at or above which newsdesk takes one text for a copy of the
+// other: a wire story as several outlets carry it, or an article
+// republished with a new paragraph.
+const NearDuplicate = 0.8
 
-// sketch returns the bottom-k sketch of the word 5-shingles of words,
-// sorted. A text of fewer than five words is one shingle.
-func (a *analyzer) sketch(words []string) []uint32 {
-	if len(words) == 0 {
-		return nil
-	}
-	wh := slices.Grow(a.hashes[:0], len(words))[:len(words)]
-	for i, w := range words {
-		wh[i] = hashString(w)
-	}
-	n := len(wh) - shingleWords + 1
-	if n < 1 {
-		n = 1
-	}
-	hs := slices.Grow(a.shingles[:0], n)
-	for i := 0; i < n; i++ {
-		var h uint64
-		for _, x := range wh[i:min(i+shingleWords, len(wh))] {
-			h = mix64(h*0x9e3779b97f4a7c15 + x)
-		}
-		hs = append(hs, uint32(h>>32))
-	}
-	a.hashes, a.shingles = wh, hs
-	slices.Sort(hs)
-	hs = slices.Compact(hs)
-	if len(hs) > sketchSize {
-		hs = hs[:sketchSize]
+// Sketch is a bottom-k sketch of a text's word shingles: the smallest
+// SketchSize of their hashes, sorted, without repeats. Two sketches
+// estimate the Jaccard index of the shingle sets behind them (Broder,
+// 1997); the sketch of a short text is its whole shingle set.
+type Sketch []uint32
+
+// A Sketcher makes sketches, keeping its working memory for the next
+// call. The zero value is ready to use. A Sketcher is not safe for
+// concurrent use.
+type Sketcher struct {
+	hashes   []uint64
+	shingles []uint32
+}
+
+// Sketch returns the sketch of the word shingles of words, as Words cuts
+// them; nil when there are no words. A text of fewer than ShingleWords
+// words is one shingle.
+func (s *Sketcher) Sketch(words []string) Sketch {
+	hs := s.Shingles(words)
+	if len(hs) > SketchSize {
+		hs = hs[:SketchSize]
 	}
 	return slices.Clone(hs)
 }
 
-// resemblance estimates the Jaccard index of the shingle sets behind two
-// sketches: the share of the smallest hashes of the union that both hold.
-func resemblance(a, b []uint32) float64 {
+// Shingles returns the hashes of the word shingles of words: the whole
+// set, sorted, without repeats. The slice is the Sketcher's own until its
+// next call.
+func (s *Sketcher) Shingles(words []string) []uint32 {
+	if len(words) == 0 {
+		return nil
+	}
+	wh := slices.Grow(s.hashes[:0], len(words))[:len(words)]
+	for i, w := range words {
+		wh[i] = hashString(w)
+	}
+	n := max(1, len(wh)-ShingleWords+1)
+	hs := slices.Grow(s.shingles[:0], n)
+	for i := range n {
+		var h uint64
+		for _, x := range wh[i:min(i+ShingleWords, len(wh))] {
+			h = mix64(h*0x9e3779b97f4a7c15 + x)
+		}
+		hs = append(hs, uint32(h>>32))
+	}
+	s.hashes, s.shingles = wh, hs
+	slices.Sort(hs)
+	return slices.Compact(hs)
+}
+
+// Resemblance estimates the Jaccard index of the shingle sets behind
+// sketches a and b: the share of the smallest hashes of their union that
+// both hold. It is exact when neither sketch was cut to SketchSize.
+func (a Sketch) Resemblance(b Sketch) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
@@ -60,9 +87,9 @@ func resemblance(a, b []uint32) float64 {
 // their resemblance is measured on. The union's bottom-k is the k
 // smallest of the two sketches' union; when neither sketch was cut, that
 // is the whole union.
-func unionLimit(a, b []uint32) int {
-	if len(a) == sketchSize || len(b) == sketchSize {
-		return sketchSize
+func unionLimit(a, b Sketch) int {
+	if len(a) == SketchSize || len(b) == SketchSize {
+		return SketchSize
 	}
 	return len(a) + len(b)
 }
@@ -70,7 +97,7 @@ func unionLimit(a, b []uint32) int {
 // mergeSketches walks the union of the sorted sketches a and b up to
 // limit hashes and counts those both hold (both) among those seen. It
 // stops early, with ok false, once hopeless hashes seen are not shared.
-func mergeSketches(a, b []uint32, limit, hopeless int) (both, seen int, ok bool) {
+func mergeSketches(a, b Sketch, limit, hopeless int) (both, seen int, ok bool) {
 	i, j := 0, 0
 	for seen < limit && (i < len(a) || j < len(b)) {
 		switch {
@@ -91,11 +118,11 @@ func mergeSketches(a, b []uint32, limit, hopeless int) (both, seen int, ok bool)
 	return both, seen, true
 }
 
-// nearDuplicate reports whether resemblance(a, b) >= threshold, for a
+// NearDuplicate reports whether a.Resemblance(b) >= threshold, for a
 // threshold above 0. It gives up on a pair as soon as the hashes the two
 // sketches do not share are too many for it to reach the threshold, which
 // for most pairs is after a quarter of the merge.
-func nearDuplicate(a, b []uint32, threshold float64) bool {
+func (a Sketch) NearDuplicate(b Sketch, threshold float64) bool {
 	if len(a) == 0 || len(b) == 0 {
 		return 0 >= threshold
 	}
@@ -120,7 +147,8 @@ func nearDuplicate(a, b []uint32, threshold float64) bool {
 	return ok && float64(both)/float64(seen) >= threshold
 }
 
-// hashString is FNV-1a, 64 bits.
+// hashString is FNV-1a, 64 bits: fixed, so sketches are the same in every
+// process.
 func hashString(s string) uint64 {
 	h := uint64(14695981039346656037)
 	for i := 0; i < len(s); i++ {
