@@ -1,6 +1,7 @@
 package story
 
 import (
+	"strconv"
 	"testing"
 )
 
@@ -37,4 +38,38 @@ func benchmarkStream(b *testing.B, docs []Doc) {
 		n += len(docs)
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "articles/s")
+}
+
+// BenchmarkDedup adds the BBC News articles (a few hundred words each) to
+// a fresh Dedup, and BenchmarkDedupShort the Google News set's headlines
+// and snippets.
+func BenchmarkDedup(b *testing.B) {
+	docs := loadBBC(b)
+	texts := make([]string, len(docs))
+	for i, d := range docs {
+		texts[i] = d.Text
+	}
+	benchmarkDedup(b, texts)
+}
+
+func BenchmarkDedupShort(b *testing.B) {
+	docs := loadGoogleNews(b)
+	texts := make([]string, len(docs))
+	for i, d := range docs {
+		texts[i] = d.Title + "\n" + d.Text
+	}
+	benchmarkDedup(b, texts)
+}
+
+func benchmarkDedup(b *testing.B, texts []string) {
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		d := NewDedup(DedupOptions{})
+		for i, t := range texts {
+			d.Add(strconv.Itoa(i), t)
+		}
+		n += len(texts)
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "texts/s")
 }
