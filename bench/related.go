@@ -14,6 +14,7 @@ import (
 	"github.com/newsdesk/newsdesk/related"
 	"github.com/newsdesk/newsdesk/related/postindex"
 	"github.com/newsdesk/newsdesk/store"
+	"github.com/newsdesk/newsdesk/textproc"
 )
 
 // The related benchmark measures what a post page pays for its Related
@@ -218,7 +219,7 @@ func relatedLookup(ctx context.Context, db *store.DB, idx *postindex.Index, id i
 	n := 0
 	for _, rid := range ids {
 		if p := byID[rid]; p != nil && n < relatedShown {
-			_ = related.Excerpt(p.Summary, related.ExcerptWords)
+			_ = textproc.Excerpt(p.Summary, textproc.ExcerptOptions{Words: textproc.ExcerptWords})
 			n++
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/related"
+	"github.com/newsdesk/newsdesk/textproc"
 )
 
 // TestSeedPostsRelate checks that the seed posts give every post page a
@@ -35,7 +36,7 @@ func TestSeedPostsRelate(t *testing.T) {
 		if len(got) < 3 {
 			t.Errorf("%q has %d related posts, want at least 3", s.Headline, len(got))
 		}
-		if strings.HasPrefix(related.Excerpt(s.Summary, related.ExcerptWords), "https://youtu.be/") {
+		if strings.HasPrefix(textproc.Excerpt(s.Summary, textproc.ExcerptOptions{Words: textproc.ExcerptWords}), "https://youtu.be/") {
 			youTube++
 		}
 	}

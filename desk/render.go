@@ -9,10 +9,10 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/page"
+	"github.com/newsdesk/newsdesk/textproc"
 )
 
 // view is what every desk page's template gets: the frame's parts, and
@@ -166,20 +166,5 @@ func plural(n int, noun string) string {
 // excerpt shortens s to at most max characters, cut at a word boundary
 // and ended with an ellipsis.
 func excerpt(max int, s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	runes := []rune(s)
-	if len(runes) <= max {
-		return s
-	}
-	runes = runes[:max]
-	cut := len(runes)
-	for i := len(runes) - 1; i > 0; i-- {
-		if unicode.IsSpace(runes[i]) {
-			cut = i
-			break
-		}
-	}
-	return strings.TrimRightFunc(string(runes[:cut]), func(r rune) bool {
-		return unicode.IsSpace(r) || unicode.IsPunct(r)
-	}) + "…"
+	return textproc.Excerpt(s, textproc.ExcerptOptions{Runes: max, Ellipsis: "…"})
 }

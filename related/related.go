@@ -1,5 +1,5 @@
-// Package related ranks the articles most related to a given one, and cuts
-// the short excerpts shown beside them.
+// Package related ranks the articles most related to a given one. (The
+// excerpts shown beside them are textproc.Excerpt's.)
 //
 // The package is pure: text in, results out. It keeps its index in memory,
 // imports neither the store nor anything that serves HTTP, and is

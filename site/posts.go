@@ -7,7 +7,7 @@ import (
 	"strconv"
 
 	"github.com/newsdesk/newsdesk"
-	"github.com/newsdesk/newsdesk/related"
+	"github.com/newsdesk/newsdesk/textproc"
 )
 
 // postsPerPage is how many posts the home page lists at a time.
@@ -155,7 +155,7 @@ func relatedTo(ctx context.Context, posts newsdesk.PostService, rel RelatedPosts
 	var out []relatedPost
 	for _, id := range ids {
 		if f := byID[id]; f != nil && f.ID != p.ID && len(out) < k {
-			out = append(out, relatedPost{Post: f, Excerpt: related.Excerpt(f.Summary, related.ExcerptWords)})
+			out = append(out, relatedPost{Post: f, Excerpt: textproc.Excerpt(f.Summary, textproc.ExcerptOptions{Words: textproc.ExcerptWords})})
 		}
 	}
 	return out, nil

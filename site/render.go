@@ -6,10 +6,10 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/page"
+	"github.com/newsdesk/newsdesk/textproc"
 )
 
 // layout is what every page's frame needs; each page's data embeds it.
@@ -115,21 +115,7 @@ func firstParagraph(p *newsdesk.Post) string {
 // excerpt shortens s to at most max characters, cut at a word boundary
 // and ended with an ellipsis, for meta descriptions and teasers.
 func excerpt(max int, s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len([]rune(s)) <= max {
-		return s
-	}
-	runes := []rune(s)[:max]
-	cut := len(runes)
-	for i := len(runes) - 1; i > 0; i-- {
-		if unicode.IsSpace(runes[i]) {
-			cut = i
-			break
-		}
-	}
-	return strings.TrimRightFunc(string(runes[:cut]), func(r rune) bool {
-		return unicode.IsSpace(r) || unicode.IsPunct(r)
-	}) + "…"
+	return textproc.Excerpt(s, textproc.ExcerptOptions{Runes: max, Ellipsis: "…"})
 }
 
 // isoTime writes a time for a <time datetime> attribute.

@@ -1,6 +1,7 @@
-package related
+package textproc
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -40,8 +41,35 @@ func TestExcerpt(t *testing.T) {
 		{"non-Latin text", "Гавань снова открыта для паромов после шторма", 3, "Гавань снова открыта..."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := Excerpt(tc.text, tc.words); got != tc.want {
-				t.Errorf("Excerpt(%q, %d)\n got %q\nwant %q", tc.text, tc.words, got, tc.want)
+			if got := Excerpt(tc.text, ExcerptOptions{Words: tc.words}); got != tc.want {
+				t.Errorf("Excerpt(%q, %d words)\n got %q\nwant %q", tc.text, tc.words, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestExcerptCharacters cuts by characters, as a page's description is,
+// with another ellipsis.
+func TestExcerptCharacters(t *testing.T) {
+	long := "The harbour ferry sailed again on Monday after two weeks of repairs to the pier."
+	for _, tc := range []struct {
+		name         string
+		text         string
+		words, runes int
+		want         string
+	}{
+		{"a word ending at the limit is kept", long, 0, 40, "The harbour ferry sailed again on Monday…"},
+		{"a word crossing the limit is dropped", long, 0, 39, "The harbour ferry sailed again on…"},
+		{"fits, whole", "Ferry sails  again.", 0, 18, "Ferry sails again."},
+		{"words and characters, the words first", long, 3, 40, "The harbour ferry…"},
+		{"words and characters, the characters first", long, 10, 12, "The harbour…"},
+		{"an address kept apart from the ellipsis", "Watch https://youtu.be/dQw4w9WgXcQ then read on.", 0, 36, "Watch https://youtu.be/dQw4w9WgXcQ …"},
+		{"a long first word cut to the characters", strings.Repeat("y", 100), 0, 10, strings.Repeat("y", 10) + "…"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := ExcerptOptions{Words: tc.words, Runes: tc.runes, Ellipsis: "…"}
+			if got := Excerpt(tc.text, opts); got != tc.want {
+				t.Errorf("Excerpt(%q, %+v)\n got %q\nwant %q", tc.text, opts, got, tc.want)
 			}
 		})
 	}
@@ -57,16 +85,28 @@ func FuzzExcerpt(f *testing.F) {
 		"www.example.org/a/b?c=d, then more words here",
 		"caf\xe9\u00a0\u2003open",
 	} {
-		f.Add(s, 30)
-		f.Add(s, 3)
+		f.Add(s, 30, 0)
+		f.Add(s, 3, 0)
+		f.Add(s, 0, 40)
+		f.Add(s, 5, 25)
 	}
-	f.Fuzz(func(t *testing.T, text string, words int) {
-		if words > 1000 {
-			words %= 1000
+	f.Fuzz(func(t *testing.T, text string, words, runes int) {
+		words, runes = words%1000, runes%8000
+		opts := ExcerptOptions{Words: words, Runes: runes}
+		ellipsis := "..."
+		if runes > 0 {
+			opts.Ellipsis, ellipsis = "…", "…"
 		}
-		got := Excerpt(text, words)
-		if words <= 0 {
+		got := Excerpt(text, opts)
+		// The limits in force.
+		if words <= 0 && runes <= 0 {
 			words = ExcerptWords
+		}
+		if runes <= 0 {
+			runes = words * excerptRunesPerWord
+		}
+		if words <= 0 {
+			words = math.MaxInt
 		}
 		if !utf8.ValidString(got) {
 			t.Fatalf("invalid UTF-8: %q", got)
@@ -78,13 +118,13 @@ func FuzzExcerpt(f *testing.F) {
 		if got == whole {
 			return // returned whole
 		}
-		body, ok := strings.CutSuffix(got, "...")
+		body, ok := strings.CutSuffix(got, ellipsis)
 		if !ok && got != "" {
 			t.Fatalf("cut without an ellipsis: %q from %q", got, whole)
 		}
 		body = strings.TrimSuffix(body, " ")
-		if utf8.RuneCountInString(body) > words*excerptRunesPerWord {
-			t.Fatalf("excerpt of %d characters, budget %d", utf8.RuneCountInString(body), words*excerptRunesPerWord)
+		if utf8.RuneCountInString(body) > runes {
+			t.Fatalf("excerpt of %d characters, budget %d", utf8.RuneCountInString(body), runes)
 		}
 		in := strings.Fields(whole)
 		out := strings.Fields(body)

@@ -1,37 +1,60 @@
-package related
+package textproc
 
 import (
+	"cmp"
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
-// ExcerptWords is how many words an excerpt has when none is asked for:
-// about thirty, as in a "Related Articles" list.
+// ExcerptWords is how many words an excerpt has when no length is asked
+// for: about thirty, as in a "Related Articles" list.
 const ExcerptWords = 30
 
-// excerptRunesPerWord bounds an excerpt's length in characters, so that a
-// text of a few enormous "words" still gives a short excerpt.
+// excerptRunesPerWord bounds an excerpt's length in characters when only
+// words are counted, so that a text of a few enormous "words" still gives
+// a short excerpt.
 const excerptRunesPerWord = 16
 
-// Excerpt returns the first words words of text (ExcerptWords when words
-// is zero or less), for a teaser such as an entry of a "Related Articles"
-// list. Runs of white space become single spaces. A text that fits is
+// ExcerptOptions say how long an excerpt may be and how a cut one ends.
+// The zero value asks for ExcerptWords words ended with "...".
+type ExcerptOptions struct {
+	// Words is the most words an excerpt keeps; 0 for no limit by words
+	// (ExcerptWords when Runes is 0 too).
+	Words int
+	// Runes is the most characters an excerpt keeps, spaces included and
+	// the ellipsis not; 0 for 16 a word.
+	Runes int
+	// Ellipsis ends an excerpt that was cut; "" for "...".
+	Ellipsis string
+}
+
+// Excerpt returns the start of text as a teaser, such as an entry of a
+// "Related Articles" list or a page's description: as many words as fit
+// in opts. Runs of white space become single spaces. A text that fits is
 // returned whole. A longer one is cut at a word boundary, loses the
-// punctuation left dangling at the cut, and ends with "...".
+// punctuation left dangling at the cut, and ends with the ellipsis.
 //
 // A web address is one word and is never cut: if keeping it whole would
-// make the excerpt far longer than words ordinary words, the excerpt stops
-// before it. An excerpt that ends with an address gets a space before the
-// "...", so that the dots do not read as part of the address.
-func Excerpt(text string, words int) string {
-	if words <= 0 {
+// make the excerpt longer than asked, the excerpt stops before it. An
+// excerpt that ends with an address gets a space before the ellipsis, so
+// that the dots do not read as part of the address.
+func Excerpt(text string, opts ExcerptOptions) string {
+	words, budget := opts.Words, opts.Runes
+	if words <= 0 && budget <= 0 {
 		words = ExcerptWords
 	}
+	if budget <= 0 {
+		budget = words * excerptRunesPerWord
+	}
+	if words <= 0 {
+		words = math.MaxInt
+	}
+	ellipsis := cmp.Or(opts.Ellipsis, "...")
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, "\uFFFD")
 	}
-	budget := words * excerptRunesPerWord
 	var b strings.Builder
 	n, runes := 0, 0
 	truncated := false
@@ -71,9 +94,9 @@ func Excerpt(text string, words int) string {
 		return ""
 	case isURL(lastWord(out)):
 		// The text went on; an address keeps its dots apart.
-		return out + " ..."
+		return out + " " + ellipsis
 	default:
-		return out + "..."
+		return out + ellipsis
 	}
 }
 
