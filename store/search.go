@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/newsdesk/newsdesk"
-	"github.com/newsdesk/newsdesk/internal/ftstoken"
+	"github.com/newsdesk/newsdesk/store/ftstoken"
 )
 
 var _ newsdesk.SearchService = (*DB)(nil)

@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/newsdesk/newsdesk"
-	"github.com/newsdesk/newsdesk/internal/ftstoken"
+	"github.com/newsdesk/newsdesk/store/ftstoken"
 )
 
 // SQLite's article index keeps no copy of the text (migration 0011), so

@@ -10,11 +10,12 @@
 // stop word and is longer than one character.
 //
 // Search is the one thing that does not cut text here, because there the
-// database decides what a word is: internal/ftstoken reproduces SQLite's
-// FTS5 tokenizer bit for bit (so that snippets line up with what FTS5
-// indexed), and the search query parser skips PostgreSQL's stop words.
-// Their words are stemmed and split at apostrophes, which measured worse
-// for similarity: see ftstoken's package comment.
+// database decides what a word is: store/ftstoken reproduces SQLite's
+// FTS5 tokenizer bit for bit (so that snippets mark what FTS5 matched),
+// and the search query parser skips PostgreSQL's stop words, as
+// PostgreSQL's index does. Their words are stemmed and split at
+// apostrophes, which measured worse for similarity: see ftstoken's
+// package comment.
 //
 // The package is pure and allocation-conscious: words that are already
 // lower-case ASCII in the input are returned as substrings of it.

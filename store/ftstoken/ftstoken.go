@@ -12,6 +12,16 @@
 //
 // Like FTS5 it cuts a term to its first 32,768 bytes; the token's offsets
 // still cover all of it.
+//
+// This is the one tokenizer that is not textproc's, which cuts text for
+// story clustering, near-duplicates and related articles, and it cannot
+// be: search terms are whatever SQLite indexed, down to its Unicode
+// tables, its reading of broken UTF-8 and its Porter stemmer, or a snippet
+// marks the wrong words. Nor can textproc's words be built on these
+// tokens: stemmed and split at apostrophes ("obama" and "s"), they
+// measured worse for similarity (BBC related-article P@10 0.9400 against
+// 0.9431, Google News story NMI 0.9668 against 0.9701, B-cubed F1 0.9389
+// against 0.9504), and unstemmed still lost on P@10 (0.9428).
 package ftstoken
 
 //go:generate go run gen.go
