@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/bench/newseval"
 	"github.com/newsdesk/newsdesk/jobs"
 	"github.com/newsdesk/newsdesk/store"
 	"github.com/newsdesk/newsdesk/story"
@@ -23,8 +23,8 @@ import (
 //
 //   - memory: the clustering worker's in-memory path alone, near-duplicate
 //     check (story.Dedup) and story.Clusterer, per article; the story an
-//     article is given on arrival is scored, as the story package's
-//     evaluation does.
+//     article is given on arrival is scored, as newseval's
+//     TestGoogleNewsStories does.
 //   - sqlite, postgres: the whole job (jobs.Clustering) on items stored in
 //     a fresh database: read in batches, clustered, every assignment
 //     written and logged under the stories lock; the stories as stored at
@@ -77,7 +77,7 @@ type clusterOutput struct {
 	Stories    int
 	CPUSeconds float64
 	Seconds    float64
-	Scores     story.Scores
+	Scores     newseval.Scores
 }
 
 func runCluster(ctx context.Context, e *env, p clusterParams) ([]row, error) {
@@ -140,45 +140,16 @@ func runCluster(ctx context.Context, e *env, p clusterParams) ([]row, error) {
 	return rows, nil
 }
 
-type goldArticle struct {
-	ID    string `json:"id"`
-	Title string `json:"title"`
-	Text  string `json:"text"`
-	Story int    `json:"story"`
-}
-
-func loadStoriesSet(path string, limit int) ([]goldArticle, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var docs []goldArticle
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() && (limit <= 0 || len(docs) < limit) {
-		var d goldArticle
-		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		docs = append(docs, d)
-	}
-	return docs, sc.Err()
-}
-
 func clusterChild(ctx context.Context, raw json.RawMessage) (any, error) {
 	var in clusterInput
 	if err := json.Unmarshal(raw, &in); err != nil {
 		return nil, err
 	}
-	docs, err := loadStoriesSet(in.Path, in.Limit)
+	docs, err := newseval.LoadGoogleNews(in.Path, in.Limit)
 	if err != nil {
 		return nil, err
 	}
-	gold := make([]int, len(docs))
-	for i, d := range docs {
-		gold[i] = d.Story
-	}
+	gold := newseval.Stories(docs)
 	runtime.GOMAXPROCS(1)
 	if in.DSN == "" {
 		return clusterInMemory(docs, gold), nil
@@ -188,7 +159,7 @@ func clusterChild(ctx context.Context, raw json.RawMessage) (any, error) {
 
 // clusterInMemory is what the worker does per article, without the
 // database.
-func clusterInMemory(docs []goldArticle, gold []int) clusterOutput {
+func clusterInMemory(docs []newseval.Article, gold []int) clusterOutput {
 	runtime.GC()
 	pred := make([]int, len(docs))
 	c0, t0 := cpuNow(), time.Now()
@@ -207,12 +178,12 @@ func clusterInMemory(docs []goldArticle, gold []int) clusterOutput {
 	}
 	cpu, wall := cpuNow()-c0, time.Since(t0)
 	return clusterOutput{Articles: len(docs), Stories: len(c.Stories()), CPUSeconds: cpu.Seconds(), Seconds: wall.Seconds(),
-		Scores: story.Score(gold, pred)}
+		Scores: newseval.Score(gold, pred)}
 }
 
 // clusterInDatabase stores the articles as one source's items, in stream
 // order, then runs the clustering job over them.
-func clusterInDatabase(ctx context.Context, dsn string, docs []goldArticle, gold []int) (clusterOutput, error) {
+func clusterInDatabase(ctx context.Context, dsn string, docs []newseval.Article, gold []int) (clusterOutput, error) {
 	db, err := store.Open(ctx, dsn)
 	if err != nil {
 		return clusterOutput{}, err
@@ -277,5 +248,5 @@ func clusterInDatabase(ctx context.Context, dsn string, docs []goldArticle, gold
 		pred[i] = s
 	}
 	return clusterOutput{Articles: n, Stories: stories, CPUSeconds: cpu.Seconds(), Seconds: wall.Seconds(),
-		Scores: story.Score(gold, pred)}, nil
+		Scores: newseval.Score(gold, pred)}, nil
 }

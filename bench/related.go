@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/bench/newseval"
 	"github.com/newsdesk/newsdesk/related"
 	"github.com/newsdesk/newsdesk/related/postindex"
 	"github.com/newsdesk/newsdesk/store"
@@ -19,7 +20,7 @@ import (
 
 // The related benchmark measures what a post page pays for its Related
 // Articles when 100,000 posts are published. A child process stores
-// 100,000 generated news-like posts (related.Synthetic: topics, tags and
+// 100,000 generated news-like posts (newseval.Synthetic: topics, tags and
 // publication times over two years, words drawn from the BBC set's
 // vocabulary when it is found) in a fresh SQLite database, builds the web
 // process's index from the database as `newsdesk serve` does at start
@@ -116,16 +117,16 @@ func relatedChild(ctx context.Context, raw json.RawMessage) (any, error) {
 	out := relatedOutput{Posts: relatedPosts, Vocabulary: "made-up words"}
 	var vocab []string
 	if in.BBCDir != "" {
-		if docs, err := related.LoadBBC(in.BBCDir); err == nil {
+		if docs, err := newseval.LoadBBC(in.BBCDir); err == nil {
 			plain := make([]related.Doc, len(docs))
 			for i, d := range docs {
 				plain[i] = d.Doc
 			}
-			vocab = related.Vocabulary(plain)
+			vocab = newseval.Vocabulary(plain)
 			out.Vocabulary = "BBC vocabulary"
 		}
 	}
-	docs := related.Synthetic(relatedPosts, vocab, 1)
+	docs := newseval.Synthetic(relatedPosts, vocab, 1)
 
 	db, err := store.Open(ctx, filepath.Join(in.Dir, "newsdesk.db"))
 	if err != nil {

@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 )
 
 // TestBuildMatchesReference builds the same index twice, once with PutAll
@@ -16,7 +19,7 @@ import (
 // after a build from empty, and after replacing, removing and adding
 // documents one at a time.
 func TestBuildMatchesReference(t *testing.T) {
-	docs := Synthetic(3000, nil, 7)
+	docs := corpus(3000, 7)
 	// Near-copies of some documents, for the duplicate test to have work.
 	for i := 0; i < 300; i += 10 {
 		d := docs[i]
@@ -50,7 +53,7 @@ func TestBuildMatchesReference(t *testing.T) {
 
 	// One change at a time, settled after each: newcomers join the lists
 	// of settled documents.
-	more := Synthetic(3200, nil, 7)[3000:]
+	more := corpus(3200, 7)[3000:]
 	for i := range 100 {
 		switch i % 4 {
 		case 0: // replace
@@ -104,7 +107,7 @@ func sameIndexes(t *testing.T, when string, fast, ref *Index, docs []Doc) {
 // TestSettleCancelled stops a settle before it starts: the lists are left
 // to the next query, which finds them as an uninterrupted settle would.
 func TestSettleCancelled(t *testing.T) {
-	docs := Synthetic(500, nil, 3)
+	docs := corpus(500, 3)
 	a, b := New(Options{}), New(Options{})
 	a.PutAll(docs)
 	b.PutAll(docs)
@@ -121,4 +124,47 @@ func TestSettleCancelled(t *testing.T) {
 	}
 	a.Related(docs[0].ID, 1)
 	sameIndexes(t, "settled after a cancelled settle", a, b, docs)
+}
+
+// corpus returns n made-up news-like documents, the same for the same
+// seed (and the first n of a longer corpus): each is about one of 200
+// topics, its words drawn from the topic's 40 and from 5,000 background
+// words, common ones more often, with a tag for its topic and a time
+// within two years.
+func corpus(n int, seed uint64) []Doc {
+	const topics, topicWords, background = 200, 40, 5000
+	r := rand.New(rand.NewPCG(seed, 1))
+	topic := make([][]int, topics)
+	for i := range topic {
+		topic[i] = make([]int, topicWords)
+		for j := range topic[i] {
+			topic[i][j] = 1000 + r.IntN(background-1000)
+		}
+	}
+	pick := func(t int) string {
+		if r.IntN(3) == 0 {
+			return fmt.Sprintf("w%d", topic[t][r.IntN(topicWords)])
+		}
+		return fmt.Sprintf("w%d", r.IntN(r.IntN(background)+1))
+	}
+	epoch := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	docs := make([]Doc, n)
+	for i := range docs {
+		t := r.IntN(topics)
+		var title, text []string
+		for range 6 {
+			title = append(title, pick(t))
+		}
+		for range 80 + r.IntN(200) {
+			text = append(text, pick(t))
+		}
+		docs[i] = Doc{
+			ID:        fmt.Sprintf("doc-%05d", i),
+			Title:     strings.Join(title, " "),
+			Text:      strings.Join(text, " "),
+			Tags:      []string{fmt.Sprintf("topic-%d", t)},
+			Published: epoch.Add(time.Duration(r.IntN(2*365*24)) * time.Hour),
+		}
+	}
+	return docs
 }

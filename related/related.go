@@ -65,8 +65,9 @@ type Result struct {
 }
 
 // Options tune an Index. The zero value gives the defaults, which were
-// chosen on news articles (see the package documentation and eval.go); a
-// negative value turns a feature off where that makes sense.
+// chosen on news articles (see the package documentation, and the BBC
+// evaluation in bench/newseval); a negative value turns a feature off
+// where that makes sense.
 type Options struct {
 	// TitleWeight is how many times a word of the title counts. Default 2.
 	TitleWeight int

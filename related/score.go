@@ -23,7 +23,6 @@ type scratch struct {
 
 type candidate struct {
 	slot  int32
-	sim   float32 // exact similarity to the query
 	score float64
 }
 
@@ -385,7 +384,8 @@ func (x *Index) Related(id string, k int) []Result {
 //	score(d) = P(d)    + b · Σ(j in N(d)) A(d, j) P(j)
 //
 // with P(q) = 0. Truncating the cosine to the neighbour graph loses
-// nothing measurable (see eval.go) and makes a query cost O(Neighbours²).
+// nothing measurable (see bench/newseval) and makes a query cost
+// O(Neighbours²).
 func (x *Index) related(sc *scratch, q int32, k int) []Result {
 	a, b := float32(x.opts.Feedback), float32(x.opts.Reciprocal)
 

@@ -25,12 +25,12 @@ type Doc struct {
 }
 
 // Options tune a Clusterer. The zero value of each field selects its
-// default, which is what the evaluation figures in the package tests were
-// measured with.
+// default, which is what the evaluation figures (bench/newseval's
+// TestGoogleNewsStories and the cluster benchmark) were measured with.
 type Options struct {
 	// Threshold is the least cosine similarity between an article's TF-IDF
 	// vector and a story's centroid for the article to join that story;
-	// below it the article starts a story of its own. Default 0.3.
+	// below it the article starts a story of its own. Default 0.1.
 	Threshold float64
 	// TitleWeight is how many times a word of the title counts, against
 	// once for a word of the text. Default 2.
@@ -42,7 +42,7 @@ type Options struct {
 	// DocTerms caps an article's vector at its heaviest terms. Default 64.
 	DocTerms int
 	// MergeThreshold is the least cosine similarity between two stories'
-	// centroids for them to be merged into one. Default 0.5; negative
+	// centroids for them to be merged into one. Default 0.25; negative
 	// never merges.
 	MergeThreshold float64
 	// MaxStories caps how many stories can be joined at once; beyond it,
@@ -51,7 +51,7 @@ type Options struct {
 	// without publication times. Default 20,000.
 	MaxStories int
 	// StoryTerms caps a story's centroid at its heaviest terms (it may
-	// grow to twice that between prunings). Default 128.
+	// grow to twice that between prunings). Default 256.
 	StoryTerms int
 }
 

@@ -91,22 +91,3 @@ func loadBBC(tb testing.TB) []bbcDoc {
 	}
 	return docs
 }
-
-// clusterAll runs a fresh Clusterer over docs in order and returns the
-// story each was given when added.
-func clusterAll(docs []goldDoc, opts Options) []int {
-	c := NewClusterer(opts)
-	pred := make([]int, len(docs))
-	for i, d := range docs {
-		pred[i] = c.Add(Doc{ID: d.ID, Title: d.Title, Text: d.Text})
-	}
-	return pred
-}
-
-func goldLabels(docs []goldDoc) []int {
-	gold := make([]int, len(docs))
-	for i, d := range docs {
-		gold[i] = d.Story
-	}
-	return gold
-}

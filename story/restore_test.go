@@ -74,49 +74,6 @@ func TestAbsorbedMatchesResolve(t *testing.T) {
 	}
 }
 
-// A Clusterer rebuilt half way through the Google News stream by placing
-// each article in the story it ended in clusters the second half as well as
-// one that saw the whole stream: a worker that restarts loses nothing.
-func TestPlaceThenContinue(t *testing.T) {
-	docs := loadGoogleNews(t)
-	half := len(docs) / 2
-	whole := NewClusterer(Options{})
-	for _, d := range docs[:half] {
-		whole.Add(Doc{ID: d.ID, Title: d.Title, Text: d.Text})
-	}
-	restored := NewClusterer(Options{})
-	ids := map[int]int{} // story in whole -> in restored
-	for _, d := range docs[:half] {
-		s, _ := whole.StoryOf(d.ID)
-		s = whole.Resolve(s)
-		got, err := restored.Place(Doc{ID: d.ID, Title: d.Title, Text: d.Text}, ids[s])
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids[s] = got
-	}
-	label := func(c *Clusterer) []int {
-		out := make([]int, len(docs))
-		for i, d := range docs {
-			s, _ := c.StoryOf(d.ID)
-			out[i] = c.Resolve(s)
-		}
-		return out
-	}
-	for _, d := range docs[half:] {
-		whole.Add(Doc{ID: d.ID, Title: d.Title, Text: d.Text})
-		restored.Add(Doc{ID: d.ID, Title: d.Title, Text: d.Text})
-	}
-	gold := goldLabels(docs)
-	a, b := Score(gold, label(whole)), Score(gold, label(restored))
-	t.Logf("final stories: uninterrupted NMI %.4f B-cubed F1 %.4f; restored half way NMI %.4f B-cubed F1 %.4f",
-		a.NMI, a.BCubedF1, b.NMI, b.BCubedF1)
-	if b.NMI < a.NMI-0.01 || b.BCubedF1 < a.BCubedF1-0.02 {
-		t.Errorf("restored run scores NMI %.4f B-cubed F1 %.4f, well under the uninterrupted %.4f and %.4f",
-			b.NMI, b.BCubedF1, a.NMI, a.BCubedF1)
-	}
-}
-
 // Stories an editor split stay apart however alike they grow: the
 // Clusterer does not merge them again by itself.
 func TestSplitStoriesStayApart(t *testing.T) {

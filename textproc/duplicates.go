@@ -24,9 +24,6 @@ type DuplicateIndex struct {
 	finds    uint32
 }
 
-// Len returns how many sketches have been added.
-func (x *DuplicateIndex) Len() int { return len(x.sketches) }
-
 // Add adds the sketch s and returns its number: 0 for the first sketch
 // added, 1 for the next, and so on. An empty sketch (a text without words)
 // is numbered but matches nothing. The index keeps s: do not change it.

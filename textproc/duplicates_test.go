@@ -34,9 +34,6 @@ func TestDuplicateIndex(t *testing.T) {
 			t.Errorf("text %d numbered %d", i, n)
 		}
 	}
-	if x.Len() != len(texts) {
-		t.Errorf("Len = %d, want %d", x.Len(), len(texts))
-	}
 	// The first half of the wire story shares about half its shingles
 	// with it: a copy at a threshold of 0.4, not at 0.8.
 	words := Words(nil, wire)

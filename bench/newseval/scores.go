@@ -1,4 +1,4 @@
-package story
+package newseval
 
 import "math"
 
@@ -24,7 +24,7 @@ type Scores struct {
 // differ.
 func Score[T, P comparable](truth []T, pred []P) Scores {
 	if len(truth) != len(pred) {
-		panic("story.Score: label slices differ in length")
+		panic("newseval.Score: label slices differ in length")
 	}
 	n := len(truth)
 	if n == 0 {
@@ -111,37 +111,8 @@ func Score[T, P comparable](truth []T, pred []P) Scores {
 	return s
 }
 
-// PairScores compares a set of predicted pairs with a set of true pairs, as
-// near-duplicate detection is judged. Each pair is unordered.
-func PairScores(truth, pred [][2]string) (precision, recall, f1 float64) {
-	key := func(p [2]string) [2]string {
-		if p[1] < p[0] {
-			p[0], p[1] = p[1], p[0]
-		}
-		return p
-	}
-	want := make(map[[2]string]bool, len(truth))
-	for _, p := range truth {
-		want[key(p)] = true
-	}
-	got := make(map[[2]string]bool, len(pred))
-	hit := 0
-	for _, p := range pred {
-		k := key(p)
-		if got[k] {
-			continue
-		}
-		got[k] = true
-		if want[k] {
-			hit++
-		}
-	}
-	precision, recall = ratio(float64(hit), float64(len(got))), ratio(float64(hit), float64(len(want)))
-	return precision, recall, harmonic(precision, recall)
-}
-
-// ratio is a/b, and 1 when there is nothing to count (b is 0): no predicted
-// pairs cannot be wrong, and no true pairs cannot be missed.
+// ratio is a/b, and 1 when there is nothing to count (b is 0): no
+// predicted pairs cannot be wrong, and no true pairs cannot be missed.
 func ratio(a, b float64) float64 {
 	if b == 0 {
 		return 1

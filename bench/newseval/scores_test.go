@@ -1,4 +1,4 @@
-package story
+package newseval
 
 import (
 	"math"
@@ -60,14 +60,5 @@ func TestScore(t *testing.T) {
 			check("pair precision", s.PairPrecision, tt.pairP)
 			check("pair recall", s.PairRecall, tt.pairR)
 		})
-	}
-}
-
-func TestPairScores(t *testing.T) {
-	truth := [][2]string{{"a", "b"}, {"c", "d"}, {"e", "f"}, {"g", "h"}}
-	pred := [][2]string{{"b", "a"}, {"d", "c"}, {"a", "c"}, {"a", "b"}}
-	p, r, f1 := PairScores(truth, pred)
-	if math.Abs(p-2.0/3) > 1e-12 || math.Abs(r-0.5) > 1e-12 || math.Abs(f1-4.0/7) > 1e-12 {
-		t.Errorf("PairScores = %v, %v, %v; want 2/3, 1/2, 4/7 (order within a pair and repeats ignored)", p, r, f1)
 	}
 }

@@ -1,21 +1,21 @@
-package related
+package newseval
 
 import (
 	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/newsdesk/newsdesk/related"
 	"github.com/newsdesk/newsdesk/textproc"
 )
 
 // Vocabulary returns the distinct words of docs, most frequent first (ties
 // in byte order), for Synthetic to sample from.
-func Vocabulary(docs []Doc) []string {
+func Vocabulary(docs []related.Doc) []string {
 	freq := make(map[string]int)
 	for _, d := range docs {
 		for _, w := range textproc.Words(textproc.Words(nil, d.Title), d.Text) {
@@ -43,7 +43,7 @@ func Vocabulary(docs []Doc) []string {
 // frequencies look like those of real text. Documents have 120 to 480 words
 // of text, a title of 5 to 11 words, one or two tags tied to their topic,
 // and a publication time within two years.
-func Synthetic(n int, vocab []string, seed uint64) []Doc {
+func Synthetic(n int, vocab []string, seed uint64) []related.Doc {
 	r := rand.New(rand.NewPCG(seed, 0x5eed))
 	if len(vocab) < 2000 {
 		vocab = madeUpWords(r, 30000)
@@ -73,7 +73,7 @@ func Synthetic(n int, vocab []string, seed uint64) []Doc {
 			return vocab[background.draw(r)]
 		}
 	}
-	docs := make([]Doc, n)
+	docs := make([]related.Doc, n)
 	var b strings.Builder
 	for i := range docs {
 		main, second := popular.draw(r), -1
@@ -102,7 +102,7 @@ func Synthetic(n int, vocab []string, seed uint64) []Doc {
 		if second >= 0 {
 			tags = append(tags, fmt.Sprintf("topic-%d", second))
 		}
-		docs[i] = Doc{
+		docs[i] = related.Doc{
 			ID:        fmt.Sprintf("syn-%07d", i),
 			Title:     title,
 			Text:      b.String(),
@@ -150,53 +150,4 @@ func newZipf(n int, s float64) zipf {
 func (z zipf) draw(r *rand.Rand) int {
 	i, _ := slices.BinarySearch(z.cdf, r.Float64())
 	return min(i, len(z.cdf)-1)
-}
-
-// Speed is what MeasureSpeed measured.
-type Speed struct {
-	Docs int
-	// Build is the time to Put every document and bring the neighbour
-	// lists up to date; HeapBytes the heap the index holds afterwards.
-	Build     time.Duration
-	HeapBytes uint64
-	// Queries Related calls were timed one by one.
-	Queries       int
-	P50, P95, P99 time.Duration
-}
-
-// MeasureSpeed indexes docs, then times Related(id, k) for queries
-// documents spread evenly over docs.
-func MeasureSpeed(docs []Doc, queries, k int, opts Options) Speed {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	start := time.Now()
-	x := New(opts)
-	for _, d := range docs {
-		x.Put(d)
-	}
-	x.mu.Lock()
-	x.settle()
-	x.mu.Unlock()
-	sp := Speed{Docs: len(docs), Build: time.Since(start), Queries: queries}
-	runtime.GC()
-	runtime.ReadMemStats(&after)
-	if after.HeapAlloc > before.HeapAlloc {
-		sp.HeapBytes = after.HeapAlloc - before.HeapAlloc
-	}
-	times := make([]time.Duration, 0, queries)
-	for i := range queries {
-		id := docs[i*len(docs)/queries].ID
-		t := time.Now()
-		x.Related(id, k)
-		times = append(times, time.Since(t))
-	}
-	slices.Sort(times)
-	if len(times) > 0 {
-		sp.P50 = times[len(times)*50/100]
-		sp.P95 = times[len(times)*95/100]
-		sp.P99 = times[len(times)*99/100]
-	}
-	runtime.KeepAlive(x)
-	return sp
 }
