@@ -145,30 +145,6 @@ func commas(s string) int {
 	return strings.Count(s, ",") + strings.Count(s, "，") + strings.Count(s, "、")
 }
 
-// tagWeight is readability's prior for a container by its tag, with a
-// bonus for elements that declare themselves the article.
-func tagWeight(n *html.Node) float64 {
-	w := 0.0
-	switch n.DataAtom {
-	case atom.Div, atom.Section:
-		w = 5
-	case atom.Article, atom.Main:
-		w = 15
-	case atom.Td, atom.Blockquote:
-		w = 3
-	case atom.Form, atom.Ol, atom.Ul, atom.Li, atom.Dl, atom.Dd, atom.Dt, atom.Address:
-		w = -3
-	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Th:
-		w = -5
-	case atom.Body:
-		w = -5
-	}
-	if attr(n, "itemprop") == "articleBody" {
-		w += 20
-	}
-	return w
-}
-
 // selectContent scores the containers under root and returns the nodes
 // that make the article, in document order; nil when nothing scored.
 func (s *scorer) selectContent(root *html.Node) []*html.Node {
