@@ -142,9 +142,7 @@ func normalize(w string) string {
 		b.WriteRune(unicode.ToLower(r))
 	}
 	s := b.String()
-	if strings.HasSuffix(s, "'s") {
-		s = s[:len(s)-2]
-	}
+	s = strings.TrimSuffix(s, "'s")
 	if strings.IndexByte(s, '\'') >= 0 {
 		s = strings.ReplaceAll(s, "'", "")
 	}
