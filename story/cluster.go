@@ -186,17 +186,7 @@ func (c *Clusterer) Add(doc Doc) (storyID int) {
 			return a.story
 		}
 	}
-	a := &article{
-		id:        doc.ID,
-		source:    doc.Source,
-		tf:        c.vocab.count(doc.Title, doc.Text, c.opts.TitleWeight, c.opts.DocTerms),
-		published: doc.Published,
-		seq:       c.seq,
-	}
-	c.seq++
-	if doc.ID != "" {
-		c.articles[doc.ID] = a
-	}
+	a := c.record(doc)
 	c.vec = c.vocab.weigh(a.tf, c.vec[:0])
 	best, sim := c.score(c.vec, func(s *cluster) bool { return c.inWindow(s, a.published) })
 	var s *cluster
@@ -209,6 +199,23 @@ func (c *Clusterer) Add(doc Doc) (storyID int) {
 	s = c.absorb(s)
 	c.retire(a.published)
 	return s.id
+}
+
+// record counts doc's terms into the vocabulary and remembers it as the
+// next article to arrive, in no story yet.
+func (c *Clusterer) record(doc Doc) *article {
+	a := &article{
+		id:        doc.ID,
+		source:    doc.Source,
+		tf:        c.vocab.count(doc.Title, doc.Text, c.opts.TitleWeight, c.opts.DocTerms),
+		published: doc.Published,
+		seq:       c.seq,
+	}
+	c.seq++
+	if doc.ID != "" {
+		c.articles[doc.ID] = a
+	}
+	return a
 }
 
 // absorb merges s with the story most like it when their centroids are

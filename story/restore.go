@@ -41,17 +41,7 @@ func (c *Clusterer) Place(doc Doc, story int) (int, error) {
 			return 0, fmt.Errorf("place %q in story %d: %w", doc.ID, story, ErrNoStory)
 		}
 	}
-	a := &article{
-		id:        doc.ID,
-		source:    doc.Source,
-		tf:        c.vocab.count(doc.Title, doc.Text, c.opts.TitleWeight, c.opts.DocTerms),
-		published: doc.Published,
-		seq:       c.seq,
-	}
-	c.seq++
-	if doc.ID != "" {
-		c.articles[doc.ID] = a
-	}
+	a := c.record(doc)
 	if s == nil {
 		s = c.newCluster()
 	}
