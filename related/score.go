@@ -458,7 +458,13 @@ func (x *Index) related(sc *scratch, q int32, k int) []Result {
 	}
 	x.sortCandidates(cands)
 	sc.cands = cands
+	return x.pick(q, cands, k)
+}
 
+// pick returns the first k of the sorted candidates for q, leaving out,
+// unless Options.KeepNearDuplicates, copies of q and of those picked
+// before them: a reader gains nothing from the same wire story twice.
+func (x *Index) pick(q int32, cands []candidate, k int) []Result {
 	var out []Result
 	var picked []int32
 	for _, c := range cands {
