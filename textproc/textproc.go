@@ -1,7 +1,14 @@
-// Package textproc is newsdesk's one text stack: it turns English text
-// into the words and terms that story clustering, near-duplicate detection
-// and related articles work on, so that a word means the same thing to
-// each of them.
+// Package textproc is newsdesk's one text stack: what story clustering,
+// near-duplicate detection and related articles know about English text
+// is here, once, so that a word, a copy and an excerpt mean the same
+// thing to each of them.
+//
+//   - Words and Terms cut text into words and terms.
+//   - A Sketcher hashes a text's word 5-shingles into a Sketch, whose
+//     Resemblance with another estimates the Jaccard index of their
+//     shingles; NearDuplicate (0.8) is where a text counts as a copy of
+//     another, and a DuplicateIndex finds a new text's copies among many.
+//   - Excerpt cuts the teaser shown beside a link.
 //
 // A word is a maximal run of letters and digits, lower-cased. An apostrophe
 // between two letters does not end a word and is dropped ("don't" is
@@ -13,7 +20,7 @@
 // database decides what a word is: store/ftstoken reproduces SQLite's
 // FTS5 tokenizer bit for bit (so that snippets mark what FTS5 matched),
 // and the search query parser skips PostgreSQL's stop words, as
-// PostgreSQL's index does. Their words are stemmed and split at
+// PostgreSQL's index does. The databases' words are stemmed and split at
 // apostrophes, which measured worse for similarity: see ftstoken's
 // package comment.
 //
