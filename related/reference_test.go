@@ -110,7 +110,7 @@ func (x *Index) refFindNeighbours(sc *scratch, s int32) neighbourUpdate {
 		if !mine && !theirs {
 			continue
 		}
-		if x.docs[s].sketch.Resemblance(x.docs[c.slot].sketch) >= x.opts.NearDuplicate {
+		if x.docs[s].sketch.NearDuplicate(x.docs[c.slot].sketch, x.opts.NearDuplicate) {
 			continue
 		}
 		if mine {

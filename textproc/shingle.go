@@ -71,18 +71,6 @@ func (s *Sketcher) Shingles(words []string) []uint32 {
 	return slices.Compact(hs)
 }
 
-// Resemblance estimates the Jaccard index of the shingle sets behind
-// sketches a and b: the share of the smallest hashes of their union that
-// both hold. It is exact when neither sketch was cut to SketchSize.
-func (a Sketch) Resemblance(b Sketch) float64 {
-	if len(a) == 0 || len(b) == 0 {
-		return 0
-	}
-	limit := unionLimit(a, b)
-	both, seen, _ := mergeSketches(a, b, limit, limit+1)
-	return float64(both) / float64(seen)
-}
-
 // unionLimit is how many of the smallest hashes of the union of a and b
 // their resemblance is measured on. The union's bottom-k is the k
 // smallest of the two sketches' union; when neither sketch was cut, that
@@ -118,10 +106,13 @@ func mergeSketches(a, b Sketch, limit, hopeless int) (both, seen int, ok bool) {
 	return both, seen, true
 }
 
-// NearDuplicate reports whether a.Resemblance(b) >= threshold, for a
-// threshold above 0. It gives up on a pair as soon as the hashes the two
-// sketches do not share are too many for it to reach the threshold, which
-// for most pairs is after a quarter of the merge.
+// NearDuplicate reports whether the resemblance of sketches a and b is at
+// least threshold, for a threshold above 0. Their resemblance is the share
+// of the smallest hashes of their union that both hold: an estimate of
+// the Jaccard index of the shingle sets behind them, exact when neither
+// sketch was cut to SketchSize. It gives up on a pair as soon as the
+// hashes the two sketches do not share are too many for it to reach the
+// threshold, which for most pairs is after a quarter of the merge.
 func (a Sketch) NearDuplicate(b Sketch, threshold float64) bool {
 	if len(a) == 0 || len(b) == 0 {
 		return 0 >= threshold

@@ -4,10 +4,10 @@
 // thing to each of them.
 //
 //   - Words and Terms cut text into words and terms.
-//   - A Sketcher hashes a text's word 5-shingles into a Sketch, whose
-//     Resemblance with another estimates the Jaccard index of their
-//     shingles; NearDuplicate (0.8) is where a text counts as a copy of
-//     another, and a DuplicateIndex finds a new text's copies among many.
+//   - A Sketcher hashes a text's word 5-shingles into a Sketch; two
+//     sketches estimate the Jaccard index of their texts' shingles, and
+//     at NearDuplicate (0.8) one text counts as a copy of the other. A
+//     DuplicateIndex finds a new text's copies among many.
 //   - Excerpt cuts the teaser shown beside a link.
 //
 // A word is a maximal run of letters and digits, lower-cased. An apostrophe
