@@ -2,7 +2,6 @@ package extract
 
 import (
 	"fmt"
-	"hash/fnv"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -85,7 +84,7 @@ func TestEvalSet(t *testing.T) {
 			r.Text, r.Title, r.Authors, r.Date = a.Text, a.Title, a.Byline, a.Published
 		}
 		s.Add(p, r)
-		half[fileHalf(p.File)].Add(p, r)
+		half[evalset.Half(filepath.Base(p.File))].Add(p, r)
 		if a != nil {
 			_, fp, fn := evalset.Segments(p, a.Text)
 			if fp+fn > 0 {
@@ -158,15 +157,6 @@ func TestEvalSet(t *testing.T) {
 	if s.DateRate() < date {
 		t.Errorf("date %.3f below the %s %.3f", s.DateRate(), what, date)
 	}
-}
-
-// fileHalf splits the set in two by a hash of each page's file name, so
-// that a change can be checked on both halves: one that helps only one
-// half is fitting pages, not extracting better.
-func fileHalf(file string) int {
-	h := fnv.New32a()
-	h.Write([]byte(filepath.Base(file)))
-	return int(h.Sum32() & 1)
 }
 
 func envInt(k string) int {
