@@ -87,7 +87,7 @@ func (c *classifier) weight(n *html.Node) int8 {
 func (c *classifier) classify(ci string) int8 {
 	// Comment sections borrow the article's words ("comment-content"),
 	// so they win over positive words.
-	if strings.Contains(ci, "comment") && !strings.Contains(ci, "no-comment") {
+	if namesComments(ci) {
 		return -2
 	}
 	// Each class name (and the id) is read on its own: a name that holds
@@ -112,6 +112,25 @@ func (c *classifier) classify(ci string) int8 {
 		return 1
 	}
 	return 0
+}
+
+// namesComments reports whether a class-and-id string names comments:
+// it holds "comment", but not as "no-comment(s)" (a page without them)
+// nor as "commented" (a post that has comments, said of the article's
+// own container).
+func namesComments(ci string) bool {
+	for i := 0; ; {
+		j := strings.Index(ci[i:], "comment")
+		if j < 0 {
+			return false
+		}
+		j += i
+		i = j + len("comment")
+		if strings.HasPrefix(ci[i:], "ed") || strings.HasSuffix(ci[:j], "no-") {
+			continue
+		}
+		return true
+	}
 }
 
 func (c *classifier) nameKind(name string) int8 {
@@ -213,6 +232,7 @@ type cleaner struct {
 	bodyText int // characters of text in the page, for the size guard
 	ed       *edits
 	gentle   bool // remove only what is certainly not the article
+	ex       *Reading
 }
 
 // textLen counts the non-space bytes of text under n.
@@ -331,6 +351,9 @@ func (cl *cleaner) clean(n *html.Node) {
 			if cl.debug != nil {
 				cl.debug(c, "")
 			}
+			if cl.ex != nil && !invisible(c) {
+				cl.ex.removed(&cl.ex.Removed, c, cl.dropReason(c))
+			}
 			// A box (not a line such as a byline under a title) takes
 			// the heading that introduced it.
 			if !dropTags.has(c.DataAtom) && c.DataAtom != atom.Iframe && hasBlockChild(c) {
@@ -386,13 +409,22 @@ func insideArticle(n *html.Node) bool {
 // as page-wide wrappers with unlucky names ("layout-with-sidebar") do.
 func (cl *cleaner) unlessBig(n *html.Node, comments bool) bool {
 	if n.DataAtom != atom.Article && n.DataAtom != atom.Main && hasMainMarker(n) {
+		if cl.ex != nil {
+			cl.ex.removed(&cl.ex.Kept, n, "holds the element that declares itself the article")
+		}
 		return false
 	}
 	if comments {
 		return true
 	}
 	// textLen(n)*2 < cl.bodyText, counting no further than needed.
-	return textLenMax(n, (cl.bodyText-1)/2)*2 < cl.bodyText
+	if textLenMax(n, (cl.bodyText-1)/2)*2 < cl.bodyText {
+		return true
+	}
+	if cl.ex != nil {
+		cl.ex.removed(&cl.ex.Kept, n, "holds most of the page's text")
+	}
+	return false
 }
 
 func hiddenStyle(st string) bool {

@@ -140,6 +140,10 @@ func collapsed(s string) bool {
 // fallback) without parsing the page twice.
 type edits struct {
 	log []removal
+	// ex and stage, when ex is set, record each removal with the
+	// stage that made it (ExtractExplain).
+	ex    *Reading
+	stage string
 }
 
 type removal struct{ n, parent, next *html.Node }
@@ -148,6 +152,9 @@ type removal struct{ n, parent, next *html.Node }
 func (e *edits) remove(n *html.Node) {
 	if n.Parent == nil {
 		return
+	}
+	if e.ex != nil && e.stage != "" {
+		e.ex.removed(&e.ex.Edits, n, e.stage)
 	}
 	e.log = append(e.log, removal{n, n.Parent, n.NextSibling})
 	n.Parent.RemoveChild(n)

@@ -54,6 +54,13 @@ type Article struct {
 // page cannot be parsed at all; a page with no article gives an Article
 // with empty Text.
 func Extract(body []byte, contentType string, pageURL *url.URL) (*Article, error) {
+	return extract(body, contentType, pageURL, nil)
+}
+
+// extract is Extract, recording how it went in ex when ex is not nil
+// (ExtractExplain). Every record is behind a nil check, so that
+// Extract pays nothing for it.
+func extract(body []byte, contentType string, pageURL *url.URL, ex *Explanation) (*Article, error) {
 	if len(body) > MaxBytes {
 		body = body[:MaxBytes]
 	}
@@ -74,9 +81,16 @@ func Extract(body []byte, contentType string, pageURL *url.URL) (*Article, error
 	m.walk(doc, pageURL)
 	a := &Article{}
 	m.fill(a, pageURL)
+	if ex != nil {
+		ex.Declared = m.declared()
+	}
 
 	var ed edits
 	cl := cleaner{cls: newClassifier(), bodyText: m.bodyText, ed: &ed}
+	if ex != nil {
+		cl.ex = ex.start("first: remove boilerplate by tag, class and id, then score")
+		ex.Why = "the only reading"
+	}
 	nodes, text := cl.content(root)
 	if len(text) < fallbackBelow {
 		// Little text: perhaps the class names that mark boilerplate
@@ -90,12 +104,22 @@ func Extract(body []byte, contentType string, pageURL *url.URL) (*Article, error
 		first := slices.Clone(ed.log)
 		ed.undo()
 		cl.gentle = true
+		if ex != nil {
+			cl.ex = ex.start(fmt.Sprintf("gentle, as the first found only %d bytes of text (under %d): remove only what is certainly not the article", len(text), fallbackBelow))
+		}
 		nodes2, text2 := cl.content(root)
 		if len(text2) > 2*len(text) {
+			if ex != nil {
+				ex.Kept, ex.Why = 1, fmt.Sprintf("it found %d bytes, more than twice the first reading's %d", len(text2), len(text))
+			}
 			nodes, text = nodes2, text2
 		} else {
 			ed.undo()
+			ed.ex = nil
 			ed.redo(first)
+			if ex != nil {
+				ex.Kept, ex.Why = 0, fmt.Sprintf("the gentle reading found %d bytes, not twice the first reading's %d", len(text2), len(text))
+			}
 		}
 	}
 	a.Text = text
@@ -113,19 +137,35 @@ const fallbackBelow = 2000
 // content cleans root, chooses the article's nodes and returns them with
 // their text.
 func (cl *cleaner) content(root *html.Node) ([]*html.Node, string) {
+	cl.ed.ex, cl.ed.stage = cl.ex, ""
 	cl.clean(root)
 	s := scorer{cls: cl.cls}
 	nodes := s.selectContent(root)
+	if cl.ex != nil {
+		cl.ex.candidates(&s, nodes)
+	}
 	for _, n := range nodes {
+		cl.ed.stage = stageTeasers
 		cl.ed.dropTeasers(n)
+		cl.ed.stage = stagePrune
 		cl.ed.prune(n)
+		cl.ed.stage = stageHeadings
 		cl.ed.trimTrailingHeadings(n)
 	}
+	cl.ed.stage = stageLabels
 	cl.ed.dropLabels(nodes)
+	cl.ed.stage = stageHeadings
 	cl.ed.dropOrphanHeadings(nodes)
+	cl.ed.stage = stageTail
 	cl.ed.trimTail(nodes)
+	cl.ed.stage = stageHead
 	cl.ed.trimHead(nodes)
-	return nodes, plainText(nodes)
+	cl.ed.stage = ""
+	text := plainText(nodes)
+	if cl.ex != nil {
+		cl.ex.Text = len(text)
+	}
+	return nodes, text
 }
 
 func findBody(doc *html.Node) *html.Node {

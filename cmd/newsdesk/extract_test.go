@@ -57,3 +57,26 @@ func TestExtractPrintsOneObjectPerPage(t *testing.T) {
 		t.Errorf("missing file: %q", msg)
 	}
 }
+
+func TestExtractExplainShowsTheChoice(t *testing.T) {
+	dir := t.TempDir()
+	page := `<html><head><title>Ferry returns</title></head><body>
+<div class="sidebar"><p>Most read: the ten best beaches of the coast, ranked by our readers.</p></div>
+<article><h1>Ferry returns</h1>
+<p>The island ferry resumed its crossings on Monday after three weeks of repairs to the landing stage, the harbour board said.</p>
+<p>Passengers queued from early morning, and the first sailing left on time with every seat taken.</p></article></body></html>`
+	f := filepath.Join(dir, "ferry.html")
+	os.WriteFile(f, []byte(page), 0o600)
+	out, _, msg := cli(t, "", "extract", "--explain", f)
+	if msg != "" {
+		t.Fatal(msg)
+	}
+	for _, s := range []string{"== " + f, "candidates", "CHOSEN", "article", `names page furniture`, "three weeks of repairs"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("--explain output lacks %q:\n%s", s, out)
+		}
+	}
+	if strings.HasPrefix(strings.TrimSpace(out), "{") {
+		t.Errorf("--explain printed JSON:\n%s", out)
+	}
+}
