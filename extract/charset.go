@@ -22,6 +22,15 @@ import (
 // for most locales.
 func decode(body []byte, contentType string) []byte {
 	enc, name, certain := charset.DetermineEncoding(body, contentType)
+	if !certain && hasMultibyteUTF8(body) {
+		// Only the page itself names a legacy charset, yet its bytes
+		// are UTF-8 with characters beyond ASCII: a declaration left
+		// behind when the site moved to UTF-8. Text in a legacy
+		// encoding almost never reads as valid UTF-8 across a page.
+		if utf8.Valid(body) || validUTF8Prefix(body) {
+			return body
+		}
+	}
 	if !certain {
 		if e := lateMetaCharset(body); e != nil {
 			enc, name = e, "meta"
@@ -45,6 +54,25 @@ func decode(body []byte, contentType string) []byte {
 		return body
 	}
 	return out
+}
+
+// hasMultibyteUTF8 reports whether body holds a few UTF-8 sequences of
+// two bytes or more; it looks no further than it needs to.
+func hasMultibyteUTF8(body []byte) bool {
+	n := 0
+	for i := 0; i+1 < len(body); i++ {
+		c := body[i]
+		if c < 0xc2 || c > 0xf4 {
+			continue
+		}
+		if d := body[i+1]; d&0xc0 == 0x80 {
+			if n++; n >= 8 {
+				return true
+			}
+			i++
+		}
+	}
+	return false
 }
 
 // validUTF8Prefix accepts a body whose only invalid UTF-8 is a sequence

@@ -3,6 +3,8 @@ package extract
 import (
 	"strings"
 	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // The tests in this file each hold one of the rules added so that
@@ -27,6 +29,33 @@ func TestCommentedPostIsNotComments(t *testing.T) {
 			a := extractString(t, page, "https://example.org/swim")
 			if got := strings.Contains(a.Text, "crossed in under an hour"); got != tc.kept {
 				t.Errorf("class %q: article kept %v, want %v:\n%s", tc.class, got, tc.kept, a.Text)
+			}
+		})
+	}
+}
+
+// TestStaleMetaCharset: a page whose own <meta> names a legacy charset
+// but whose bytes are UTF-8 is read as UTF-8; a page really in that
+// charset is still read in it, and an HTTP header still wins.
+func TestStaleMetaCharset(t *testing.T) {
+	text := "人工智能迈上新台阶。研究人员说，新电脑已可利用记忆自学，这是一个重要的进步。"
+	gbk, err := simplifiedchinese.GBK.NewEncoder().String(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	latin := "caf\xe9 cr\xe8me br\xfbl\xe9e, na\xefve r\xe9sum\xe9 \xe0 la fa\xe7ade, d\xe9j\xe0 vu"
+	for _, tc := range []struct {
+		name, body, contentType, want string
+	}{
+		{"utf-8 under a stale gb2312", `<meta charset="gb2312"><p>` + text + `</p>`, "", text},
+		{"real gbk", `<meta charset="gb2312"><p>` + gbk + `</p>`, "", text},
+		{"real windows-1252", `<meta charset="iso-8859-1"><p>` + latin + `</p>`, "", "café crème brûlée, naïve résumé à la façade, déjà vu"},
+		{"header wins", `<p>` + gbk + `</p>`, "text/html; charset=gbk", text},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := string(decode([]byte(tc.body), tc.contentType))
+			if !strings.Contains(got, tc.want) {
+				t.Errorf("decoded %q, want it to hold %q", got, tc.want)
 			}
 		})
 	}
