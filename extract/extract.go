@@ -122,6 +122,24 @@ func extract(body []byte, contentType string, pageURL *url.URL, ex *Explanation)
 			}
 		}
 	}
+	if strings.TrimSpace(text) == "" {
+		// No block holds a paragraph, or what did was all links: the
+		// page is a short note, a list, or text laid out without
+		// paragraphs. Its visible text, furniture removed, is a better
+		// answer than nothing.
+		ed.undo()
+		cl.gentle = true
+		if ex != nil {
+			cl.ex = ex.start("whole page, as no reading found any text: remove only what is certainly not the article, keep the rest")
+		}
+		cl.ed.ex, cl.ed.stage = cl.ex, ""
+		cl.clean(root)
+		nodes, text = []*html.Node{root}, plainText([]*html.Node{root})
+		if ex != nil {
+			cl.ex.Text = len(text)
+			ex.Kept, ex.Why = len(ex.Readings)-1, "no other reading found any text"
+		}
+	}
 	a.Text = text
 	a.HTML = sanitizedHTML(nodes, pageURL)
 	if !utf8.ValidString(a.Text) {

@@ -60,3 +60,30 @@ func TestStaleMetaCharset(t *testing.T) {
 		})
 	}
 }
+
+// TestWholePageWhenNothingScores: a page with no paragraph to score (a
+// short note, headings over pictures, text inside a link) gives its
+// visible text, without the furniture, rather than nothing.
+func TestWholePageWhenNothingScores(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		want       []string
+	}{
+		{"bare text", `<body>Closed today</body>`, []string{"Closed today"}},
+		{"text in a link", `<body><a href="javascript:"><p>abc</p><p>def</p>ghi</a></body>`, []string{"abc", "def", "ghi"}},
+		{"headings over pictures", `<body><nav><a href="/">Home</a></nav><article><h2>Case one</h2><img src="a.jpg"><h2>Case two</h2><img src="b.jpg"></article></body>`,
+			[]string{"Case one", "Case two"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := extractString(t, "<html>"+tc.body+"</html>", "https://example.org/")
+			for _, w := range tc.want {
+				if !strings.Contains(a.Text, w) {
+					t.Errorf("text %q lacks %q", a.Text, w)
+				}
+			}
+			if strings.Contains(a.Text, "Home") {
+				t.Errorf("navigation kept: %q", a.Text)
+			}
+		})
+	}
+}
