@@ -2,6 +2,7 @@ package extract
 
 import (
 	"strings"
+	"unicode"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -80,8 +81,57 @@ func (c *classifier) weight(n *html.Node) int8 {
 		return w
 	}
 	w := c.classify(strings.ToLower(key))
+	if w < 0 && w > -2 && id != "" && headingSlug(n, id) {
+		// The id is made from the element's own heading ("sharing-
+		// with-a-single-developer" on a documentation section): the
+		// heading's words, not a name for page furniture.
+		cls, _ := classAndID(n)
+		w = c.classify(strings.ToLower(cls))
+	}
 	c.full[key] = w
 	return w
+}
+
+// headingSlug reports whether id spells the text of the first heading
+// inside n, as documentation tools and Markdown renderers make section
+// ids: the letters and digits of both are the same.
+func headingSlug(n *html.Node, id string) bool {
+	h := firstHeading(n, 3)
+	if h == nil {
+		return false
+	}
+	a, b := alnumLower(id), alnumLower(innerText(h))
+	return len(a) >= 8 && a == b
+}
+
+// firstHeading is the first h1-h6 inside n, looking depth levels down.
+func firstHeading(n *html.Node, depth int) *html.Node {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		if isHeading(c.DataAtom) {
+			return c
+		}
+		if depth > 1 {
+			if h := firstHeading(c, depth-1); h != nil {
+				return h
+			}
+		}
+	}
+	return nil
+}
+
+// alnumLower is s lower-cased with everything but letters and digits
+// dropped.
+func alnumLower(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func (c *classifier) classify(ci string) int8 {

@@ -87,3 +87,27 @@ func TestWholePageWhenNothingScores(t *testing.T) {
 		})
 	}
 }
+
+// TestSectionIDsFromHeadings: documentation tools give each section an
+// id made from its heading; words of furniture in it ("sharing",
+// "related") do not make the section furniture. A real box keeps its
+// name's meaning.
+func TestSectionIDsFromHeadings(t *testing.T) {
+	for _, tc := range []struct {
+		name, id, heading string
+		kept              bool
+	}{
+		{"slug of its heading", "sharing-with-a-single-developer", "Sharing with a single developer", true},
+		{"slug with punctuation", "related-work-2020", "Related work (2020)", true},
+		{"box named related", "related-posts", "You may also like", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			page := `<html><body><div class="document"><h1>Guide</h1><p>` + para + `</p><p>` + para + ` First part.</p><p>` + para + ` Second part.</p>
+<div class="section" id="` + tc.id + `"><h2>` + tc.heading + `</h2><p>The section's own words are here, in a paragraph of some length.</p></div></div></body></html>`
+			a := extractString(t, page, "https://docs.example.org/guide")
+			if got := strings.Contains(a.Text, "The section's own words are here"); got != tc.kept {
+				t.Errorf("id %q: section kept %v, want %v:\n%s", tc.id, got, tc.kept, a.Text)
+			}
+		})
+	}
+}
