@@ -81,7 +81,7 @@ func (c *classifier) weight(n *html.Node) int8 {
 		return w
 	}
 	w := c.classify(strings.ToLower(key))
-	if w < 0 && w > -2 && id != "" && headingSlug(n, id) {
+	if w == -1 && id != "" && headingSlug(n, id) {
 		// The id is made from the element's own heading ("sharing-
 		// with-a-single-developer" on a documentation section): the
 		// heading's words, not a name for page furniture.
@@ -139,6 +139,13 @@ func (c *classifier) classify(ci string) int8 {
 	// so they win over positive words.
 	if namesComments(ci) {
 		return -2
+	}
+	// A cookie or consent notice is never the article, even on a page
+	// read gently; it is removed unless it holds most of the page, as
+	// a wrapper that notes the banner's state may ("cookie-consent-
+	// given" on the page's outer div).
+	if strings.Contains(ci, "cookie") || strings.Contains(ci, "consent") || strings.Contains(ci, "gdpr") {
+		return -3
 	}
 	// Each class name (and the id) is read on its own: a name that holds
 	// a boilerplate word ("relatedarticles", "blog-subscribe") is
@@ -438,7 +445,7 @@ func (cl *cleaner) drop(n *html.Node) bool {
 		return cl.unlessBig(n, false)
 	}
 	if w := cl.cls.weight(n); w < 0 && (!cl.gentle || w < -1) {
-		return cl.unlessBig(n, w < -1)
+		return cl.unlessBig(n, w == -2)
 	}
 	return false
 }

@@ -117,6 +117,15 @@ func (s *scorer) walk(n *html.Node) walked {
 	if n.DataAtom == atom.A {
 		w.link = w.text
 	}
+	if n.DataAtom == atom.A && !w.block {
+		// A link is never the article, nor is its text paragraph
+		// text, however long: a headline that links to the article
+		// is the text of a teaser.
+		w.bad += w.good + run
+		w.good = 0
+		w.pscore, w.half = 0, 0
+		return w
+	}
 	if isParagraph(n.DataAtom) && !w.block {
 		if run >= 25 {
 			w.pscore = paraScore(run, runCommas)
@@ -226,7 +235,9 @@ func hasBlockChild(n *html.Node) bool {
 }
 
 func endsSentence(s string) bool {
-	s = strings.TrimSpace(s)
+	// A quotation or a bracket may close after the full stop:
+	// '- "Ok."', '(see below.)'.
+	s = strings.TrimRight(strings.TrimSpace(s), "\"'”“„»«’‘)]")
 	return strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "。")
 }
 

@@ -167,8 +167,10 @@ func (cl *cleaner) dropReason(n *html.Node) string {
 		return "<" + n.Data + "> is page furniture"
 	}
 	switch w := cl.cls.weight(n); {
-	case w < -1:
+	case w == -2:
 		return fmt.Sprintf("class or id %q names a comment section", classID(n))
+	case w == -3:
+		return fmt.Sprintf("class or id %q names a cookie or consent notice", classID(n))
 	case w < 0:
 		return fmt.Sprintf("class or id %q names page furniture", classID(n))
 	}

@@ -111,3 +111,28 @@ func TestSectionIDsFromHeadings(t *testing.T) {
 		})
 	}
 }
+
+// TestShortPostNotItsHeadlineLink: a post of short lines under a
+// headline that links to itself is the post, not the link.
+func TestShortPostNotItsHeadlineLink(t *testing.T) {
+	page := `<html><body><div id="content"><div class="post">
+<h2 class="posttitle"><a href="https://blog.example/2013/06/nothing">The possibility of doing nothing is a possibility too</a></h2>
+<p>"I know I'm drunk and should not say this..."</p><p>- "Then don't."</p><p>- "Ok."</p></div></div></body></html>`
+	a := extractString(t, page, "https://blog.example/2013/06/nothing")
+	if !strings.Contains(a.Text, "Then don't.") {
+		t.Errorf("post lost: %q", a.Text)
+	}
+}
+
+// TestCookieNoticeNeverTheArticle: a cookie notice is removed even when
+// the article is short enough for the gentle reading, which keeps
+// other furniture words.
+func TestCookieNoticeNeverTheArticle(t *testing.T) {
+	page := `<html><body><div class="post"><h1>Short note</h1><p>The library opens an hour later on Monday, the council said today.</p><p>` + para + `</p><p>` + para + `</p></div>
+<div class="widget widget_eu_cookie_law_widget"><form><p>Privacy and cookies: this site uses cookies. By continuing to use this website, you agree to their use, as the law requires us to tell you.</p>
+<p>To find out more, including how to control cookies, see here: our cookie policy and the rules that apply to it in every country.</p></form></div></body></html>`
+	a := extractString(t, page, "https://example.org/note")
+	if strings.Contains(a.Text, "cookies") || !strings.Contains(a.Text, "opens an hour later") {
+		t.Errorf("text %q", a.Text)
+	}
+}
