@@ -41,6 +41,9 @@ type walked struct {
 type scorer struct {
 	cands []cand
 	cls   *classifier
+	// declared is the element chosen for declaring itself the article
+	// when the scores were unsure, for explanations.
+	declared *html.Node
 }
 
 // minGood is the length from which a paragraph counts as article text.
@@ -179,6 +182,18 @@ func (s *scorer) selectContent(root *html.Node) []*html.Node {
 		}
 	}
 	top := s.cands[best]
+	if top.final < unsureBelow {
+		// No container holds clearly more paragraph text than other
+		// text: a post of short lines, a list of facts, a recipe. The
+		// scores cannot tell; an element that declares itself the
+		// article can.
+		if n := declaredArticle(root); n != nil && n != top.n {
+			if t, l := textAndLinks(n); t-l > top.text-top.link {
+				s.declared = n
+				return []*html.Node{n}
+			}
+		}
+	}
 	parent := top.n.Parent
 	if parent == nil || noSiblings {
 		return []*html.Node{top.n}
@@ -223,6 +238,36 @@ func (s *scorer) selectContent(root *html.Node) []*html.Node {
 		}
 	}
 	return out
+}
+
+// unsureBelow is the best score under which the scores are taken to
+// be unsure of the article: a margin of paragraph text over other text
+// of less than three or four paragraphs.
+var unsureBelow = 800.0
+
+// declaredArticle is the element that declares itself the article
+// (<article>, <main>, itemprop=articleBody) holding the most text that
+// is not links, or nil when there is none with text.
+func declaredArticle(root *html.Node) *html.Node {
+	var best *html.Node
+	bestText := 0
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			if c.DataAtom == atom.Article || c.DataAtom == atom.Main || attr(c, "itemprop") == "articleBody" {
+				t, l := textAndLinks(c)
+				if t-l > bestText {
+					best, bestText = c, t-l
+				}
+			}
+			walk(c)
+		}
+	}
+	walk(root)
+	return best
 }
 
 func hasBlockChild(n *html.Node) bool {

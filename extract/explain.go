@@ -36,6 +36,7 @@ type Reading struct {
 	Kept       []Removal   // boilerplate-looking elements kept, and why
 	Candidates []Candidate // best scored first
 	Chosen     string      // path of the chosen container, "" when none
+	Declared   string      // set when the chosen container was chosen for declaring itself the article
 	Edits      []Removal   // what was removed from the chosen container afterwards
 	Text       int         // bytes of text found
 }
@@ -104,11 +105,18 @@ func (r *Reading) candidates(s *scorer, chosen []*html.Node) {
 		top = chosen[0]
 		r.Chosen = nodePath(top)
 	}
+	if s.declared != nil {
+		r.Declared = fmt.Sprintf("%s, chosen for declaring itself the article: the best score, %.1f, was under %.0f", nodePath(s.declared), cs[0].final, unsureBelow)
+	}
 	for _, c := range cs[:min(len(cs), maxExplained)] {
 		v := ""
 		switch {
+		case c.n == top && s.declared == top:
+			v = fmt.Sprintf("CHOSEN: it declares itself the article (<%s>), and the best score was under %.0f, too close to call", top.Data, unsureBelow)
 		case c.n == top:
 			v = "CHOSEN: the highest score"
+		case s.declared != nil && cs[0].n == c.n:
+			v = fmt.Sprintf("the highest score, but under %.0f: too close to call, so the element that declares itself the article was chosen", unsureBelow)
 		case top != nil && contains(c.n, top):
 			v = fmt.Sprintf("holds the chosen block and %d more characters, of which %d are not paragraph text", c.text-textOfCand(cs, top), c.bad)
 		case top != nil && contains(top, c.n):
@@ -261,6 +269,9 @@ func (x *Explanation) WriteText(w io.Writer) error {
 				fmt.Fprintf(&b, "    %9.1f  text %d, links %d, paragraph text %d, other %d, %d paragraphs\n               %s\n               -> %s\n",
 					c.Score, c.TextLen, c.LinkLen, c.Good, c.Bad, c.Paragraphs, c.Path, c.Verdict)
 			}
+		}
+		if r.Declared != "" {
+			fmt.Fprintf(&b, "  chosen: %s\n", r.Declared)
 		}
 		writeRemovals(&b, "  removed from the chosen block", r.Edits)
 		fmt.Fprintf(&b, "  text found: %d bytes\n", r.Text)

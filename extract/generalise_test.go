@@ -136,3 +136,26 @@ func TestCookieNoticeNeverTheArticle(t *testing.T) {
 		t.Errorf("text %q", a.Text)
 	}
 }
+
+// TestUnsureScoresTrustTheDeclaredArticle: when no container holds
+// clearly more paragraph text than other text (a post of short facts),
+// the element that declares itself the article is taken, rather than
+// whichever box happens to hold one longer line.
+func TestUnsureScoresTrustTheDeclaredArticle(t *testing.T) {
+	page := `<html><body><div id="main"><article class="post"><h1>Film swap, April</h1>
+<h3>Places</h3><p>Shuji: Japan.</p><p>Walter: Germany.</p><h3>Film</h3><p>Fuji X-TRA 400.</p>
+<h3>Cameras</h3><p>Shuji: Widelux.</p><p>Walter: Pentax Z-1p.</p><h3>Order of exposure</h3><ol><li>Shuji.</li><li>Walter.</li></ol></article>
+<div class="box"><p>This blog collects double exposures made by two photographers on one film.</p></div></div></body></html>`
+	a := extractString(t, page, "https://example.org/swap")
+	for _, s := range []string{"Fuji X-TRA 400.", "Walter: Pentax Z-1p."} {
+		if !strings.Contains(a.Text, s) {
+			t.Errorf("text lacks %q:\n%s", s, a.Text)
+		}
+	}
+	_, ex, _ := ExtractExplain([]byte(page), "", nil)
+	var b strings.Builder
+	ex.WriteText(&b)
+	if !strings.Contains(b.String(), "chosen for declaring itself the article") {
+		t.Errorf("explanation does not say why the article was chosen:\n%s", b.String())
+	}
+}
