@@ -159,3 +159,21 @@ func TestUnsureScoresTrustTheDeclaredArticle(t *testing.T) {
 		t.Errorf("explanation does not say why the article was chosen:\n%s", b.String())
 	}
 }
+
+// TestKickerBeforeHeadline: an <h1> that shows a label before the
+// headline ("Immobilienkrise Rene Benko-Firma in Sorge") gives the
+// headline the page declares.
+func TestKickerBeforeHeadline(t *testing.T) {
+	for _, tc := range []struct{ name, head, want string }{
+		{"kicker span", `<meta property="og:title" content="Signa in trouble over its accounts | Daily"><meta property="og:site_name" content="Daily"><h1><span>Property crisis</span> Signa in trouble over its accounts</h1>`, "Signa in trouble over its accounts"},
+		{"h1 agrees", `<meta property="og:title" content="Signa in trouble over its accounts"><h1>Signa in trouble over its accounts</h1>`, "Signa in trouble over its accounts"},
+		{"no declared title", `<h1>Property crisis: Signa in trouble</h1>`, "Property crisis: Signa in trouble"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := extractString(t, `<html><head>`+tc.head+`</head><body><p>`+para+`</p></body></html>`, "https://daily.example/signa")
+			if a.Title != tc.want {
+				t.Errorf("title %q, want %q", a.Title, tc.want)
+			}
+		})
+	}
+}

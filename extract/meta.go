@@ -537,6 +537,11 @@ func (m *pageMeta) pickTitle(site string) string {
 		if agrees(h) {
 			return h
 		}
+		// "Kicker Headline": an <h1> that ends with a declared title
+		// carries a label before it (a topic, a section, a date).
+		if d := kickedTitle(h, all, site); d != "" {
+			return d
+		}
 	}
 	// A page with one <h1> (the site's name in the header aside) shows
 	// it as the article's title, whatever the declared ones say.
@@ -569,6 +574,22 @@ func (m *pageMeta) pickTitle(site string) string {
 	}
 	if len(m.h1) > 0 {
 		return m.h1[0]
+	}
+	return ""
+}
+
+// kickedTitle returns the declared title (without the site's name)
+// that h ends with after a few words more, "" when there is none.
+func kickedTitle(h string, declared []string, site string) string {
+	for _, d := range declared {
+		if d == "" {
+			continue
+		}
+		for _, t := range []string{d, stripSite(d, site)} {
+			if len(t) >= 12 && len(t) < len(h) && strings.HasSuffix(h, t) && len(h)-len(t) <= 60 {
+				return t
+			}
+		}
 	}
 	return ""
 }
