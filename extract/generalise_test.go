@@ -177,3 +177,22 @@ func TestKickerBeforeHeadline(t *testing.T) {
 		})
 	}
 }
+
+// TestOneWordHeadingIsALabel: a main heading of one word ("Details",
+// "News", "Lorem") is a label when the page's <title> says more; the
+// <title> is the headline. A heading of several words still wins.
+func TestOneWordHeadingIsALabel(t *testing.T) {
+	for _, tc := range []struct{ name, title, h1, want string }{
+		{"label", "Riesling birthday: posts to win", "Details", "Riesling birthday: posts to win"},
+		{"label among sidebar headings", "Media in October", "Categories</h1><h1>Search", "Media in October"},
+		{"headline", "Town Gazette", "Library plans approved", "Library plans approved"},
+		{"one word everywhere", "Chorgeschichte", "Chorgeschichte", "Chorgeschichte"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := extractString(t, `<html><head><title>`+tc.title+`</title></head><body><h1>`+tc.h1+`</h1><p>`+para+`</p></body></html>`, "https://example.org/a")
+			if a.Title != tc.want {
+				t.Errorf("title %q, want %q", a.Title, tc.want)
+			}
+		})
+	}
+}

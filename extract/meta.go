@@ -551,7 +551,7 @@ func (m *pageMeta) pickTitle(site string) string {
 			h1 = append(h1, h)
 		}
 	}
-	if len(h1) == 1 {
+	if len(h1) == 1 && !label(h1[0], title) {
 		return h1[0]
 	}
 	for _, h := range m.h2 {
@@ -560,7 +560,12 @@ func (m *pageMeta) pickTitle(site string) string {
 		}
 	}
 	if (title == "" || strings.EqualFold(title, site) || (declared == "" && !hasSeparator(title))) && len(m.h1)+len(m.h2) > 0 {
-		for _, h := range append(m.h1, m.h2...) {
+		for i, h := range append(m.h1, m.h2...) {
+			if label(h, title) && i < len(m.h1) {
+				// The page's main heading is a label: its <h2>s are
+				// more likely boxes than the headline; <title> it is.
+				break
+			}
 			if len(h) >= 4 && !strings.EqualFold(h, site) && !strings.EqualFold(h, title) {
 				return h
 			}
@@ -576,6 +581,13 @@ func (m *pageMeta) pickTitle(site string) string {
 		return m.h1[0]
 	}
 	return ""
+}
+
+// label reports whether a heading of one word is a label ("Lorem",
+// "Blog", "News") rather than a headline, as it is when the page's
+// <title> says more.
+func label(h, title string) bool {
+	return !strings.Contains(h, " ") && strings.Contains(title, " ")
 }
 
 // kickedTitle returns the declared title (without the site's name)
