@@ -196,3 +196,24 @@ func TestOneWordHeadingIsALabel(t *testing.T) {
 		})
 	}
 }
+
+// TestBylineSources holds three byline rules: JSON-LD wrapped in CDATA
+// or a comment is read; "authority" in a class is not "author"; a name
+// keeps the bracket it closes.
+func TestBylineSources(t *testing.T) {
+	ld := `{"@context":"https://schema.org","@type":"Article","headline":"New Zealand","author":{"@type":"Organization","name":"Contributors to Wikimedia projects"}}`
+	for _, tc := range []struct{ name, head, body, want string }{
+		{"ld in cdata", `<script type="application/ld+json"><![CDATA[` + ld + `]]></script>`, ``, "Contributors to Wikimedia projects"},
+		{"ld in comment", `<script type="application/ld+json"><!--` + ld + `--></script>`, ``, "Contributors to Wikimedia projects"},
+		{"authority", ``, `<div class="navbox authority-control">Authority control</div>`, ""},
+		{"bracket kept", ``, `<p class="byline">By Bradley M. Kuhn (bkuhn)</p>`, "Bradley M. Kuhn (bkuhn)"},
+		{"stray bracket trimmed", ``, `<p class="byline">(By Jane Doe)</p>`, "Jane Doe"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := extractString(t, `<html><head>`+tc.head+`</head><body><article><h1>New Zealand</h1><p>`+para+`</p><p>`+para+`</p></article>`+tc.body+`</body></html>`, "https://example.org/a")
+			if a.Byline != tc.want {
+				t.Errorf("byline %q, want %q", a.Byline, tc.want)
+			}
+		})
+	}
+}

@@ -369,7 +369,15 @@ func findItemprop(n *html.Node, prop string) string {
 // from an object whose type is an article (or, failing that, any).
 func (l *ldInfo) parse(src string) {
 	var v any
-	if err := json.Unmarshal([]byte(strings.TrimSpace(src)), &v); err != nil {
+	src = strings.TrimSpace(src)
+	// Pages written for old XHTML parsers wrap the data in a CDATA
+	// section or a comment, which JSON does not allow.
+	for _, w := range [][2]string{{"<![CDATA[", "]]>"}, {"<!--", "-->"}} {
+		if rest, ok := strings.CutPrefix(src, w[0]); ok {
+			src = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), w[1]))
+		}
+	}
+	if err := json.Unmarshal([]byte(src), &v); err != nil {
 		return
 	}
 	l.visit(v, 0)
@@ -762,6 +770,18 @@ var bylineEnds = []string{" | ", " - ", " – ", " — ", " » ", " · ", " •"
 // nameTrim are the characters a name does not start or end with.
 const nameTrim = " :|,;-–—»·•'\"“”‘’()[]"
 
+// trimName trims nameTrim from both ends of s, but keeps a closing
+// bracket that closes one the name opened ("Bradley M. Kuhn (bkuhn)").
+func trimName(s string) string {
+	t := strings.Trim(s, nameTrim)
+	for _, p := range [][2]string{{"(", ")"}, {"[", "]"}} {
+		if strings.Count(t, p[0]) > strings.Count(t, p[1]) && strings.HasPrefix(s[strings.Index(s, t)+len(t):], p[1]) {
+			t += p[1]
+		}
+	}
+	return t
+}
+
 func cleanAuthor(s string) string {
 	s = collapse(s)
 	if s == "" || strings.HasPrefix(s, "http") || strings.HasPrefix(s, "@") || strings.ContainsAny(s, "{}<>") || len(s) > 120 {
@@ -774,13 +794,13 @@ func cleanAuthor(s string) string {
 			}
 		}
 	}
-	s = strings.Trim(s, nameTrim)
+	s = trimName(s)
 	for {
 		l := strings.ToLower(s)
 		trimmed := false
 		for _, p := range bylinePrefixes {
 			if strings.HasPrefix(l, p) && len(s) > len(p) {
-				s = strings.Trim(s[len(p):], nameTrim)
+				s = trimName(s[len(p):])
 				trimmed = true
 				break
 			}
@@ -804,7 +824,7 @@ func cleanAuthor(s string) string {
 			break
 		}
 	}
-	s = strings.Trim(s, nameTrim)
+	s = trimName(s)
 	// "jane jane", "Jane Doe Jane Doe": a name written twice (an avatar's
 	// text and a link) once.
 	if h := len(s) / 2; len(s)%2 == 1 && s[h] == ' ' && s[:h] == s[h+1:] {

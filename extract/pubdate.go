@@ -528,6 +528,10 @@ func marksIn(s string) (mark uint8, ascii bool) {
 		}
 		for _, w := range markWords[lowerASCII(s[i])] {
 			if hasPrefixFold(s[i:], w.w) {
+				// "authority-control" is no author's box.
+				if w.mark == markAuthor && hasPrefixFold(s[i+len(w.w):], "ity") {
+					continue
+				}
 				mark |= w.mark
 			}
 		}
