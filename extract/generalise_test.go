@@ -217,3 +217,31 @@ func TestBylineSources(t *testing.T) {
 		})
 	}
 }
+
+// TestCleanBylines holds the rules that cut a byline to the name.
+func TestCleanBylines(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Loïc Le Clerc", "Loïc Le Clerc"},               // "le" is a name word here
+		{"Jeanne Dupont le 3 mai 2021", "Jeanne Dupont"}, // and a date's word here
+		{"Jane Doe on March 3, 2020", "Jane Doe"},
+		{"Williams Perdomo @wperdomod", "Williams Perdomo"},
+		{"Sara Zinnecker Stand: 12.01.2022", "Sara Zinnecker"},
+		{"Interview: Julia Lauter", "Julia Lauter"},
+		{"Text und Bild: Harald Willenbrock", "Harald Willenbrock"},
+	} {
+		if got := cleanAuthor(tc.in); got != tc.want {
+			t.Errorf("cleanAuthor(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestFirstNameCompleted: a first name alone in one source is completed
+// by another that gives the whole name.
+func TestFirstNameCompleted(t *testing.T) {
+	page := `<html><head><meta property="og:site_name" content="Pamela Anderson"><meta name="author" content="Pamela Anderson"></head><body>
+<article><h1>Yellow vests and I</h1><p>By Pamela</p><p>` + para + `</p><p>` + para + `</p></article></body></html>`
+	a := extractString(t, page, "https://pamela.example/yellow")
+	if a.Byline != "Pamela Anderson" {
+		t.Errorf("byline %q", a.Byline)
+	}
+}

@@ -643,13 +643,14 @@ func stripSite(t, site string) string {
 // byline.
 func (m *pageMeta) pickAuthor(site string) string {
 	pub := ""
-	for _, c := range []string{m.ld.author, m.first("author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author", "twitter:creator"), m.relAuth, m.classAu, m.textAu} {
+	cands := []string{m.ld.author, m.first("author", "article:author", "dc.creator", "dc:creator", "byl", "sailthru.author", "parsely-author", "twitter:creator"), m.relAuth, m.classAu, m.textAu}
+	for _, c := range cands {
 		c = m.stripPublisher(cleanAuthor(c), site)
 		if notName[strings.ToLower(c)] {
 			continue
 		}
 		if c != "" && !m.publisherName(c, site) {
-			return c
+			return fullName(c, cands)
 		}
 		if c != "" && pub == "" {
 			pub = c
@@ -658,9 +659,25 @@ func (m *pageMeta) pickAuthor(site string) string {
 	return pub
 }
 
+// fullName returns the name in another byline source that completes a
+// first name alone ("Pamela" under the headline, "Pamela Anderson" in
+// the metadata), else name.
+func fullName(name string, sources []string) string {
+	if strings.Contains(name, " ") {
+		return name
+	}
+	for _, c := range sources {
+		c = cleanAuthor(c)
+		if len(c) > len(name)+1 && strings.EqualFold(c[:len(name)+1], name+" ") && looksLikeName(c) {
+			return c
+		}
+	}
+	return name
+}
+
 // notName are byline words left without a name.
 var notName = map[string]bool{"posted": true, "by": true, "von": true, "autor": true, "autoren": true,
-	"author": true, "authors": true, "written": true, "published": true, "veröffentlicht": true}
+	"author": true, "authors": true, "written": true, "published": true, "veröffentlicht": true, "stand": true}
 
 // stripPublisher removes the site's or publisher's name after a comma
 // ("Jane Doe, CNN").
@@ -765,7 +782,17 @@ var bylineMarkers = []string{" by ", "posted by", "written by", "posts by", "pub
 // bylineEnds cut what follows a name: a separator, a date, a link to the
 // author's other articles.
 var bylineEnds = []string{" | ", " - ", " – ", " — ", " » ", " · ", " •", "\n", " alle artikel", " alles von", " all posts",
-	" weitere artikel", " mehr von", " am ", " on ", " le ", " el "}
+	" weitere artikel", " mehr von", " am ", " on ", " le ", " el ", " stand", " @"}
+
+// nameDateWords are the bylineEnds that are also words of names ("Loïc Le
+// Clerc", "Tran On"): they end a name only before a date.
+var nameDateWords = map[string]bool{" am ": true, " on ": true, " le ": true, " el ": true, " stand": true}
+
+// digitSoon reports whether a digit comes within the next 16 bytes of s
+// (the date after "am", "on", "le").
+func digitSoon(s string) bool {
+	return strings.ContainsAny(s[:min(len(s), 16)], "0123456789")
+}
 
 // nameTrim are the characters a name does not start or end with.
 const nameTrim = " :|,;-–—»·•'\"“”‘’()[]"
@@ -813,10 +840,15 @@ func cleanAuthor(s string) string {
 	// 03.05.2020": keep the name.
 	if l := strings.ToLower(s); len(l) == len(s) {
 		for _, sep := range bylineEnds {
-			if i := strings.Index(l, sep); i > 0 {
+			if i := strings.Index(l, sep); i > 0 && (!nameDateWords[sep] || digitSoon(l[i+len(sep):])) {
 				s, l = s[:i], l[:i]
 			}
 		}
+	}
+	// "Interview: Jane Doe", "Text und Bild: Jane Doe": a role, then
+	// the name.
+	if i := strings.LastIndex(s, ": "); i > 0 && strings.Count(s[:i], " ") <= 2 && looksLikeName(strings.TrimSpace(s[i+2:])) {
+		s = strings.TrimSpace(s[i+2:])
 	}
 	for i := 1; i < len(s); i++ {
 		if s[i] >= '0' && s[i] <= '9' && (s[i-1] == ' ' || s[i-1] == ',') {
