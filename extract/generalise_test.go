@@ -245,3 +245,22 @@ func TestFirstNameCompleted(t *testing.T) {
 		t.Errorf("byline %q", a.Byline)
 	}
 }
+
+// TestKickerElementInHeading: a label in an element of its own before
+// the headline in the <h1> is left out when a declared title holds the
+// headline without it; style sheets inside a heading are no part of it.
+func TestKickerElementInHeading(t *testing.T) {
+	for _, tc := range []struct{ name, head, h1, want string }{
+		{"kicker span", `<meta property="og:title" content="After the reopening: car dealers expect a slow start | MDR">`,
+			`<span class="dachzeile">After the reopening</span> <span class="headline">Car dealers expect a slow start</span>`, "Car dealers expect a slow start"},
+		{"style in heading", ``, `<style>.css-umyvef{font-size:16px}</style>Vaccinations possible everywhere until February`, "Vaccinations possible everywhere until February"},
+		{"no declared title", ``, `<span>Property crisis</span> Signa in trouble over its accounts`, "Property crisis Signa in trouble over its accounts"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := extractString(t, `<html><head>`+tc.head+`</head><body><h1>`+tc.h1+`</h1><p>`+para+`</p></body></html>`, "https://example.org/a")
+			if a.Title != tc.want {
+				t.Errorf("title %q, want %q", a.Title, tc.want)
+			}
+		})
+	}
+}

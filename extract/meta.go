@@ -20,6 +20,7 @@ type pageMeta struct {
 	lang     string            // <html lang>
 	h1       []string
 	h1n      []*html.Node // the elements of h1, in the same order
+	h1rest   []string     // each h1's text after a kicker element, "" when it has none
 	ld       ldInfo
 	relAuth  string   // text of the first rel=author link
 	classAu  string   // text of the first byline-looking element
@@ -146,14 +147,15 @@ func (m *pageMeta) walk(n *html.Node, base *url.URL) {
 		return
 	case atom.H1:
 		if len(m.h1) < 3 && !homeLink(n) {
-			if t := innerText(n); t != "" {
+			if t := headingText(n); t != "" {
 				m.h1 = append(m.h1, t)
 				m.h1n = append(m.h1n, n)
+				m.h1rest = append(m.h1rest, kickerRest(n, t))
 			}
 		}
 	case atom.H2:
 		if len(m.h2) < 3 && !homeLink(n) {
-			if t := innerText(n); t != "" {
+			if t := headingText(n); t != "" {
 				m.h2 = append(m.h2, t)
 				m.h2n = append(m.h2n, n)
 			}
@@ -541,7 +543,7 @@ func (m *pageMeta) pickTitle(site string) string {
 		}
 		return false
 	}
-	for _, h := range m.h1 {
+	for i, h := range m.h1 {
 		if agrees(h) {
 			return h
 		}
@@ -549,6 +551,15 @@ func (m *pageMeta) pickTitle(site string) string {
 		// carries a label before it (a topic, a section, a date).
 		if d := kickedTitle(h, all, site); d != "" {
 			return d
+		}
+		// The same label in an element of its own, before a headline
+		// that a declared title holds.
+		if r := m.h1rest[i]; r != "" {
+			for _, d := range all {
+				if ld := strings.ToLower(d); strings.Contains(ld, strings.ToLower(r)) && !strings.Contains(ld, strings.ToLower(h)) {
+					return r
+				}
+			}
 		}
 	}
 	// A page with one <h1> (the site's name in the header aside) shows
@@ -596,6 +607,47 @@ func (m *pageMeta) pickTitle(site string) string {
 // <title> says more.
 func label(h, title string) bool {
 	return !strings.Contains(h, " ") && strings.Contains(title, " ")
+}
+
+// headingText is a heading's text without the style sheets and
+// scripts that component frameworks put inside it.
+func headingText(n *html.Node) string {
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch {
+			case c.Type == html.TextNode:
+				b.WriteString(c.Data)
+			case c.Type == html.ElementNode && c.DataAtom != atom.Style && c.DataAtom != atom.Script:
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	return collapse(b.String())
+}
+
+// kickerRest returns the text of heading n after its first child
+// element when that element is a short label before the headline
+// ("<h1><span>Property crisis</span> Signa in trouble</h1>"), else "".
+func kickerRest(n *html.Node, whole string) string {
+	c := n.FirstChild
+	for c != nil && c.Type == html.TextNode && strings.TrimSpace(c.Data) == "" {
+		c = c.NextSibling
+	}
+	if c == nil || c.Type != html.ElementNode || c.NextSibling == nil {
+		return ""
+	}
+	k := headingText(c)
+	if k == "" || len(k) > 60 || 2*len(k) > len(whole) || !strings.HasPrefix(whole, k) {
+		return ""
+	}
+	rest := strings.Trim(whole[len(k):], " :|-–—·")
+	if len(rest) < 12 {
+		return ""
+	}
+	return rest
 }
 
 // kickedTitle returns the declared title (without the site's name)
