@@ -277,6 +277,9 @@ var dropTags = newAtomSet(
 	atom.Object, atom.Embed, atom.Input, atom.Select, atom.Textarea, atom.Button, atom.Option,
 	atom.Link, atom.Meta, atom.Head, atom.Title, atom.Audio, atom.Video, atom.Source, atom.Track,
 	atom.Map, atom.Area, atom.Dialog, atom.Label, atom.Figcaption, atom.Frameset, atom.Frame,
+	// Ruby annotations: the reading set above East Asian characters,
+	// not text of its own (and it splits the words it annotates).
+	atom.Rt, atom.Rp,
 )
 
 // boilerTags are page furniture by their element alone.

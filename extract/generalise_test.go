@@ -264,3 +264,16 @@ func TestKickerElementInHeading(t *testing.T) {
 		})
 	}
 }
+
+// TestSoftHyphensAndRuby: soft hyphens are no part of the words they
+// break, and ruby readings are no part of the text they annotate.
+func TestSoftHyphensAndRuby(t *testing.T) {
+	page := `<html><body><article><p>Schon im Mit&shy;tel&shy;al&shy;ter war der St. Mag&shy;da&shy;le&shy;ner das Aus&shy;hän&shy;ge&shy;schild der Süd&shy;ti&shy;ro&shy;ler Wein&shy;wirt&shy;schaft.</p>
+<p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもへの<ruby>虐待<rt>ぎゃくたい</rt></ruby>をなくすための<ruby>法律<rt>ほうりつ</rt></ruby>ができて、<ruby>親<rt>おや</rt></ruby>が子どもを教育するために、</p></article></body></html>`
+	a := extractString(t, page, "https://example.org/a")
+	for _, s := range []string{"Mittelalter war der St. Magdalener das Aushängeschild", "子どもへの虐待をなくすための法律ができて、親が"} {
+		if !strings.Contains(a.Text, s) {
+			t.Errorf("text lacks %q:\n%s", s, a.Text)
+		}
+	}
+}

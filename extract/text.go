@@ -116,5 +116,10 @@ func plainText(nodes []*html.Node) string {
 		t.breakLine(2)
 		t.node(n)
 	}
+	// Soft hyphens (&shy;) mark where a word may break; they are no
+	// part of it ("Mit&shy;tel&shy;al&shy;ter" is "Mittelalter").
+	if s := t.b.String(); strings.Contains(s, "\u00ad") {
+		return strings.ReplaceAll(s, "\u00ad", "")
+	}
 	return t.b.String()
 }
