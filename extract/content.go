@@ -667,6 +667,11 @@ var noticeWords = []string{
 	"newsletter", "subscribe", "abonnier", "suscríbe", "abonnez", "download the", "app store", "google play",
 	"ios and android", "follow us", "folgen sie", "síguenos", "telegram", "whatsapp", "support us", "unterstütze",
 	"donate", "spende", "reprint", "permission", "nachdruck",
+	// Contact blocks and calls to rate or share, which close pages.
+	"kontakt:", "contact:", "contact us", "tel.:", "telefon:", "e-mail:", "pressekontakt", "press contact",
+	"ansprechpartner", "weitere informationen:", "more information:", "further information:",
+	"was this helpful", "hilfreich?", "bewerten sie", "rate this", "teilen?", "share this",
+	"if you enjoyed", "enjoyed this", "gefällt ihnen", "gefällt dir",
 }
 
 func isNotice(t string) bool {

@@ -277,3 +277,21 @@ func TestSoftHyphensAndRuby(t *testing.T) {
 		}
 	}
 }
+
+// TestContactAndRatingCloseThePage: a contact block or a call to rate
+// the article after its text is no part of it; a last paragraph that
+// only mentions contacting someone stays.
+func TestContactAndRatingCloseThePage(t *testing.T) {
+	page := `<html><body><article><h1>Hydrants checked</h1><p>` + para + `</p><p>` + para + `</p>
+<p>Police asked anyone who saw the two men to contact the station in Market Street, which is open day and night.</p>
+<p>Was this helpful? Rate this article.</p><p>Press contact: Jane Roe, Tel.: 0123 456 789, e-mail: press@example.org</p></article></body></html>`
+	a := extractString(t, page, "https://example.org/hydrants")
+	if !strings.Contains(a.Text, "Police asked anyone") {
+		t.Errorf("last paragraph lost:\n%s", a.Text)
+	}
+	for _, s := range []string{"Rate this", "Press contact"} {
+		if strings.Contains(a.Text, s) {
+			t.Errorf("text keeps %q:\n%s", s, a.Text)
+		}
+	}
+}
