@@ -295,3 +295,22 @@ func TestContactAndRatingCloseThePage(t *testing.T) {
 		}
 	}
 }
+
+// TestBylineLabelsAndCopyright: a label marked as part of the byline
+// ("Posted") does not hide the name marked after it; a page that names
+// no author otherwise is credited to its copyright holder.
+func TestBylineLabelsAndCopyright(t *testing.T) {
+	for _, tc := range []struct{ name, body, want string }{
+		{"label before name", `<div class="entry-meta"><span class="meta-prep-author">Posted </span><span class="author vcard"><a class="url fn n" href="/author/w">Walter von Aachen</a></span></div>`, "Walter von Aachen"},
+		{"copyright holder", `<div class="copyrights-area"><p>(c) Johannes Wolf • Weitere Rechte siehe Impressum</p></div>`, "Johannes Wolf"},
+		{"copyright with years and by", `<p><small>(c) 2006-2008 by Martin Weber</small></p>`, "Martin Weber"},
+		{"no name in the notice", `<p>© 2024 all rights reserved</p>`, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := extractString(t, `<html><body><article><h1>Notes</h1>`+tc.body+`<p>`+para+`</p><p>`+para+`</p></article></body></html>`, "https://example.org/a")
+			if a.Byline != tc.want {
+				t.Errorf("byline %q, want %q", a.Byline, tc.want)
+			}
+		})
+	}
+}
