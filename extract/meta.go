@@ -25,7 +25,6 @@ type pageMeta struct {
 	relAuth  string   // text of the first rel=author link
 	classAu  string   // text of the first byline-looking element
 	textAu   string   // the name in the first "By Jane Doe" text
-	copyAu   string   // the name in the last copyright notice ("© 2019 Jane Doe")
 	times    []string // datetime of <time> elements, in order
 	pubTime  string   // datetime of a <time> marked as the publication
 	dateText []string // text of date-looking elements
@@ -73,11 +72,6 @@ func (m *pageMeta) walk(n *html.Node, base *url.URL) {
 				if c := cleanAuthor(t); looksLikeName(c) {
 					m.textAu = c
 				}
-			}
-		}
-		if m.inBody && (strings.Contains(n.Data, "©") || strings.Contains(n.Data, "(c)") || strings.Contains(n.Data, "(C)") || strings.Contains(n.Data, "opyright")) {
-			if c := copyrightHolder(n.Data); c != "" {
-				m.copyAu = c
 			}
 		}
 		if m.labelDate.t.IsZero() && m.off == 0 {
@@ -703,7 +697,7 @@ func stripSite(t, site string) string {
 // byline.
 func (m *pageMeta) pickAuthor(site string) string {
 	pub := ""
-	cands := []string{m.ld.author, m.first("author", "article:author", "dc.creator", "dc:creator", "byl", "sailthru.author", "parsely-author", "twitter:creator"), m.relAuth, m.classAu, m.textAu, m.copyAu}
+	cands := []string{m.ld.author, m.first("author", "article:author", "dc.creator", "dc:creator", "byl", "sailthru.author", "parsely-author", "twitter:creator"), m.relAuth, m.classAu, m.textAu}
 	for _, c := range cands {
 		c = m.stripPublisher(cleanAuthor(c), site)
 		if notName[strings.ToLower(c)] {
@@ -717,44 +711,6 @@ func (m *pageMeta) pickAuthor(site string) string {
 		}
 	}
 	return pub
-}
-
-// copyrightHolder is the name in a copyright notice ("© 2006-2008 by
-// Jane Doe • All rights reserved"), "" when it holds none that reads
-// as a name. On a page that names no author otherwise, the holder of
-// its copyright is the best guess: a blog's owner, a company's name.
-func copyrightHolder(t string) string {
-	t = collapse(t)
-	if len(t) > 200 {
-		return ""
-	}
-	i := strings.Index(t, "©")
-	w := len("©")
-	for _, mk := range []string{"(c)", "(C)", "Copyright", "copyright"} {
-		if j := strings.Index(t, mk); j >= 0 && (i < 0 || j < i) {
-			i, w = j, len(mk)
-		}
-	}
-	if i < 0 {
-		return ""
-	}
-	t = t[i+w:]
-	for _, mk := range []string{"©", "(c)", "(C)", "Copyright", "copyright"} {
-		t = strings.ReplaceAll(t, mk, " ")
-	}
-	// Years and ranges of them, then "by".
-	t = strings.TrimLeft(t, " 0123456789-–,.")
-	t = strings.TrimPrefix(strings.TrimPrefix(t, "by "), "By ")
-	for _, end := range []string{"•", "|", " - ", " – ", ".", ",", "All rights", "all rights", "Alle Rechte", "Weitere Rechte", " 19", " 20"} {
-		if k := strings.Index(t, end); k > 0 {
-			t = t[:k]
-		}
-	}
-	t = strings.TrimSpace(t)
-	if !looksLikeName(t) || len(t) < 3 {
-		return ""
-	}
-	return t
 }
 
 // fullName returns the name in another byline source that completes a
