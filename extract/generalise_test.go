@@ -312,3 +312,20 @@ func TestBylineLabelsAndCopyright(t *testing.T) {
 		})
 	}
 }
+
+// TestHeadingThatIsTheSiteName: a heading that repeats the last part of
+// the <title> ("... | Security Blog") is the site's name in the page
+// header, not the headline; a headline that opens the <title> stays.
+func TestHeadingThatIsTheSiteName(t *testing.T) {
+	for _, tc := range []struct{ name, title, body, want string }{
+		{"site name heading", "Enhanced protection now available in Chrome | Security Blog", `<h1>Security Blog</h1><h2>Enhanced protection now available in Chrome</h2>`, "Enhanced protection now available in Chrome"},
+		{"headline heading", "Podcasts in Plex | A long name of a blog about media servers", `<h1>Podcasts in Plex</h1>`, "Podcasts in Plex"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := extractString(t, `<html><head><title>`+tc.title+`</title></head><body>`+tc.body+`<p>`+para+`</p></body></html>`, "https://example.org/a")
+			if a.Title != tc.want {
+				t.Errorf("title %q, want %q", a.Title, tc.want)
+			}
+		})
+	}
+}

@@ -535,7 +535,7 @@ func (m *pageMeta) pickTitle(site string) string {
 	title := collapse(m.title)
 	all := []string{collapse(m.first("og:title")), collapse(m.first("twitter:title")), collapse(m.ld.headline), collapse(m.meta["dc.title"]), collapse(m.ld.name), title}
 	agrees := func(h string) bool {
-		if len(h) < 4 || strings.EqualFold(h, site) {
+		if len(h) < 4 || strings.EqualFold(h, site) || titleSite(h, title) {
 			return false
 		}
 		for _, d := range all {
@@ -568,7 +568,7 @@ func (m *pageMeta) pickTitle(site string) string {
 	// it as the article's title, whatever the declared ones say.
 	var h1 []string
 	for _, h := range m.h1 {
-		if len(h) >= 4 && !strings.EqualFold(h, site) {
+		if len(h) >= 4 && !strings.EqualFold(h, site) && !titleSite(h, title) {
 			h1 = append(h1, h)
 		}
 	}
@@ -587,7 +587,7 @@ func (m *pageMeta) pickTitle(site string) string {
 				// more likely boxes than the headline; <title> it is.
 				break
 			}
-			if len(h) >= 4 && !strings.EqualFold(h, site) && !strings.EqualFold(h, title) {
+			if len(h) >= 4 && !strings.EqualFold(h, site) && !strings.EqualFold(h, title) && !titleSite(h, title) {
 				return h
 			}
 		}
@@ -602,6 +602,26 @@ func (m *pageMeta) pickTitle(site string) string {
 		return m.h1[0]
 	}
 	return ""
+}
+
+// titleSite reports whether heading h is the site's name as the
+// page's <title> shows it: the last of the title's parts ("Headline |
+// Security Blog"), and not its longest.
+func titleSite(h, title string) bool {
+	for _, sep := range titleSeparators {
+		parts := strings.Split(title, sep)
+		if len(parts) < 2 {
+			continue
+		}
+		longest := 0
+		for _, p := range parts {
+			longest = max(longest, len(strings.TrimSpace(p)))
+		}
+		if p := strings.TrimSpace(parts[len(parts)-1]); strings.EqualFold(p, h) && len(p) < longest {
+			return true
+		}
+	}
+	return false
 }
 
 // label reports whether a heading of one word is a label ("Lorem",
