@@ -42,8 +42,9 @@ type scorer struct {
 	cands []cand
 	cls   *classifier
 	// declared is the element chosen for declaring itself the article
-	// when the scores were unsure, for explanations.
-	declared *html.Node
+	// when the scores were unsure, and narrowed the best-scored
+	// container when one inside it was chosen: for explanations.
+	declared, narrowed *html.Node
 }
 
 // minGood is the length from which a paragraph counts as article text.
@@ -182,12 +183,33 @@ func (s *scorer) selectContent(root *html.Node) []*html.Node {
 		}
 	}
 	top := s.cands[best]
+	// A container inside the best that holds almost all of its
+	// paragraph text with less of the rest is the article itself; the
+	// best was its wrapper (an <article> around its header, a <main>
+	// around one <section>).
+	for {
+		narrowed := false
+		for i := range s.cands {
+			c := &s.cands[i]
+			if c.n == top.n || float64(c.good) < narrowShare*float64(top.good) || c.bad >= top.bad || !contains(top.n, c.n) {
+				continue
+			}
+			if !narrowed || c.good-c.bad > top.good-top.bad {
+				top = *c
+				narrowed = true
+			}
+		}
+		if !narrowed {
+			break
+		}
+		s.narrowed = s.cands[best].n
+	}
 	if top.final < unsureBelow {
 		// No container holds clearly more paragraph text than other
 		// text: a post of short lines, a list of facts, a recipe. The
 		// scores cannot tell; an element that declares itself the
 		// article can.
-		if n := declaredArticle(root); n != nil && n != top.n {
+		if n := declaredArticle(root); n != nil && n != top.n && !s.holdsParagraphsOf(top, n) {
 			if t, l := textAndLinks(n); t-l > top.text-top.link {
 				s.declared = n
 				return []*html.Node{n}
@@ -240,10 +262,29 @@ func (s *scorer) selectContent(root *html.Node) []*html.Node {
 	return out
 }
 
+// narrowShare is the share of a container's paragraph text that a
+// container inside it must hold to be taken for the article instead.
+const narrowShare = 0.98
+
 // unsureBelow is the best score under which the scores are taken to
 // be unsure of the article: a margin of paragraph text over other text
 // of less than three or four paragraphs.
 var unsureBelow = 800.0
+
+// holdsParagraphsOf reports whether c lies inside n and holds nearly
+// all of its paragraph text: c is then n's body, and n adds only the
+// lines around it.
+func (s *scorer) holdsParagraphsOf(c cand, n *html.Node) bool {
+	if c.good == 0 || !contains(n, c.n) {
+		return false
+	}
+	for _, d := range s.cands {
+		if d.n == n {
+			return float64(c.good) >= narrowShare*float64(d.good)
+		}
+	}
+	return false
+}
 
 // declaredArticle is the element that declares itself the article
 // (<article>, <main>, itemprop=articleBody) holding the most text that

@@ -113,8 +113,12 @@ func (r *Reading) candidates(s *scorer, chosen []*html.Node) {
 		switch {
 		case c.n == top && s.declared == top:
 			v = fmt.Sprintf("CHOSEN: it declares itself the article (<%s>), and the best score was under %.0f, too close to call", top.Data, unsureBelow)
+		case c.n == top && s.narrowed != nil:
+			v = fmt.Sprintf("CHOSEN: holds %.0f%% or more of the paragraph text of the best-scored block around it, with less of the rest", 100*narrowShare)
 		case c.n == top:
 			v = "CHOSEN: the highest score"
+		case c.n == s.narrowed:
+			v = "the highest score, but a block inside it holds nearly all its paragraph text with less of the rest"
 		case s.declared != nil && cs[0].n == c.n:
 			v = fmt.Sprintf("the highest score, but under %.0f: too close to call, so the element that declares itself the article was chosen", unsureBelow)
 		case top != nil && contains(c.n, top):

@@ -329,3 +329,21 @@ func TestHeadingThatIsTheSiteName(t *testing.T) {
 		})
 	}
 }
+
+// TestNarrowToTheArticleBody: when a block inside the best-scored one
+// holds nearly all its paragraph text, that block is the article and
+// the wrapper's other lines stay out.
+func TestNarrowToTheArticleBody(t *testing.T) {
+	page := `<html><body><main><article><header><h1>Library plans approved</h1><div>Reading time 4 min.</div><div>Audio 3 min.</div></header>
+<div class="entry-content"><p>` + para + `</p><p>` + para + ` Work starts in spring.</p><p>` + para + ` The roof gets a garden.</p></div>
+<footer><div>Share it.</div><div>Print it.</div></footer></article></main></body></html>`
+	a := extractString(t, page, "https://example.org/library")
+	if !strings.Contains(a.Text, "The roof gets a garden.") {
+		t.Errorf("article lost:\n%s", a.Text)
+	}
+	for _, s := range []string{"Reading time", "Audio"} {
+		if strings.Contains(a.Text, s) {
+			t.Errorf("text keeps %q:\n%s", s, a.Text)
+		}
+	}
+}
