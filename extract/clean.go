@@ -292,6 +292,7 @@ type cleaner struct {
 	bodyText int // characters of text in the page, for the size guard
 	ed       *edits
 	gentle   bool // remove only what is certainly not the article
+	byline   string // the article's byline, to know its author's biography
 	ex       *Reading
 }
 

@@ -684,7 +684,10 @@ const maxHead = 25
 // trimTail removes the lines that end the content without being part
 // of the article: short ones that do not end a sentence, and notices
 // (copyright, calls to subscribe, follow, download an app or donate).
-func (e *edits) trimTail(nodes []*html.Node) {
+//
+// A line that opens with the byline's name ("Jane Doe is a reporter
+// covering ...") is the author's biography, which closes articles too.
+func (e *edits) trimTail(nodes []*html.Node, byline string) {
 	ls := lines(nodes)
 	for i := len(ls) - 1; i >= 0 && i >= len(ls)-6; i-- {
 		l := ls[i]
@@ -692,11 +695,19 @@ func (e *edits) trimTail(nodes []*html.Node) {
 			return
 		}
 		t := l.text()
-		if (len(t) > maxTail || endsSentence(t)) && !(len(t) <= maxNotice && isNotice(t)) {
+		if (len(t) > maxTail || endsSentence(t)) && !(len(t) <= maxNotice && (isNotice(t) || authorBio(t, byline))) {
 			return
 		}
 		e.removeLine(l)
 	}
+}
+
+// authorBio reports whether line t opens with the byline's name, as an
+// author's biography does. A byline of one word is too likely a word
+// of the text ("Reuters reported ...").
+func authorBio(t, byline string) bool {
+	return strings.Contains(byline, " ") && !strings.Contains(byline, ",") && len(t) > len(byline) &&
+		strings.HasPrefix(t, byline) && t[len(byline)] == ' '
 }
 
 // maxNotice is the longest trailing notice removed.

@@ -86,7 +86,7 @@ func extract(body []byte, contentType string, pageURL *url.URL, ex *Explanation)
 	}
 
 	var ed edits
-	cl := cleaner{cls: newClassifier(), bodyText: m.bodyText, ed: &ed}
+	cl := cleaner{cls: newClassifier(), bodyText: m.bodyText, ed: &ed, byline: a.Byline}
 	if ex != nil {
 		cl.ex = ex.start("first: remove boilerplate by tag, class and id, then score")
 		ex.Why = "the only reading"
@@ -175,7 +175,7 @@ func (cl *cleaner) content(root *html.Node) ([]*html.Node, string) {
 	cl.ed.stage = stageHeadings
 	cl.ed.dropOrphanHeadings(nodes)
 	cl.ed.stage = stageTail
-	cl.ed.trimTail(nodes)
+	cl.ed.trimTail(nodes, cl.byline)
 	cl.ed.stage = stageHead
 	cl.ed.trimHead(nodes)
 	cl.ed.stage = ""

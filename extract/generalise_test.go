@@ -347,3 +347,16 @@ func TestNarrowToTheArticleBody(t *testing.T) {
 		}
 	}
 }
+
+// TestAuthorBiographyAtTheEnd: a closing line that opens with the
+// byline's name is the author's biography; a line that names the
+// author inside the text stays.
+func TestAuthorBiographyAtTheEnd(t *testing.T) {
+	page := `<html><head><meta name="author" content="Candice Sealey"></head><body><article><h1>Shine bright</h1><p>` + para + `</p><p>` + para + `</p>
+<p>Ask Candice Sealey about the plans and she will tell you they were worth the wait, for the town and for her.</p>
+<p>Candice Sealey is the Founder and Principal Consultant at Ignite, a marketing and public relations consultancy.</p></article></body></html>`
+	a := extractString(t, page, "https://example.org/shine")
+	if strings.Contains(a.Text, "Principal Consultant") || !strings.Contains(a.Text, "Ask Candice Sealey") {
+		t.Errorf("text:\n%s", a.Text)
+	}
+}
