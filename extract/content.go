@@ -749,11 +749,27 @@ func (e *edits) trimHead(nodes []*html.Node) {
 			continue
 		}
 		t := l.text()
-		if len(t) > maxHead || endsSentence(t) {
+		if (len(t) > maxHead || endsSentence(t)) && !(len(t) <= maxNotice && isDisclosure(t)) {
 			return
 		}
 		e.removeLine(l)
 	}
+}
+
+// disclosureWords open the notices put before an article: that it is
+// advertising or holds affiliate links, calls to sign up.
+var disclosureWords = []string{"werbung", "anzeige", "sponsored", "advertisement", "affiliate", "this post contains",
+	"this article contains", "dieser beitrag enthält", "dieser artikel enthält", "enthält werbung", "never miss",
+	"sign up", "melden sie sich", "contient des liens"}
+
+func isDisclosure(t string) bool {
+	l := strings.ToLower(strings.TrimLeft(t, "*([ "))
+	for _, w := range disclosureWords {
+		if strings.HasPrefix(l, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // boxLabels open the short labels of page furniture in the languages

@@ -360,3 +360,15 @@ func TestAuthorBiographyAtTheEnd(t *testing.T) {
 		t.Errorf("text:\n%s", a.Text)
 	}
 }
+
+// TestDisclosureBeforeTheArticle: a notice that the article is
+// advertising or holds affiliate links, before its text, is no part of
+// it.
+func TestDisclosureBeforeTheArticle(t *testing.T) {
+	page := `<html><body><article><h1>Straw bags</h1><p>*Werbung. Dieser Beitrag enthält Werbung für eine Marke, die uns die Taschen geschenkt hat.</p>
+<p>This post contains affiliate links, and we earn a small commission when you buy through them.</p><p>` + para + `</p><p>` + para + `</p></article></body></html>`
+	a := extractString(t, page, "https://example.org/bags")
+	if strings.Contains(a.Text, "Werbung") || strings.Contains(a.Text, "affiliate") || !strings.Contains(a.Text, "The council met") {
+		t.Errorf("text:\n%s", a.Text)
+	}
+}
