@@ -372,3 +372,14 @@ func TestDisclosureBeforeTheArticle(t *testing.T) {
 		t.Errorf("text:\n%s", a.Text)
 	}
 }
+
+// TestChineseByline: Chinese bylines ("责任编辑：焦鹏", "作者：…") give the
+// name; names in scripts without case read as names.
+func TestChineseByline(t *testing.T) {
+	page := `<html><body><article><h1>新闻</h1><p>人工智能迈上新台阶。研究人员说，新电脑已可利用记忆自学，这是一个重要的进步，对未来的研究意义重大。</p>
+<p>人工智能迈上新台阶。研究人员说，新电脑已可利用记忆自学，这是一个重要的进步，对未来的研究意义重大。</p><div class="p-tags"><span>责任编辑： 焦鹏</span></div></article></body></html>`
+	a := extractString(t, page, "https://example.cn/a")
+	if a.Byline != "焦鹏" {
+		t.Errorf("byline %q", a.Byline)
+	}
+}

@@ -787,6 +787,9 @@ func (m *pageMeta) publisherName(c, site string) bool {
 var textBylines = []string{"by ", "by:", "von ", "von:", "posted by ", "written by ", "ein artikel von ", "gespeichert von ",
 	"autor:", "autorin:", "author:", "autoren ", "par ", "por ", "redaktion:", "text:", "text von "}
 
+// cjkBylines open Chinese bylines.
+var cjkBylines = []string{"作者：", "作者:", "记者：", "记者:", "责任编辑：", "责任编辑:", "编辑：", "编辑:"}
+
 // startsByline reports whether a text starts like a byline.
 func startsByline(s string) bool {
 	// As strings.TrimLeft(s, " \t\n\r\u00a0"), without its slow path
@@ -805,6 +808,15 @@ func startsByline(s string) bool {
 	}
 	switch s[0] {
 	case 'b', 'B', 'v', 'V', 'p', 'P', 'w', 'W', 'e', 'E', 'g', 'G', 'a', 'A', 'r', 'R', 't', 'T':
+	case 0xe4, 0xe7, 0xe8:
+		// Chinese bylines: 作者 (author), 记者 (reporter), 责任编辑 and
+		// 编辑 (editor), each before a colon.
+		for _, p := range cjkBylines {
+			if strings.HasPrefix(s, p) {
+				return true
+			}
+		}
+		return false
 	default:
 		return false
 	}
@@ -828,6 +840,11 @@ func looksLikeName(s string) bool {
 	if len(words) > 5 {
 		return false
 	}
+	// Scripts without case (Chinese, Japanese, Korean): a name is a
+	// short run of letters.
+	if r, _ := utf8.DecodeRuneInString(s); unicode.IsLetter(r) && !unicode.IsUpper(r) && !unicode.IsLower(r) {
+		return len(words) <= 2 && utf8.RuneCountInString(s) <= 8 && !strings.ContainsAny(s, "0123456789@/")
+	}
 	for _, w := range words {
 		r, _ := utf8.DecodeRuneInString(w)
 		switch {
@@ -843,7 +860,7 @@ func looksLikeName(s string) bool {
 	return true
 }
 
-var bylinePrefixes = []string{"by ", "by: ", "von ", "vom ", "von: ", "von:", "par ", "por ", "di ", "door ", "from ",
+var bylinePrefixes = []string{"作者：", "作者:", "记者：", "记者:", "责任编辑：", "责任编辑:", "编辑：", "编辑:", "by ", "by: ", "von ", "vom ", "von: ", "von:", "par ", "por ", "di ", "door ", "from ",
 	"written by ", "posted by ", "autor: ", "autor ", "author: ", "auteur: ", "text: ", "geschrieben von ", "author"}
 
 // bylineMarkers introduce the name inside a longer byline ("Posted on 3
