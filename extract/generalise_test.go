@@ -383,3 +383,12 @@ func TestChineseByline(t *testing.T) {
 		t.Errorf("byline %q", a.Byline)
 	}
 }
+
+// TestTitleWithSeveralTrailingParts: a <title> that adds the site's name
+// and its tagline after the headline gives the headline.
+func TestTitleWithSeveralTrailingParts(t *testing.T) {
+	a := extractString(t, `<html><head><title>The probably most colourful music video : Crime blog archive | Inquiries into a genre | Since 2005</title></head><body><p>`+para+`</p></body></html>`, "https://example.org/a")
+	if a.Title != "The probably most colourful music video" {
+		t.Errorf("title %q", a.Title)
+	}
+}

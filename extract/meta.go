@@ -596,7 +596,7 @@ func (m *pageMeta) pickTitle(site string) string {
 		if t == "" {
 			continue
 		}
-		return stripSite(t, site)
+		return stripSiteAll(t, site)
 	}
 	if len(m.h1) > 0 {
 		return m.h1[0]
@@ -686,6 +686,20 @@ func kickedTitle(h string, declared []string, site string) string {
 		}
 	}
 	return ""
+}
+
+// stripSiteAll strips the site's name and what else the title adds
+// after the headline, part by part ("Headline : Blog | Tagline | Since
+// 2005"), while the parts stripped are shorter than what is left.
+func stripSiteAll(t, site string) string {
+	for i := 0; i < 4; i++ {
+		s := stripSite(t, site)
+		if s == t || len(strings.Fields(s)) < 3 {
+			return s
+		}
+		t = s
+	}
+	return t
 }
 
 // stripSite removes a site-name prefix or suffix from a title.
