@@ -291,7 +291,7 @@ type cleaner struct {
 	debug    func(n *html.Node, why string)
 	bodyText int // characters of text in the page, for the size guard
 	ed       *edits
-	gentle   bool // remove only what is certainly not the article
+	gentle   bool   // remove only what is certainly not the article
 	byline   string // the article's byline, to know its author's biography
 	ex       *Reading
 }

@@ -392,3 +392,15 @@ func TestTitleWithSeveralTrailingParts(t *testing.T) {
 		t.Errorf("title %q", a.Title)
 	}
 }
+
+// TestNewsroomAuthorYieldsToPerson: when the data names an organisation
+// (a station, a newsroom) as the author, a person the page names is the
+// byline.
+func TestNewsroomAuthorYieldsToPerson(t *testing.T) {
+	page := `<html><head><script type="application/ld+json">{"@type":"NewsArticle","headline":"Storm","author":{"@type":"Organization","name":"KTRK-TV"}}</script></head>
+<body><article><h1>Storm</h1><p class="byline">By Alex Bozarjian</p><p>` + para + `</p><p>` + para + `</p></article></body></html>`
+	a := extractString(t, page, "https://example.org/storm")
+	if a.Byline != "Alex Bozarjian" {
+		t.Errorf("byline %q", a.Byline)
+	}
+}

@@ -53,6 +53,7 @@ type pageMeta struct {
 // ldInfo is what JSON-LD says about the article.
 type ldInfo struct {
 	headline, name, author, published, publisher, image, typ string
+	authorOrg                                                bool // the author is an organisation, not a person
 }
 
 func (m *pageMeta) walk(n *html.Node, base *url.URL) {
@@ -418,6 +419,9 @@ func (l *ldInfo) visit(v any, depth int) {
 			}
 			if art {
 				set(&l.headline, ldString(x["headline"]))
+				if l.author == "" {
+					l.authorOrg = ldOrganization(x["author"])
+				}
 				set(&l.author, ldNames(x["author"]))
 				set(&l.published, ldString(x["datePublished"]))
 				set(&l.publisher, ldNames(x["publisher"]))
@@ -436,6 +440,19 @@ func (l *ldInfo) visit(v any, depth int) {
 			l.visit(m, depth+1)
 		}
 	}
+}
+
+// ldOrganization reports whether a JSON-LD author is an organisation
+// (a newsroom, a station) rather than a person.
+func ldOrganization(v any) bool {
+	switch x := v.(type) {
+	case map[string]any:
+		t := ldString(x["@type"])
+		return t == "Organization" || t == "NewsMediaOrganization" || t == "Corporation"
+	case []any:
+		return len(x) == 1 && ldOrganization(x[0])
+	}
+	return false
 }
 
 func ldString(v any) string {
@@ -732,6 +749,11 @@ func stripSite(t, site string) string {
 func (m *pageMeta) pickAuthor(site string) string {
 	pub := ""
 	cands := []string{m.ld.author, m.first("author", "article:author", "dc.creator", "dc:creator", "byl", "sailthru.author", "parsely-author", "twitter:creator"), m.relAuth, m.classAu, m.textAu}
+	if m.ld.authorOrg {
+		// A newsroom named as the author in the data yields to a
+		// person the page names.
+		cands = append(cands[1:], m.ld.author)
+	}
 	for _, c := range cands {
 		c = m.stripPublisher(cleanAuthor(c), site)
 		if notName[strings.ToLower(c)] {
