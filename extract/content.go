@@ -812,7 +812,7 @@ const maxLabel = 60
 // maxStrayP the longest paragraph.
 const (
 	maxStray  = 40
-	maxStrayP = 20
+	maxStrayP = 15
 )
 
 // dropLabels removes the <h1> (the title, given apart), the short lines

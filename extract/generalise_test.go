@@ -404,3 +404,14 @@ func TestNewsroomAuthorYieldsToPerson(t *testing.T) {
 		t.Errorf("byline %q", a.Byline)
 	}
 }
+
+// TestShortParagraphs: a paragraph of a word or two that ends no
+// sentence is a button or a label ("Drucken"); one of three words is
+// text ("Übung, Übung, Übung").
+func TestShortParagraphs(t *testing.T) {
+	page := `<html><body><article><h1>Grenzen setzen</h1><p>` + para + `</p><p>Übung, Übung, Übung</p><p>` + para + `</p><p>Drucken</p><p>` + para + `</p></article></body></html>`
+	a := extractString(t, page, "https://example.org/a")
+	if !strings.Contains(a.Text, "Übung, Übung, Übung") || strings.Contains(a.Text, "Drucken") {
+		t.Errorf("text:\n%s", a.Text)
+	}
+}

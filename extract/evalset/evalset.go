@@ -188,7 +188,7 @@ func (s Score) AuthorRate() float64 { return ratio(s.AuthorOK, s.AuthorGold) }
 func (s Score) DateRate() float64 { return ratio(s.DateOK, s.DateGold) }
 
 func (s Score) String() string {
-	return fmt.Sprintf("F1 %.3f P %.3f R %.3f | title %.1f%% (%d/%d) author %.1f%% (%d/%d) date %.1f%% (%d/%d) | errors %d",
+	return fmt.Sprintf("F1 %.4f P %.3f R %.3f | title %.1f%% (%d/%d) author %.1f%% (%d/%d) date %.1f%% (%d/%d) | errors %d",
 		s.F1(), s.Precision(), s.Recall(),
 		100*s.TitleRate(), s.TitleOK, s.TitleGold,
 		100*s.AuthorRate(), s.AuthorOK, s.AuthorGold,
