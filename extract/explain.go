@@ -47,6 +47,7 @@ type Removal struct {
 	Text int // characters of text under it
 	Why  string
 	Head string // the start of its text
+	n    *html.Node
 }
 
 // Candidate is one scored container.
@@ -84,7 +85,7 @@ func (r *Reading) removed(list *[]Removal, n *html.Node, why string) {
 	if t == 0 {
 		return
 	}
-	*list = append(*list, Removal{Path: nodePath(n), Text: t, Why: why, Head: headText(n, 60)})
+	*list = append(*list, Removal{Path: nodePath(n), Text: t, Why: why, Head: headText(n, 60), n: n})
 }
 
 // candidates records the scorer's candidates, the best first, with the
