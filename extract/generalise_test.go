@@ -415,3 +415,19 @@ func TestShortParagraphs(t *testing.T) {
 		t.Errorf("text:\n%s", a.Text)
 	}
 }
+
+// TestHeadingFragmentOfTitle: a heading that says only part of the
+// declared title (a kicker, a series name) does not stand for it.
+func TestHeadingFragmentOfTitle(t *testing.T) {
+	for _, tc := range []struct{ name, body, want string }{
+		{"fragment", `<h2>Open Journalism Project:</h2>`, "The Open Journalism Project: Better Student Journalism"},
+		{"the title without the site", `<h1>The Open Journalism Project: Better Student Journalism</h1>`, "The Open Journalism Project: Better Student Journalism"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := extractString(t, `<html><head><title>The Open Journalism Project: Better Student Journalism — Medium</title><meta property="og:title" content="The Open Journalism Project: Better Student Journalism"><meta property="og:site_name" content="Medium"></head><body>`+tc.body+`<p>`+para+`</p></body></html>`, "https://medium.example/a")
+			if a.Title != tc.want {
+				t.Errorf("title %q, want %q", a.Title, tc.want)
+			}
+		})
+	}
+}

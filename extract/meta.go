@@ -556,7 +556,9 @@ func (m *pageMeta) pickTitle(site string) string {
 			return false
 		}
 		for _, d := range all {
-			if d != "" && strings.Contains(d, h) {
+			// A heading that says half the declared title or less is
+			// a fragment of it ("Open Journalism Project:"), not it.
+			if d != "" && strings.Contains(d, h) && 2*len(h) > len(stripSite(d, site)) {
 				return true
 			}
 		}
