@@ -431,3 +431,14 @@ func TestHeadingFragmentOfTitle(t *testing.T) {
 		})
 	}
 }
+
+// TestUserNameYieldsToPersonName: a byline that reads as a user name
+// yields to a person's name another source gives.
+func TestUserNameYieldsToPersonName(t *testing.T) {
+	page := `<html><head><meta name="author" content="christian.stadtfeld"></head><body><article><h1>Notes</h1>
+<p class="byline">Von Christian P. Stadtfeld</p><p>` + para + `</p><p>` + para + `</p></article></body></html>`
+	a := extractString(t, page, "https://example.org/a")
+	if a.Byline != "Christian P. Stadtfeld" {
+		t.Errorf("byline %q", a.Byline)
+	}
+}

@@ -762,6 +762,15 @@ func (m *pageMeta) pickAuthor(site string) string {
 			continue
 		}
 		if c != "" && !m.publisherName(c, site) {
+			if handle(c) {
+				// A user name ("christian.stadtfeld", "wordpressadmin")
+				// yields to a person's name another source gives.
+				for _, d := range cands {
+					if d = m.stripPublisher(cleanAuthor(d), site); strings.Contains(d, " ") && looksLikeName(d) && !m.publisherName(d, site) {
+						return d
+					}
+				}
+			}
 			return fullName(c, cands)
 		}
 		if c != "" && pub == "" {
@@ -769,6 +778,16 @@ func (m *pageMeta) pickAuthor(site string) string {
 		}
 	}
 	return pub
+}
+
+// handle reports whether a byline reads as a user name rather than a
+// person's: one word in lower case, or words joined by dots or
+// underscores.
+func handle(s string) bool {
+	if strings.ContainsAny(s, " ") {
+		return false
+	}
+	return strings.ToLower(s) == s || strings.ContainsAny(s, "._")
 }
 
 // fullName returns the name in another byline source that completes a
