@@ -442,3 +442,24 @@ func TestUserNameYieldsToPersonName(t *testing.T) {
 		t.Errorf("byline %q", a.Byline)
 	}
 }
+
+// TestSiteNameIsNoAuthor: a byline that spells the site's name as its
+// address or its <title> give it yields to a person's name.
+func TestSiteNameIsNoAuthor(t *testing.T) {
+	for _, tc := range []struct{ name, head, url, want string }{
+		{"address", `<title>What we do not want to hear</title><meta name="author" content="Interscenario">`, "https://interscenar.io/hoeren", "Jane Roe"},
+		{"title's site part", `<title>The most colourful video | Krimiblog-Archiv</title><meta name="author" content="Krimiblog-Archiv">`, "https://blog.example/video", "Jane Roe"},
+		{"only the site", `<title>The most colourful video | Krimiblog-Archiv</title><meta name="author" content="Krimiblog-Archiv">`, "https://blog.example/video", "Krimiblog-Archiv"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			byline := `<p class="byline">By Jane Roe</p>`
+			if tc.name == "only the site" {
+				byline = ""
+			}
+			a := extractString(t, `<html><head>`+tc.head+`</head><body><article><h1>Video</h1>`+byline+`<p>`+para+`</p><p>`+para+`</p></article></body></html>`, tc.url)
+			if a.Byline != tc.want {
+				t.Errorf("byline %q, want %q", a.Byline, tc.want)
+			}
+		})
+	}
+}

@@ -48,6 +48,9 @@ type pageMeta struct {
 	bodyText int
 	inBody   bool
 	scripts  []*html.Node // text of inline scripts, for the data they hold
+	// hostName and hostJoined are the letters of the page's host's
+	// main label, without and with its top-level domain.
+	hostName, hostJoined string
 }
 
 // ldInfo is what JSON-LD says about the article.
@@ -517,6 +520,9 @@ func (m *pageMeta) first(keys ...string) string {
 func (m *pageMeta) fill(a *Article, base *url.URL) {
 	a.SiteName = collapse(firstNonEmpty(m.first("og:site_name", "application-name", "twitter:site:name"), m.ld.publisher))
 	a.Title = m.pickTitle(a.SiteName)
+	if base != nil {
+		m.hostName, m.hostJoined = hostLabels(base.Hostname())
+	}
 	a.Byline = m.pickAuthor(a.SiteName)
 	a.Published = m.pickDate(base, a.Title)
 	a.Language = firstNonEmpty(m.lang, m.first("og:locale", "http-equiv:content-language", "content-language", "dc.language", "language"))
@@ -834,10 +840,42 @@ func (m *pageMeta) publisherName(c, site string) bool {
 	if strings.HasPrefix(l, "www.") {
 		return true
 	}
+	// The site's name as its address or its <title> spell it
+	// ("Interscenario" on interscenar.io, "Krimiblog-Archiv" after the
+	// headline in the title).
+	if a := alnumLower(c); len(a) >= 4 && (a == m.hostName || a == m.hostJoined || a == alnumLower(m.titleTail())) {
+		return true
+	}
 	if i := strings.LastIndexByte(l, '.'); i > 0 && i >= len(l)-4 && i < len(l)-2 && !strings.Contains(l, " ") {
 		return true
 	}
 	return false
+}
+
+// titleTail is the last part of the <title> after a separator, the
+// site's name on most pages, "" when the title has no separator.
+func (m *pageMeta) titleTail() string {
+	t := collapse(m.title)
+	for _, sep := range titleSeparators {
+		if i := strings.LastIndex(t, sep); i > 0 {
+			if tail := strings.TrimSpace(t[i+len(sep):]); len(tail) < len(t)/2 {
+				return tail
+			}
+		}
+	}
+	return ""
+}
+
+// hostLabels are the letters and digits of a host's main label
+// ("www.interscenar.io": "interscenar"), and of it with its top-level
+// domain, for names spelt across the dot ("interscenario").
+func hostLabels(h string) (label, joined string) {
+	parts := strings.Split(strings.TrimPrefix(strings.ToLower(h), "www."), ".")
+	if len(parts) < 2 {
+		return alnumLower(parts[0]), ""
+	}
+	label = parts[len(parts)-2]
+	return alnumLower(label), alnumLower(label + parts[len(parts)-1])
 }
 
 // textBylines start the text of a byline.
