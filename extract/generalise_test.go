@@ -463,3 +463,12 @@ func TestSiteNameIsNoAuthor(t *testing.T) {
 		})
 	}
 }
+
+// TestHeadingLinesKeepTheirSpace: lines of a heading split by a <br> or
+// a block are separate words, not glued together.
+func TestHeadingLinesKeepTheirSpace(t *testing.T) {
+	a := extractString(t, `<html><body><h1>Truckwash A31<br>Open day<div>in May</div></h1><p>`+para+`</p></body></html>`, "https://example.org/a")
+	if a.Title != "Truckwash A31 Open day in May" {
+		t.Errorf("title %q", a.Title)
+	}
+}

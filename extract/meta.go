@@ -666,8 +666,19 @@ func headingText(n *html.Node) string {
 			switch {
 			case c.Type == html.TextNode:
 				b.WriteString(c.Data)
+			case c.Type == html.ElementNode && c.DataAtom == atom.Br:
+				b.WriteByte(' ')
 			case c.Type == html.ElementNode && c.DataAtom != atom.Style && c.DataAtom != atom.Script:
+				// Blocks inside a heading break its lines: "Truckwash
+				// A31<div>The other directory</div>" is two phrases.
+				block := isBlock(c)
+				if block {
+					b.WriteByte(' ')
+				}
 				walk(c)
+				if block {
+					b.WriteByte(' ')
+				}
 			}
 		}
 	}
