@@ -36,6 +36,7 @@ type Reading struct {
 	Kept       []Removal   // boilerplate-looking elements kept, and why
 	Candidates []Candidate // best scored first
 	Chosen     string      // path of the chosen container, "" when none
+	Inside     int         // scored blocks inside the chosen one, not listed
 	Declared   string      // set when the chosen container was chosen for declaring itself the article
 	Edits      []Removal   // what was removed from the chosen container afterwards
 	Text       int         // bytes of text found
@@ -109,7 +110,31 @@ func (r *Reading) candidates(s *scorer, chosen []*html.Node) {
 	if s.declared != nil {
 		r.Declared = fmt.Sprintf("%s, chosen for declaring itself the article: the best score, %.1f, was under %.0f", nodePath(s.declared), cs[0].final, unsureBelow)
 	}
-	for _, c := range cs[:min(len(cs), maxExplained)] {
+	// The chosen block, a few of the blocks around it, and its best
+	// rivals elsewhere on the page; the blocks inside it are only
+	// counted, as they lost by being part of it.
+	var shown []cand
+	around, rivals, inside := 0, 0, 0
+	for _, c := range cs {
+		switch {
+		case c.n == top || (s.narrowed != nil && c.n == s.narrowed):
+			shown = append(shown, c)
+		case top != nil && contains(top, c.n):
+			inside++
+		case top != nil && contains(c.n, top):
+			if around < 3 {
+				shown = append(shown, c)
+			}
+			around++
+		default:
+			if rivals < maxExplained-4 {
+				shown = append(shown, c)
+			}
+			rivals++
+		}
+	}
+	r.Inside = inside
+	for _, c := range shown {
 		v := ""
 		switch {
 		case c.n == top && s.declared == top:
@@ -274,6 +299,9 @@ func (x *Explanation) WriteText(w io.Writer) error {
 				fmt.Fprintf(&b, "    %9.1f  text %d, links %d, paragraph text %d, other %d, %d paragraphs\n               %s\n               -> %s\n",
 					c.Score, c.TextLen, c.LinkLen, c.Good, c.Bad, c.Paragraphs, c.Path, c.Verdict)
 			}
+		}
+		if r.Inside > 0 {
+			fmt.Fprintf(&b, "    (and %d scored blocks inside the chosen one, part of it)\n", r.Inside)
 		}
 		if r.Declared != "" {
 			fmt.Fprintf(&b, "  chosen: %s\n", r.Declared)
