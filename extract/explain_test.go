@@ -47,3 +47,29 @@ func TestExplainSaysWhatWasChosenAndWhy(t *testing.T) {
 		}
 	}
 }
+
+// FuzzExtractExplain checks that explaining any page neither panics nor
+// changes the article Extract finds.
+func FuzzExtractExplain(f *testing.F) {
+	f.Add([]byte(`<html><body><div class="sidebar"><p>Most read: the ten best beaches of the coast.</p></div><article><h1>Ferry returns</h1><p>The island ferry resumed its crossings on Monday after three weeks of repairs.</p></article></body></html>`))
+	f.Add([]byte(`<body>Test</body>`))
+	f.Add([]byte("<h1>\xe4\xb8\xad\xe6\x96\x87<br>x</h1><p>\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9 long enough</p>"))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		u, _ := url.Parse("https://fuzz.example/a/b")
+		want, err := Extract(body, "", u)
+		if err != nil {
+			return
+		}
+		a, ex, err := ExtractExplain(body, "", u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Text != want.Text || a.Title != want.Title || a.Byline != want.Byline {
+			t.Fatalf("explaining changed the article: %q / %q", a.Text, want.Text)
+		}
+		var b strings.Builder
+		if err := ex.WriteText(&b); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
