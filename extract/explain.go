@@ -18,7 +18,7 @@ import (
 // that extracts badly can be understood without a debugger
 // (`newsdesk extract --explain FILE`).
 type Explanation struct {
-	Readings []Reading
+	Readings []*Reading
 	Kept     int    // index in Readings of the reading whose article was kept
 	Why      string // why that reading was kept
 	// Metadata as the page declared it, beside what Extract picked.
@@ -72,11 +72,11 @@ func ExtractExplain(body []byte, contentType string, pageURL *url.URL) (*Article
 	return a, ex, err
 }
 
-// reading returns the reading being recorded, starting one named name
-// when name differs from the last one's.
+// start begins recording a new reading of the page, named name.
 func (x *Explanation) start(name string) *Reading {
-	x.Readings = append(x.Readings, Reading{Name: name})
-	return &x.Readings[len(x.Readings)-1]
+	r := &Reading{Name: name}
+	x.Readings = append(x.Readings, r)
+	return r
 }
 
 // removed records n, about to be removed for why; elements without text
