@@ -14,7 +14,7 @@ import (
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/extract"
 	"github.com/newsdesk/newsdesk/internal/signinlimit"
-	"github.com/newsdesk/newsdesk/page"
+	"github.com/newsdesk/newsdesk/web"
 )
 
 //go:embed templates static
@@ -68,7 +68,7 @@ func New(cfg Config) http.Handler {
 	if err != nil {
 		panic(err)
 	}
-	assets := page.NewAssets(static, "/desk/static/")
+	assets := web.NewAssets(static, "/desk/static/")
 	pages := newRenderer(assets, cfg.Logger, cfg.Now, cfg.SecureCookies, cfg.Sources, cfg.Posts)
 	sessions := newSessions(cfg.Users, cfg.Now, cfg.SecureCookies, cfg.SignIns)
 

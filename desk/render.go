@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
-	"github.com/newsdesk/newsdesk/page"
 	"github.com/newsdesk/newsdesk/textproc"
+	"github.com/newsdesk/newsdesk/web"
 )
 
 // view is what every desk page's template gets: the frame's parts, and
@@ -38,8 +38,8 @@ type renderer struct {
 }
 
 // newRenderer parses every page in templates/ on top of layout.html.
-func newRenderer(a *page.Assets, logger *slog.Logger, now func() time.Time, secure bool, sources newsdesk.SourceService, posts newsdesk.PostService) *renderer {
-	return &renderer{logger: logger, secure: secure, sources: sources, posts: posts, pages: page.ParseTemplates(files, "templates", template.FuncMap{
+func newRenderer(a *web.Assets, logger *slog.Logger, now func() time.Time, secure bool, sources newsdesk.SourceService, posts newsdesk.PostService) *renderer {
+	return &renderer{logger: logger, secure: secure, sources: sources, posts: posts, pages: web.ParseTemplates(files, "templates", template.FuncMap{
 		"static":  a.URL,
 		"ago":     func(t time.Time) string { return relativeTime(now(), t) },
 		"stamp":   func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") },
@@ -53,7 +53,7 @@ func newRenderer(a *page.Assets, logger *slog.Logger, now func() time.Time, secu
 func (rd *renderer) render(w http.ResponseWriter, r *http.Request, status int, name string, p view) {
 	p.User = userFrom(r.Context())
 	p.Flash = rd.takeFlash(w, r)
-	if err := page.Write(w, status, rd.pages[name], p); err != nil {
+	if err := web.Write(w, status, rd.pages[name], p); err != nil {
 		rd.logger.Error("render page", "template", name, "path", r.URL.Path, "err", err)
 	}
 }

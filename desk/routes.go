@@ -4,12 +4,12 @@ import (
 	"net/http"
 
 	"github.com/newsdesk/newsdesk"
-	"github.com/newsdesk/newsdesk/page"
+	"github.com/newsdesk/newsdesk/web"
 )
 
 // addRoutes lists every route of the desk. All but signing in and the
 // static files need a signed-in user.
-func addRoutes(mux *http.ServeMux, cfg Config, s *sessions, pages *renderer, assets *page.Assets) {
+func addRoutes(mux *http.ServeMux, cfg Config, s *sessions, pages *renderer, assets *web.Assets) {
 	auth := s.require(pages)
 
 	mux.Handle("GET /desk/signin", handleSignInForm(s, pages))

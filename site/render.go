@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
-	"github.com/newsdesk/newsdesk/page"
 	"github.com/newsdesk/newsdesk/textproc"
+	"github.com/newsdesk/newsdesk/web"
 )
 
 // layout is what every page's frame needs; each page's data embeds it.
@@ -36,8 +36,8 @@ type renderer struct {
 }
 
 // newRenderer parses every page in templates/ on top of layout.html.
-func newRenderer(site string, a *page.Assets, logger *slog.Logger) *renderer {
-	return &renderer{site: site, logger: logger, pages: page.ParseTemplates(files, "templates", template.FuncMap{
+func newRenderer(site string, a *web.Assets, logger *slog.Logger) *renderer {
+	return &renderer{site: site, logger: logger, pages: web.ParseTemplates(files, "templates", template.FuncMap{
 		"static":   a.URL,
 		"date":     formatDate,
 		"isoTime":  isoTime,
@@ -50,7 +50,7 @@ func newRenderer(site string, a *page.Assets, logger *slog.Logger) *renderer {
 
 // render writes the named page with status.
 func (rd *renderer) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	if err := page.Write(w, status, rd.pages[name], data); err != nil {
+	if err := web.Write(w, status, rd.pages[name], data); err != nil {
 		rd.logger.Error("render page", "template", name, "path", r.URL.Path, "err", err)
 	}
 }

@@ -3,11 +3,11 @@ package site
 import (
 	"net/http"
 
-	"github.com/newsdesk/newsdesk/page"
+	"github.com/newsdesk/newsdesk/web"
 )
 
 // addRoutes lists every route of the public site.
-func addRoutes(mux *http.ServeMux, cfg Config, pages *renderer, assets *page.Assets) {
+func addRoutes(mux *http.ServeMux, cfg Config, pages *renderer, assets *web.Assets) {
 	posts := cfg.Posts
 	mux.Handle("GET /{$}", handleHome(posts, pages))
 	mux.Handle("GET /posts/{slug}", handlePost(posts, cfg.Related, cfg.RelatedCount, pages))

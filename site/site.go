@@ -11,7 +11,7 @@ import (
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/extract"
-	"github.com/newsdesk/newsdesk/page"
+	"github.com/newsdesk/newsdesk/web"
 )
 
 //go:embed templates static
@@ -61,7 +61,7 @@ func New(cfg Config) http.Handler {
 	if err != nil {
 		panic(err)
 	}
-	assets := page.NewAssets(static, "/static/")
+	assets := web.NewAssets(static, "/static/")
 	pages := newRenderer(cfg.Title, assets, cfg.Logger)
 
 	if cfg.RelatedCount <= 0 {

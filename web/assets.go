@@ -1,7 +1,7 @@
-// Package page holds what the site and the desk share to serve HTML:
+// Package web holds what the site and the desk share to serve HTML:
 // templates parsed from an embedded layout and pages, rendered whole before
 // a byte is sent, and static files under content-hashed URLs.
-package page
+package web
 
 import (
 	"bytes"
