@@ -9,13 +9,10 @@ package newsdesk
 import (
 	"errors"
 	"fmt"
-	"net/http"
-	"strconv"
-	"time"
 )
 
 // Error codes. Each maps to exactly one HTTP status, in one place
-// (ErrorStatus).
+// (web.ErrorStatus): domain code knows nothing of HTTP.
 const (
 	ECONFLICT      = "conflict"      // the action conflicts with existing data
 	EINTERNAL      = "internal"      // something went wrong that the user cannot fix
@@ -88,48 +85,4 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "Internal error."
-}
-
-// ErrorStatus returns the HTTP status for err's code. It is the one place
-// where error codes meet HTTP.
-func ErrorStatus(err error) int {
-	switch ErrorCode(err) {
-	case "":
-		return http.StatusOK
-	case ECONFLICT:
-		return http.StatusConflict
-	case EINVALID:
-		return http.StatusBadRequest
-	case ENOTFOUND:
-		return http.StatusNotFound
-	case EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case EUNAVAILABLE:
-		return http.StatusBadGateway
-	case ESERVICEUNAVAILABLE:
-		return http.StatusServiceUnavailable
-	case ETOOLARGE:
-		return http.StatusRequestEntityTooLarge
-	case EUNPROCESSABLE:
-		return http.StatusUnprocessableEntity
-	case ERATELIMITED:
-		return http.StatusTooManyRequests
-	default:
-		return http.StatusInternalServerError
-	}
-}
-
-// RetryAfter is how long a 503 asks clients to wait before they try again
-// (its Retry-After header): a database restarting or failing over is
-// usually back within seconds, and a crawler told to wait longer would
-// stay away for nothing.
-const RetryAfter = 10 * time.Second
-
-// SetRetryAfter adds the Retry-After header that a response with status
-// owes its client: RetryAfter, in seconds, on a 503. A header set already
-// (a 429's own wait) is kept.
-func SetRetryAfter(h http.Header, status int) {
-	if status == http.StatusServiceUnavailable && h.Get("Retry-After") == "" {
-		h.Set("Retry-After", strconv.Itoa(int(RetryAfter/time.Second)))
-	}
 }

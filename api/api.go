@@ -4,7 +4,7 @@
 // session cookie.
 //
 // Every error is answered as {"error": {"code": "...", "message": "..."}}
-// with the status its code maps to (newsdesk.ErrorStatus); the code is one
+// with the status its code maps to (web.ErrorStatus); the code is one
 // of newsdesk's error codes, or "method_not_allowed" for a 405.
 //
 // Basic sign-ins are limited with the desk's (see signinlimit.Limiter): a

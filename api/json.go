@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/web"
 )
 
 // maxBodyBytes bounds a request body: the largest thing anyone sends is a
@@ -31,7 +32,7 @@ type errorDetail struct {
 func respond(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	newsdesk.SetRetryAfter(w.Header(), status)
+	web.SetRetryAfter(w.Header(), status)
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -41,7 +42,7 @@ func respond(w http.ResponseWriter, status int, v any) {
 // respondError writes err as JSON with the status its code maps to and its
 // message for users. Internal details go to the log only.
 func respondError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
-	status := newsdesk.ErrorStatus(err)
+	status := web.ErrorStatus(err)
 	if status >= 500 {
 		logger.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/web"
 )
 
 // postForm is the data of post_form.html, used both to write a post from
@@ -78,7 +79,7 @@ func handleCreatePost(items newsdesk.ItemService, posts newsdesk.PostService, pa
 				pages.error(w, r, err)
 				return
 			}
-			pages.render(w, r, newsdesk.ErrorStatus(err), "post_form.html", view{Title: "Write a post", Nav: "items", Data: postForm{
+			pages.render(w, r, web.ErrorStatus(err), "post_form.html", view{Title: "Write a post", Nav: "items", Data: postForm{
 				Action: "/desk/posts", ItemID: it.ID,
 				Headline: p.Headline, Summary: p.Summary, Status: p.Status, Tags: tagText,
 				SourceName: it.SourceName, OriginalURL: it.URL,
@@ -205,7 +206,7 @@ func handleUpdatePost(posts newsdesk.PostService, pages *renderer) http.Handler 
 			form := editForm(p)
 			form.Tags = tagText
 			form.Error = newsdesk.ErrorMessage(err)
-			pages.render(w, r, newsdesk.ErrorStatus(err), "post_form.html", view{Title: "Edit post", Nav: "posts", Data: form})
+			pages.render(w, r, web.ErrorStatus(err), "post_form.html", view{Title: "Edit post", Nav: "posts", Data: form})
 			return
 		}
 		pages.flash(w, savedFlash(p, false))

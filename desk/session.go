@@ -15,6 +15,7 @@ import (
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/internal/signinlimit"
+	"github.com/newsdesk/newsdesk/web"
 )
 
 // SessionCookie names the cookie that holds a signed-in editor's session
@@ -217,7 +218,7 @@ func handleSignIn(s *sessions, pages *renderer) http.Handler {
 				if errors.As(err, &refused) {
 					w.Header().Set("Retry-After", refused.RetryAfter())
 				}
-				pages.render(w, r, newsdesk.ErrorStatus(err), "signin.html", view{Title: "Sign in", Data: signInPage{
+				pages.render(w, r, web.ErrorStatus(err), "signin.html", view{Title: "Sign in", Data: signInPage{
 					Email: email, Next: next, Error: newsdesk.ErrorMessage(err),
 				}})
 			case r.Context().Err() != nil:

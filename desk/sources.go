@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/web"
 )
 
 // sourcesPage is the data of sources.html.
@@ -67,7 +68,7 @@ func handleAddSource(v sourcesView, items newsdesk.ItemService, feeds newsdesk.F
 		rawURL := strings.TrimSpace(r.PostForm.Get("url"))
 		src, err := feeds.AddFeed(r.Context(), rawURL)
 		if err != nil {
-			status := newsdesk.ErrorStatus(err)
+			status := web.ErrorStatus(err)
 			if status >= 500 {
 				pages.logger.Error("add source", "url", rawURL, "err", err)
 			}
@@ -94,7 +95,7 @@ func handlePollSource(sources newsdesk.SourceService, feeds newsdesk.FeedService
 		}
 		n, err := feeds.PollSource(r.Context(), src.ID)
 		switch {
-		case err != nil && newsdesk.ErrorStatus(err) >= 500:
+		case err != nil && web.ErrorStatus(err) >= 500:
 			pages.logger.Error("poll source", "source", src.ID, "err", err)
 			fallthrough
 		case err != nil:

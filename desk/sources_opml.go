@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/web"
 )
 
 // An import follows the feeds of an OPML file at once, without fetching
@@ -120,7 +121,7 @@ func handleImportSources(v sourcesView) http.Handler {
 		defer file.Close()
 		report, err := v.opml.ImportOPML(r.Context(), file, newsdesk.ImportOptions{NoCheck: true})
 		if err != nil {
-			status := newsdesk.ErrorStatus(err)
+			status := web.ErrorStatus(err)
 			if status >= 500 {
 				v.pages.logger.Error("import sources", "err", err)
 			}

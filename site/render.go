@@ -81,7 +81,7 @@ func (rd *renderer) notFound(w http.ResponseWriter, r *http.Request) {
 // error writes the page for err: the status its code maps to and its
 // message for users. Internal details go to the log only.
 func (rd *renderer) error(w http.ResponseWriter, r *http.Request, err error) {
-	status := newsdesk.ErrorStatus(err)
+	status := web.ErrorStatus(err)
 	if status == http.StatusNotFound {
 		rd.notFound(w, r)
 		return

@@ -20,14 +20,15 @@ import (
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/store"
 	"github.com/newsdesk/newsdesk/store/storetest"
+	"github.com/newsdesk/newsdesk/web"
 )
 
 // wantUnavailable fails the test unless err says that the database cannot
 // be reached, which the site, the desk and the API answer with 503.
 func wantUnavailable(t *testing.T, what string, err error) {
 	t.Helper()
-	if code := newsdesk.ErrorCode(err); code != newsdesk.ESERVICEUNAVAILABLE || newsdesk.ErrorStatus(err) != http.StatusServiceUnavailable {
-		t.Fatalf("%s: got %v (code %q, status %d), want code %q and 503", what, err, code, newsdesk.ErrorStatus(err), newsdesk.ESERVICEUNAVAILABLE)
+	if code := newsdesk.ErrorCode(err); code != newsdesk.ESERVICEUNAVAILABLE || web.ErrorStatus(err) != http.StatusServiceUnavailable {
+		t.Fatalf("%s: got %v (code %q, status %d), want code %q and 503", what, err, code, web.ErrorStatus(err), newsdesk.ESERVICEUNAVAILABLE)
 	}
 }
 

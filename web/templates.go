@@ -7,8 +7,6 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
-
-	"github.com/newsdesk/newsdesk"
 )
 
 // ParseTemplates parses every page in dir of fsys on top of dir/layout.html,
@@ -46,7 +44,7 @@ func Write(w http.ResponseWriter, status int, t *template.Template, data any) er
 		return err
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	newsdesk.SetRetryAfter(w.Header(), status)
+	SetRetryAfter(w.Header(), status)
 	w.WriteHeader(status)
 	_, err := w.Write(buf.Bytes())
 	return err

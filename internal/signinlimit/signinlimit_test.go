@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/web"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -74,7 +75,7 @@ func try(t *testing.T, l *Limiter, users *fakeUsers, email, pw string, c Client)
 		return "ok"
 	case newsdesk.ErrorCode(err) == newsdesk.EUNAUTHORIZED:
 		return "wrong"
-	case errors.As(err, &refused) && newsdesk.ErrorCode(err) == newsdesk.ERATELIMITED && newsdesk.ErrorStatus(err) == 429:
+	case errors.As(err, &refused) && newsdesk.ErrorCode(err) == newsdesk.ERATELIMITED && web.ErrorStatus(err) == 429:
 		return refused.Wait.String()
 	}
 	t.Fatalf("sign-in as %s: %v", email, err)
