@@ -2,7 +2,6 @@ package newsdesk
 
 import (
 	"context"
-	"html/template"
 	"strings"
 	"time"
 	"unicode"
@@ -59,9 +58,9 @@ type SearchHit struct {
 	Status      PostStatus // a post's status; empty for articles
 	SourceName  string
 	PublishedAt *time.Time
-	// Snippet is a short passage of the text around what matched: escaped
-	// text with <mark> around each match, safe to put in a page as it is.
-	Snippet template.HTML
+	// Snippet is a short passage of the text around what matched, as
+	// HTML: escaped text with <mark> around each match.
+	Snippet string
 }
 
 // SearchResults is one page of results, best first.

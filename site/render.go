@@ -45,6 +45,7 @@ func newRenderer(site string, a *web.Assets, logger *slog.Logger) *renderer {
 		"firstPar": firstParagraph,
 		"tagURL":   tagURL,
 		"linkify":  linkify,
+		"snippet":  web.SnippetHTML,
 	})}
 }
 

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"fmt"
 	"html"
-	"html/template"
 	"slices"
 	"strconv"
 	"strings"
@@ -639,7 +638,7 @@ func (s *searcher) snippets(ctx context.Context, table string, ids []int64) (map
 
 // markSnippet escapes a snippet's text and turns the database's match
 // markers into <mark> elements, always balanced, whatever the text held.
-func markSnippet(s string) template.HTML {
+func markSnippet(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	var b strings.Builder
 	open := false
@@ -663,7 +662,7 @@ func markSnippet(s string) template.HTML {
 	if open {
 		b.WriteString("</mark>")
 	}
-	return template.HTML(b.String())
+	return b.String()
 }
 
 // matchExpr renders a parsed query in the database's syntax. Words hold
