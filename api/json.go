@@ -39,17 +39,20 @@ func respond(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v) // the status is sent; a failed write has no one to tell
 }
 
-// respondError writes err as JSON with the status its code maps to and its
-// message for users. Internal details go to the log only.
+// respondError writes err through web's one error writer, as JSON: the
+// status its code maps to, its code and its message for users. Internal
+// details go to the log only.
 func respondError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
-	status := web.ErrorStatus(err)
-	if status >= 500 {
-		logger.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	}
-	if status == http.StatusUnauthorized {
+	web.ErrorWriter{Logger: logger, Body: problemBody}.Error(w, r, err)
+}
+
+// problemBody is how the API answers a failed request: {"error": {"code",
+// "message"}}, and on a 401 the challenge for HTTP Basic.
+func problemBody(w http.ResponseWriter, _ *http.Request, p web.Problem) {
+	if p.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Basic realm="newsdesk", charset="UTF-8"`)
 	}
-	respond(w, status, errorBody{Error: errorDetail{Code: newsdesk.ErrorCode(err), Message: newsdesk.ErrorMessage(err)}})
+	respond(w, p.Status, errorBody{Error: errorDetail{Code: p.Code, Message: p.Message}})
 }
 
 // decode reads one JSON object from r's body into v, a pointer to a

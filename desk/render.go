@@ -35,18 +35,22 @@ type renderer struct {
 	// sources and posts name what flash messages are about.
 	sources newsdesk.SourceService
 	posts   newsdesk.PostService
+	errors  web.ErrorWriter
 }
 
 // newRenderer parses every page in templates/ on top of layout.html.
 func newRenderer(a *web.Assets, logger *slog.Logger, now func() time.Time, secure bool, sources newsdesk.SourceService, posts newsdesk.PostService) *renderer {
-	return &renderer{logger: logger, secure: secure, sources: sources, posts: posts, pages: web.ParseTemplates(files, "templates", template.FuncMap{
+	rd := &renderer{logger: logger, secure: secure, sources: sources, posts: posts}
+	rd.errors = web.ErrorWriter{Logger: logger, Body: rd.problemPage}
+	rd.pages = web.ParseTemplates(files, "templates", template.FuncMap{
 		"static":  a.URL,
 		"ago":     func(t time.Time) string { return relativeTime(now(), t) },
 		"stamp":   func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") },
 		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"excerpt": excerpt,
 		"snippet": web.SnippetHTML,
-	})}
+	})
+	return rd
 }
 
 // render writes the named page with status, adding the signed-in user
@@ -74,15 +78,18 @@ func (rd *renderer) notFound(w http.ResponseWriter, r *http.Request) {
 	rd.problem(w, r, http.StatusNotFound, "Not found", "There is nothing at this address.")
 }
 
-// error writes the page for err: the status its code maps to and its
-// message for users. Internal details go to the log only.
+// error writes the page for err through web's one error writer: the
+// status its code maps to and its message for users. Internal details go
+// to the log only.
 func (rd *renderer) error(w http.ResponseWriter, r *http.Request, err error) {
-	status := web.ErrorStatus(err)
-	if status >= 500 {
-		rd.logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	}
+	rd.errors.Error(w, r, err)
+}
+
+// problemPage is how the desk shows a failed request: the error page,
+// headed by what kind of failure it is, with the error's message.
+func (rd *renderer) problemPage(w http.ResponseWriter, r *http.Request, p web.Problem) {
 	heading := "Something went wrong"
-	switch status {
+	switch p.Status {
 	case http.StatusNotFound:
 		heading = "Not found"
 	case http.StatusBadRequest:
@@ -90,7 +97,7 @@ func (rd *renderer) error(w http.ResponseWriter, r *http.Request, err error) {
 	case http.StatusServiceUnavailable:
 		heading = "Back in a moment"
 	}
-	rd.problem(w, r, status, heading, newsdesk.ErrorMessage(err))
+	rd.problem(w, r, p.Status, heading, p.Message)
 }
 
 // flash keeps a message for the next page the browser shows. It rides in

@@ -33,11 +33,14 @@ type renderer struct {
 	site   string
 	logger *slog.Logger
 	pages  map[string]*template.Template // by file name, e.g. "post.html"
+	errors web.ErrorWriter
 }
 
 // newRenderer parses every page in templates/ on top of layout.html.
 func newRenderer(site string, a *web.Assets, logger *slog.Logger) *renderer {
-	return &renderer{site: site, logger: logger, pages: web.ParseTemplates(files, "templates", template.FuncMap{
+	rd := &renderer{site: site, logger: logger}
+	rd.errors = web.ErrorWriter{Logger: logger, Body: rd.problemPage}
+	rd.pages = web.ParseTemplates(files, "templates", template.FuncMap{
 		"static":   a.URL,
 		"date":     formatDate,
 		"isoTime":  isoTime,
@@ -46,7 +49,8 @@ func newRenderer(site string, a *web.Assets, logger *slog.Logger) *renderer {
 		"tagURL":   tagURL,
 		"linkify":  linkify,
 		"snippet":  web.SnippetHTML,
-	})}
+	})
+	return rd
 }
 
 // render writes the named page with status.
@@ -79,22 +83,26 @@ func (rd *renderer) notFound(w http.ResponseWriter, r *http.Request) {
 		"There is nothing at this address. The story may have moved, or the link may be mistyped.")
 }
 
-// error writes the page for err: the status its code maps to and its
-// message for users. Internal details go to the log only.
+// error writes the page for err through web's one error writer: the
+// status its code maps to and its message for readers. Internal details
+// go to the log only.
 func (rd *renderer) error(w http.ResponseWriter, r *http.Request, err error) {
-	status := web.ErrorStatus(err)
-	if status == http.StatusNotFound {
+	rd.errors.Error(w, r, err)
+}
+
+// problemPage is how the site shows a failed request: the 404 page for
+// anything not found, whatever the error said, and otherwise the error
+// page with the error's message.
+func (rd *renderer) problemPage(w http.ResponseWriter, r *http.Request, p web.Problem) {
+	if p.Status == http.StatusNotFound {
 		rd.notFound(w, r)
 		return
 	}
-	if status >= 500 {
-		rd.logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	}
 	heading := "Something went wrong"
-	if status == http.StatusServiceUnavailable {
+	if p.Status == http.StatusServiceUnavailable {
 		heading = "Back in a moment"
 	}
-	rd.problem(w, r, status, heading, newsdesk.ErrorMessage(err))
+	rd.problem(w, r, p.Status, heading, p.Message)
 }
 
 // formatDate writes a date as readers expect it in a byline: 2 March 2026.
