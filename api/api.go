@@ -20,6 +20,7 @@ import (
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/internal/signinlimit"
+	"github.com/newsdesk/newsdesk/web"
 )
 
 // Config is what the API uses.
@@ -67,39 +68,24 @@ func New(cfg Config) http.Handler {
 		respondError(w, r, cfg.Logger, newsdesk.Errorf(newsdesk.EUNAUTHORIZED,
 			"Cross-origin requests are refused: call the API from the same site, or from outside a browser."))
 	}))
-	return csrf.Handler(unmatched(mux, cfg.Logger))
+	return csrf.Handler(web.Unmatched(mux, noEndpoint(cfg.Logger), http.HandlerFunc(methodNotAllowed)))
 }
 
-// unmatched answers requests that no route matches in JSON, like every
-// other answer of the API, keeping the mux's 405 and its Allow header.
-func unmatched(mux *http.ServeMux, logger *slog.Logger) http.Handler {
+// noEndpoint answers a path the API does not have, in JSON like every
+// other answer of the API.
+func noEndpoint(logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h, pattern := mux.Handler(r)
-		if pattern != "" {
-			mux.ServeHTTP(w, r)
-			return
-		}
-		rec := &headerRecorder{header: http.Header{}}
-		h.ServeHTTP(rec, r)
-		if rec.status == http.StatusMethodNotAllowed {
-			w.Header().Set("Allow", rec.header.Get("Allow"))
-			respond(w, http.StatusMethodNotAllowed, errorBody{Error: errorDetail{
-				Code:    "method_not_allowed",
-				Message: r.Method + " is not allowed here; use " + rec.header.Get("Allow") + ".",
-			}})
-			return
-		}
 		respondError(w, r, logger, newsdesk.Errorf(newsdesk.ENOTFOUND, "No such endpoint: %s %s.", r.Method, r.URL.Path))
 	})
 }
 
-// headerRecorder keeps the status and headers a handler writes and drops
-// its body.
-type headerRecorder struct {
-	header http.Header
-	status int
+// methodNotAllowed answers a method an endpoint does not take, naming
+// those it does (web.Unmatched has set the Allow header). Its code,
+// "method_not_allowed", is the API's own: no error of newsdesk's has it.
+func methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	allow := w.Header().Get("Allow")
+	respond(w, http.StatusMethodNotAllowed, errorBody{Error: errorDetail{
+		Code:    "method_not_allowed",
+		Message: r.Method + " is not allowed here; use " + allow + ".",
+	}})
 }
-
-func (h *headerRecorder) Header() http.Header         { return h.header }
-func (h *headerRecorder) Write(b []byte) (int, error) { return len(b), nil }
-func (h *headerRecorder) WriteHeader(status int)      { h.status = status }

@@ -86,46 +86,15 @@ func New(cfg Config) http.Handler {
 			"This form was sent from another site, so the desk refused it. Open the desk and try again from there.")
 	}))
 
-	var h http.Handler = unmatched(mux, pages, sessions.require(pages))
+	// What no route matches gets the desk's own pages; its 404, like every
+	// desk page, only behind sign-in.
+	notFound := sessions.require(pages)(http.HandlerFunc(pages.notFound))
+	var h http.Handler = web.Unmatched(mux, notFound, http.HandlerFunc(pages.notAllowed))
 	h = csrf.Handler(h)
 	h = limitBody(h)
 	h = securityHeaders(h)
 	return h
 }
-
-// unmatched answers requests that no route matches with the desk's own
-// 404 page (behind sign-in, like every desk page) and 405 page, rather
-// than the mux's plain text, without a catch-all route that would turn
-// every 405 into a 404.
-func unmatched(mux *http.ServeMux, pages *renderer, auth func(http.Handler) http.Handler) http.Handler {
-	notFound := auth(http.HandlerFunc(pages.notFound))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h, pattern := mux.Handler(r)
-		if pattern != "" {
-			mux.ServeHTTP(w, r)
-			return
-		}
-		rec := &headerRecorder{header: http.Header{}}
-		h.ServeHTTP(rec, r)
-		if rec.status == http.StatusMethodNotAllowed {
-			w.Header().Set("Allow", rec.header.Get("Allow"))
-			pages.problem(w, r, http.StatusMethodNotAllowed, "Not allowed", "This address does not accept that kind of request.")
-			return
-		}
-		notFound.ServeHTTP(w, r)
-	})
-}
-
-// headerRecorder keeps the status and headers a handler writes and drops
-// its body.
-type headerRecorder struct {
-	header http.Header
-	status int
-}
-
-func (h *headerRecorder) Header() http.Header         { return h.header }
-func (h *headerRecorder) Write(b []byte) (int, error) { return len(b), nil }
-func (h *headerRecorder) WriteHeader(status int)      { h.status = status }
 
 // limitBody caps every request body, so a huge form cannot fill memory.
 func limitBody(next http.Handler) http.Handler {

@@ -78,6 +78,11 @@ func (rd *renderer) notFound(w http.ResponseWriter, r *http.Request) {
 	rd.problem(w, r, http.StatusNotFound, "Not found", "There is nothing at this address.")
 }
 
+// notAllowed writes the 405 page; web.Unmatched has set its Allow header.
+func (rd *renderer) notAllowed(w http.ResponseWriter, r *http.Request) {
+	rd.problem(w, r, http.StatusMethodNotAllowed, "Not allowed", "This address does not accept that kind of request.")
+}
+
 // error writes the page for err through web's one error writer: the
 // status its code maps to and its message for users. Internal details go
 // to the log only.

@@ -74,40 +74,8 @@ func New(cfg Config) http.Handler {
 
 	mux := http.NewServeMux()
 	addRoutes(mux, cfg, pages, assets)
-	return securityHeaders(unmatched(mux, pages))
+	return securityHeaders(web.Unmatched(mux, http.HandlerFunc(pages.notFound), http.HandlerFunc(pages.notAllowed)))
 }
-
-// unmatched answers requests that no route matches with the site's own
-// 404 page (and 405 with its Allow header) rather than the mux's plain
-// text, without a catch-all route that would hide 405s.
-func unmatched(mux *http.ServeMux, pages *renderer) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h, pattern := mux.Handler(r)
-		if pattern != "" {
-			mux.ServeHTTP(w, r)
-			return
-		}
-		rec := &headerRecorder{header: http.Header{}}
-		h.ServeHTTP(rec, r)
-		if rec.status == http.StatusMethodNotAllowed {
-			w.Header().Set("Allow", rec.header.Get("Allow"))
-			pages.problem(w, r, http.StatusMethodNotAllowed, "Not allowed", "This address does not accept that kind of request.")
-			return
-		}
-		pages.notFound(w, r)
-	})
-}
-
-// headerRecorder keeps the status and headers a handler writes and drops
-// its body.
-type headerRecorder struct {
-	header http.Header
-	status int
-}
-
-func (h *headerRecorder) Header() http.Header         { return h.header }
-func (h *headerRecorder) Write(b []byte) (int, error) { return len(b), nil }
-func (h *headerRecorder) WriteHeader(status int)      { h.status = status }
 
 // contentSecurityPolicy tells browsers what the site's pages may load:
 // the site needs no script, so it allows none; frames only from the video
