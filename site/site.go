@@ -74,21 +74,9 @@ func New(cfg Config) http.Handler {
 
 	mux := http.NewServeMux()
 	addRoutes(mux, cfg, pages, assets)
-	return securityHeaders(web.Unmatched(mux, http.HandlerFunc(pages.notFound), http.HandlerFunc(pages.notAllowed)))
-}
-
-// contentSecurityPolicy tells browsers what the site's pages may load:
-// the site needs no script, so it allows none; frames only from the video
-// players the sanitiser embeds, for sanitised HTML shown in a page.
-const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' https: data:; frame-src " + extract.EmbedOrigins +
-	"; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-
-// securityHeaders holds the site's pages to contentSecurityPolicy.
-func securityHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		next.ServeHTTP(w, r)
-	})
+	h := web.Unmatched(mux, http.HandlerFunc(pages.notFound), http.HandlerFunc(pages.notAllowed))
+	// The site needs no script, so it allows none; images from anywhere
+	// over HTTPS; frames only from the video players the sanitiser
+	// embeds, for sanitised HTML shown in a page.
+	return web.Headers{ContentSecurityPolicy: web.PagePolicy("'self' https: data:", extract.EmbedOrigins)}.Wrap(h)
 }

@@ -97,6 +97,22 @@ func TestServeAnswers503WhileTheDatabaseIsDown(t *testing.T) {
 		})
 	}
 
+	// The health check says so too, with the same Retry-After, so that a
+	// load balancer waits as long as readers are asked to.
+	t.Run("health check", func(t *testing.T) {
+		resp, err := http.Get(base + "/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") != "10" ||
+			string(body) != "database unavailable\n" {
+			t.Errorf("/healthz: %d, Retry-After %q, %q; want 503 after 10 s, database unavailable",
+				resp.StatusCode, resp.Header.Get("Retry-After"), body)
+		}
+	})
+
 	sw.Up()
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
 		status, _ := get(t, editor, base+"/desk/sources")

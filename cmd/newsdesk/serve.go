@@ -23,6 +23,7 @@ import (
 	"github.com/newsdesk/newsdesk/related/postindex"
 	"github.com/newsdesk/newsdesk/site"
 	"github.com/newsdesk/newsdesk/store"
+	"github.com/newsdesk/newsdesk/web"
 )
 
 // Roles of a serve process.
@@ -303,42 +304,9 @@ func routes(logger *slog.Logger, db *store.DB, feeds *ingest.Service, rel *posti
 		SignIns: signIns,
 	}))
 	mux.Handle("/websub/", feeds.WebSubCallback())
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		if err := db.SQL().PingContext(ctx); err != nil {
-			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-			return
-		}
-		w.Write([]byte("ok\n"))
-	})
-	return recoverPanics(logger, securityHeaders(mux))
-}
-
-// securityHeaders sets the headers every response should carry.
-func securityHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("X-Frame-Options", "DENY")
-		next.ServeHTTP(w, r)
-	})
-}
-
-// recoverPanics turns a handler's panic into a 500 and a log line instead
-// of a dropped connection.
-func recoverPanics(logger *slog.Logger, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				logger.Error("panic", "path", r.URL.Path, "panic", v)
-				http.Error(w, "Internal error.", http.StatusInternalServerError)
-			}
-		}()
-		next.ServeHTTP(w, r)
-	})
+	errs := web.ErrorWriter{Logger: logger}
+	mux.Handle("GET /healthz", web.Healthz(db.SQL().PingContext, errs))
+	// Whichever surface answers, a panic becomes a 500 and a log line, and
+	// the answer carries the headers that no surface may forget.
+	return web.RecoverPanics(web.Headers{ReferrerPolicy: "strict-origin-when-cross-origin", FrameOptions: "DENY"}.Wrap(mux), errs)
 }
