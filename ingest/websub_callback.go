@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -21,25 +20,6 @@ import (
 
 	"github.com/newsdesk/newsdesk"
 )
-
-// WebSubCallback returns the handler that hubs call at
-// /websub/{source id}/{token}, or one that answers 404 to everything when
-// WebSub is off (no NewWebSub).
-func (s *Service) WebSubCallback() http.Handler {
-	if s.ws == nil {
-		return http.NotFoundHandler()
-	}
-	return s.ws.Callback()
-}
-
-// Callback returns the handler that hubs call: GET for intent
-// verification, POST for content distribution.
-func (w *WebSub) Callback() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /websub/{id}/{token}", w.verify)
-	mux.HandleFunc("POST /websub/{id}/{token}", w.deliver)
-	return mux
-}
 
 // Intent is a hub's intent verification request, or its notice that it
 // denied a subscription.
@@ -118,43 +98,49 @@ func CheckSignature(secret, header string, body []byte) error {
 	return nil
 }
 
-// lookup finds the subscription a callback URL names; nil when there is
-// none, or the token is wrong.
-func (w *WebSub) lookup(r *http.Request) (*newsdesk.WebSubLease, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
+// noSubscription is the answer to a callback that newsdesk does not
+// want: the hub learns only that, and stops.
+func noSubscription() error {
+	return newsdesk.Errorf(newsdesk.ENOTFOUND, "No subscription waits for this callback.")
+}
+
+// lookup finds the subscription of the source a callback URL names; nil
+// when there is none, or the token is wrong.
+func (w *WebSub) lookup(ctx context.Context, sourceID int64, token string) (*newsdesk.WebSubLease, error) {
+	if sourceID <= 0 {
 		return nil, nil
 	}
-	sub, err := w.cfg.Leases.FindLease(r.Context(), id)
+	sub, err := w.cfg.Leases.FindLease(ctx, sourceID)
 	if newsdesk.ErrorCode(err) == newsdesk.ENOTFOUND {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	if subtle.ConstantTimeCompare([]byte(sub.Token), []byte(r.PathValue("token"))) != 1 {
+	if subtle.ConstantTimeCompare([]byte(sub.Token), []byte(token)) != 1 {
 		return nil, nil
 	}
 	return sub, nil
 }
 
-// verify answers a hub's intent verification: the challenge is echoed
-// only for the request newsdesk is waiting for, with the same topic; any
-// other gets 404, which tells the hub newsdesk does not want it.
-func (w *WebSub) verify(rw http.ResponseWriter, r *http.Request) {
-	sub, err := w.lookup(r)
+// Verify answers a hub's intent verification at the callback of source
+// sourceID with token, whose query is q. It returns the challenge to
+// echo back when newsdesk waits for this very verification, with the
+// same topic; and "" when it notes the hub's denial of a subscription.
+// Any other verification (a wrong token or topic, a mode nobody asked
+// for, a query that is not one) returns ENOTFOUND, which tells the hub
+// that newsdesk does not want it. Failing to record the outcome returns
+// the store's error, and the hub asks again.
+func (w *WebSub) Verify(ctx context.Context, sourceID int64, token string, q url.Values) (string, error) {
+	sub, err := w.lookup(ctx, sourceID, token)
 	if err != nil {
-		w.log().Error("websub: verification", "err", err)
-		http.Error(rw, "Internal error.", http.StatusInternalServerError)
-		return
+		return "", fmt.Errorf("websub: verification for source %d: %w", sourceID, err)
 	}
-	in, perr := ParseIntent(r.URL.Query())
+	in, perr := ParseIntent(q)
 	if sub == nil || perr != nil || in.Topic != sub.Topic || sub.SourceRemoved && in.Mode != "unsubscribe" {
-		w.log().Info("websub: refused a verification", "path", r.URL.Path, "mode", limit(in.Mode, 40), "err", perr)
-		http.NotFound(rw, r)
-		return
+		w.log().Info("websub: refused a verification", "source", sourceID, "mode", limit(in.Mode, 40), "err", perr)
+		return "", noSubscription()
 	}
-	ctx := r.Context()
 	waiting := sub.RequestedAt != nil && (sub.State == newsdesk.LeasePending || sub.State == newsdesk.LeaseActive)
 	switch {
 	case in.Mode == "subscribe" && waiting:
@@ -168,16 +154,12 @@ func (w *WebSub) verify(rw http.ResponseWriter, r *http.Request) {
 		sub.Lease, sub.LastError = lease, ""
 		sub.Note = fmt.Sprintf("WebSub: subscribed via %s, lease until %s.", hubHost(sub.Hub), noteTime(expires))
 		if err := w.cfg.Leases.SaveLease(ctx, sub, time.Time{}); err != nil {
-			w.log().Error("websub: save subscription", "source", sub.SourceID, "err", err)
-			http.Error(rw, "Internal error.", http.StatusInternalServerError)
-			return
+			return "", fmt.Errorf("websub: save the subscription of source %d: %w", sub.SourceID, err)
 		}
 		w.log().Info("websub: subscribed", "source", sub.SourceID, "hub", sub.Hub, "lease", lease)
 	case in.Mode == "unsubscribe" && sub.State == newsdesk.LeaseUnsubscribing:
 		if err := w.forget(ctx, sub.SourceID); err != nil {
-			w.log().Error("websub: forget subscription", "source", sub.SourceID, "err", err)
-			http.Error(rw, "Internal error.", http.StatusInternalServerError)
-			return
+			return "", fmt.Errorf("websub: forget the subscription of source %d: %w", sub.SourceID, err)
 		}
 		w.log().Info("websub: unsubscribed", "source", sub.SourceID, "hub", sub.Hub)
 	case in.Mode == "denied" && sub.State != newsdesk.LeaseFailed:
@@ -186,56 +168,59 @@ func (w *WebSub) verify(rw http.ResponseWriter, r *http.Request) {
 			reason += " (" + why + ")"
 		}
 		w.fail(ctx, sub, reason)
-		rw.WriteHeader(http.StatusOK)
-		return
+		return "", nil
 	default:
 		w.log().Info("websub: refused a verification nobody asked for", "source", sub.SourceID, "mode", in.Mode, "state", sub.State)
-		http.NotFound(rw, r)
-		return
+		return "", noSubscription()
 	}
-	rw.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	io.WriteString(rw, in.Challenge)
+	return in.Challenge, nil
 }
 
-// deliver takes what a hub pushes. Only a body signed with the
-// subscription's secret is stored; any other is acknowledged, as the
-// recommendation asks, and ignored, so that a forger learns nothing.
-func (w *WebSub) deliver(rw http.ResponseWriter, r *http.Request) {
-	sub, err := w.lookup(r)
+// Delivery is what a hub pushed to a callback.
+type Delivery struct {
+	SourceID  int64     // the source the callback URL names
+	Token     string    // the token the callback URL carries
+	Signature string    // the X-Hub-Signature header
+	Body      io.Reader // what was pushed, read up to the Fetcher's MaxBodyBytes
+	From      string    // the sender's address, for the log
+}
+
+// Deliver takes what a hub pushed. Only a body signed with the
+// subscription's secret is stored; any other is acknowledged (nil), as
+// the recommendation asks, and ignored, so that a forger learns nothing;
+// so is a signed body that is not a feed, since sending it again would
+// not help. It returns ENOTFOUND for a callback that names no
+// subscription, ETOOLARGE for a body over the limit, EINVALID for one
+// that could not be read, and the store's error when storing failed, for
+// the hub to retry.
+func (w *WebSub) Deliver(ctx context.Context, d Delivery) error {
+	sub, err := w.lookup(ctx, d.SourceID, d.Token)
 	if err != nil {
-		w.log().Error("websub: delivery", "err", err)
-		http.Error(rw, "Internal error.", http.StatusInternalServerError)
-		return
+		return fmt.Errorf("websub: delivery for source %d: %w", d.SourceID, err)
 	}
 	if sub == nil {
-		http.NotFound(rw, r)
-		return
+		return noSubscription()
 	}
 	max := w.svc.cfg.Fetcher.MaxBodyBytes
 	if max <= 0 {
 		max = DefaultMaxBodyBytes
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(rw, r.Body, max))
-	var tooBig *http.MaxBytesError
+	body, err := io.ReadAll(io.LimitReader(d.Body, max+1))
 	switch {
-	case errors.As(err, &tooBig):
-		w.log().Warn("websub: delivery too large", "source", sub.SourceID, "limit", max)
-		http.Error(rw, "Too large.", http.StatusRequestEntityTooLarge)
-		return
 	case err != nil:
-		http.Error(rw, "Could not read the body.", http.StatusBadRequest)
-		return
+		return newsdesk.WrapError(newsdesk.EINVALID, err, "The body could not be read.")
+	case int64(len(body)) > max:
+		w.log().Warn("websub: delivery too large", "source", sub.SourceID, "limit", max)
+		return newsdesk.Errorf(newsdesk.ETOOLARGE, "The body is larger than %d bytes.", max)
 	}
-	if err := CheckSignature(sub.Secret, r.Header.Get("X-Hub-Signature"), body); err != nil {
-		w.log().Warn("websub: ignored a delivery", "source", sub.SourceID, "reason", err, "remote", r.RemoteAddr)
-		rw.WriteHeader(http.StatusNoContent)
-		return
+	if err := CheckSignature(sub.Secret, d.Signature, body); err != nil {
+		w.log().Warn("websub: ignored a delivery", "source", sub.SourceID, "reason", err, "remote", d.From)
+		return nil
 	}
 	if sub.SourceRemoved || sub.State == newsdesk.LeaseUnsubscribing {
-		rw.WriteHeader(http.StatusNoContent)
-		return
+		return nil
 	}
-	n, err := w.svc.storeDelivery(r.Context(), sub, body)
+	n, err := w.svc.storeDelivery(ctx, sub, body)
 	switch newsdesk.ErrorCode(err) {
 	case "":
 		w.log().Info("websub: delivery stored", "source", sub.SourceID, "new_items", n)
@@ -244,11 +229,9 @@ func (w *WebSub) deliver(rw http.ResponseWriter, r *http.Request) {
 		w.log().Warn("websub: delivery is not a feed", "source", sub.SourceID, "err", err)
 	default:
 		// Ours, such as the database being down: the hub will retry.
-		w.log().Error("websub: store delivery", "source", sub.SourceID, "err", err)
-		http.Error(rw, "Internal error.", http.StatusInternalServerError)
-		return
+		return fmt.Errorf("websub: store the delivery for source %d: %w", sub.SourceID, err)
 	}
-	rw.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // storeDelivery parses what a hub pushed for a subscription's source and

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/hubcallback"
 	"github.com/newsdesk/newsdesk/ingest"
 	"github.com/newsdesk/newsdesk/store/storetest"
 )
@@ -53,8 +54,8 @@ func FuzzWebSubCallback(f *testing.F) {
 	}
 	svc := ingest.New(ingest.Config{Sources: db, Items: db, Fetcher: loopbackFetcher()})
 	public, _ := url.Parse("https://desk.example/")
-	ingest.NewWebSub(svc, ingest.WebSubConfig{Leases: db, PublicURL: public})
-	handler := svc.WebSubCallback()
+	ws := ingest.NewWebSub(svc, ingest.WebSubConfig{Leases: db, PublicURL: public})
+	handler := hubcallback.New(hubcallback.Config{WebSub: ws})
 	prefix := "/websub/" + strconv.FormatInt(src.ID, 10) + "/"
 
 	f.Fuzz(func(t *testing.T, post bool, tok, rawQuery, signature, body string) {

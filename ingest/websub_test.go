@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/hubcallback"
 	"github.com/newsdesk/newsdesk/ingest"
 	"github.com/newsdesk/newsdesk/store"
 	"github.com/newsdesk/newsdesk/store/storetest"
@@ -237,9 +238,10 @@ func newWebSubDesk(t *testing.T, db *store.DB, f *ingest.Fetcher) *webSubDesk {
 	t.Cleanup(feedSrv.Close)
 	d.feedURL = feedSrv.URL + "/feed.xml"
 	d.feed.Store(atomFeed(d.hub.URL, d.feedURL, "a1", "a2"))
+	logger := slog.New(slog.NewTextHandler(testWriter{t}, nil))
 	d.svc = ingest.New(ingest.Config{Sources: db, Items: db, Fetcher: f,
 		Interval: testInterval, MaxInterval: testMaxInterval, Now: d.clock.Now, Rand: func() float64 { return 0.5 },
-		Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil))})
+		Logger: logger})
 	// The callback's address is the public URL that NewWebSub needs.
 	var handler atomic.Value // http.Handler
 	callback := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -249,7 +251,7 @@ func newWebSubDesk(t *testing.T, db *store.DB, f *ingest.Fetcher) *webSubDesk {
 	public, _ := url.Parse(callback.URL)
 	d.ws = ingest.NewWebSub(d.svc, ingest.WebSubConfig{Leases: db, PublicURL: public,
 		Lease: 10 * 24 * time.Hour, VerifyTimeout: testVerify, RetryAfter: testRetry})
-	handler.Store(d.svc.WebSubCallback())
+	handler.Store(hubcallback.New(hubcallback.Config{WebSub: d.ws, Logger: logger}))
 	return d
 }
 

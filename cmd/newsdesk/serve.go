@@ -16,6 +16,7 @@ import (
 	"github.com/newsdesk/newsdesk/api"
 	"github.com/newsdesk/newsdesk/demo"
 	"github.com/newsdesk/newsdesk/desk"
+	"github.com/newsdesk/newsdesk/hubcallback"
 	"github.com/newsdesk/newsdesk/ingest"
 	"github.com/newsdesk/newsdesk/internal/quietlog"
 	"github.com/newsdesk/newsdesk/internal/signinlimit"
@@ -113,11 +114,13 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	feeds := ingest.New(ingest.Config{Sources: db, Items: db, Fetcher: fetcher, Concurrency: *feedsAtOnce,
 		Interval: *interval, MinInterval: *minInterval, MaxInterval: *maxInterval, Logger: logger})
-	var webSub jobs.WebSub // nil: WebSub off
+	var webSub *ingest.WebSub // nil: WebSub off
+	var upkeep jobs.WebSub    // webSub for the job queue, a nil interface when off
 	if public != nil {
 		// Only a configured address: hubs on the internet cannot call
 		// back to the localhost default.
 		webSub = ingest.NewWebSub(feeds, ingest.WebSubConfig{Leases: db, PublicURL: public})
+		upkeep = webSub
 	}
 	var extractor jobs.Extractor // nil: extraction off
 	if *extractFlag {
@@ -130,7 +133,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	riverLog := quietlog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: riverLevel(level)}), quietlog.Options{})
 	defer riverLog.Flush()
 	queue, err := jobs.New(jobs.Config{
-		DB: db, Sources: db, Feeds: feeds, Extractor: extractor, WebSub: webSub, Workers: queueWorkers,
+		DB: db, Sources: db, Feeds: feeds, Extractor: extractor, WebSub: upkeep, Workers: queueWorkers,
 		Tick: *tick, JobTimeout: *jobTimeout,
 		Logger: slog.New(riverLog).With("part", "jobs"),
 	})
@@ -175,7 +178,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		public = defaultPublicURL(ln.Addr())
 		logger.Warn(fmt.Sprintf("public URL not set; absolute links will say %s; set --public-url", public))
 	}
-	handler := routes(logger, db, feeds, rel, *title, public.String(), *secure)
+	handler := routes(logger, db, feeds, webSub, rel, *title, public.String(), *secure)
 	server := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -284,9 +287,9 @@ func hostPortOf(raw string) string {
 	return u.Host
 }
 
-// routes mounts the site, the desk and the API on one mux.
-// Absolute links start with publicURL.
-func routes(logger *slog.Logger, db *store.DB, feeds *ingest.Service, rel *postindex.Index, title, publicURL string, secure bool) http.Handler {
+// routes mounts the site, the desk, the API and the WebSub callback (nil
+// webSub: WebSub off) on one mux. Absolute links start with publicURL.
+func routes(logger *slog.Logger, db *store.DB, feeds *ingest.Service, webSub *ingest.WebSub, rel *postindex.Index, title, publicURL string, secure bool) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/", site.New(site.Config{Posts: db, Search: db, Title: title, Logger: logger, Related: rel, BaseURL: publicURL}))
 	// Posts written through the desk and the API reach this process's
@@ -303,7 +306,7 @@ func routes(logger *slog.Logger, db *store.DB, feeds *ingest.Service, rel *posti
 		Sources: db, Items: db, Posts: posts, Users: db, Feeds: feeds, Search: db, Logger: logger, Now: time.Now,
 		SignIns: signIns,
 	}))
-	mux.Handle("/websub/", feeds.WebSubCallback())
+	mux.Handle("/websub/", hubcallback.New(hubcallback.Config{WebSub: webSub, Logger: logger}))
 	errs := web.ErrorWriter{Logger: logger}
 	mux.Handle("GET /healthz", web.Healthz(db.SQL().PingContext, errs))
 	// Whichever surface answers, a panic becomes a 500 and a log line, and
