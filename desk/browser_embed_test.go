@@ -11,7 +11,7 @@ import (
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/extract"
-	"github.com/newsdesk/newsdesk/internal/browsertest"
+	"github.com/newsdesk/newsdesk/web/browsertest"
 )
 
 // embedPage is an outlet's article with a YouTube and a Vimeo player in

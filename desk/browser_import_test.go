@@ -10,7 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/newsdesk/newsdesk/internal/browsertest"
+	"github.com/newsdesk/newsdesk/web/browsertest"
 )
 
 // In a real browser: choose an OPML file, import it, land on the import's

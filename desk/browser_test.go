@@ -6,7 +6,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/newsdesk/newsdesk/internal/browsertest"
+	"github.com/newsdesk/newsdesk/web/browsertest"
 )
 
 // TestBrowserPublish drives a real browser through the desk as an editor

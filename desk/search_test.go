@@ -13,9 +13,9 @@ import (
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/desk"
-	"github.com/newsdesk/newsdesk/internal/browsertest"
 	"github.com/newsdesk/newsdesk/site"
 	"github.com/newsdesk/newsdesk/store/storetest"
+	"github.com/newsdesk/newsdesk/web/browsertest"
 )
 
 // newSearchEnv is newEnv with search on the desk and the site, two

@@ -11,7 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/newsdesk/newsdesk/extract"
-	"github.com/newsdesk/newsdesk/internal/browsertest"
+	"github.com/newsdesk/newsdesk/web/browsertest"
 )
 
 // The site shows no embedded players yet, but its Content-Security-Policy

@@ -12,7 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/newsdesk/newsdesk/demo"
-	"github.com/newsdesk/newsdesk/internal/browsertest"
+	"github.com/newsdesk/newsdesk/web/browsertest"
 )
 
 // TestBrowserDemo walks through `serve --demo` in a real browser as a
