@@ -58,7 +58,7 @@ func newRenderer(a *web.Assets, logger *slog.Logger, now func() time.Time, secur
 func (rd *renderer) render(w http.ResponseWriter, r *http.Request, status int, name string, p view) {
 	p.User = userFrom(r.Context())
 	p.Flash = rd.takeFlash(w, r)
-	if err := web.Write(w, status, rd.pages[name], p); err != nil {
+	if err := web.WritePage(w, status, rd.pages[name], p); err != nil {
 		rd.logger.Error("render page", "template", name, "path", r.URL.Path, "err", err)
 	}
 }

@@ -55,7 +55,7 @@ func newRenderer(site string, a *web.Assets, logger *slog.Logger) *renderer {
 
 // render writes the named page with status.
 func (rd *renderer) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	if err := web.Write(w, status, rd.pages[name], data); err != nil {
+	if err := web.WritePage(w, status, rd.pages[name], data); err != nil {
 		rd.logger.Error("render page", "template", name, "path", r.URL.Path, "err", err)
 	}
 }

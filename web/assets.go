@@ -1,6 +1,3 @@
-// Package web holds what the site and the desk share to serve HTML:
-// templates parsed from an embedded layout and pages, rendered whole before
-// a byte is sent, and static files under content-hashed URLs.
 package web
 
 import (

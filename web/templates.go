@@ -30,10 +30,10 @@ func ParseTemplates(fsys fs.FS, dir string, funcs template.FuncMap) map[string]*
 	return pages
 }
 
-// Write renders t's layout with data into a buffer and only then writes it
-// with status, so that a template error becomes a clean 500 rather than
-// half a page. The error, if any, is for the caller to log.
-func Write(w http.ResponseWriter, status int, t *template.Template, data any) error {
+// WritePage renders t's layout with data into a buffer and only then
+// writes it with status, so that a template error becomes a clean 500
+// rather than half a page. The error, if any, is for the caller to log.
+func WritePage(w http.ResponseWriter, status int, t *template.Template, data any) error {
 	if t == nil {
 		http.Error(w, "Internal error.", http.StatusInternalServerError)
 		return fmt.Errorf("no such template")
