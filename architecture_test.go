@@ -1,0 +1,205 @@
+package newsdesk_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// The boundaries of ../shared/DESIGN.md ("Boundaries that keep the house
+// simple"), checked on every package of the module so that a change that
+// breaks one fails the test suite rather than a review months later.
+// Test files are not held to them: a test may reach anywhere.
+
+const module = "github.com/newsdesk/newsdesk"
+
+// pkg is what `go list -json` says of a package, the part this test reads.
+type pkg struct {
+	ImportPath string
+	Dir        string
+	GoFiles    []string
+	Imports    []string
+}
+
+func listPackages(t *testing.T) []pkg {
+	t.Helper()
+	cmd := exec.Command("go", "list", "-json", "./...")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Skipf("go list: %v", err) // no go command: nothing to check with
+	}
+	var pkgs []pkg
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	for {
+		var p pkg
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		pkgs = append(pkgs, p)
+	}
+	if len(pkgs) < 10 {
+		t.Fatalf("go list found only %d packages", len(pkgs))
+	}
+	return pkgs
+}
+
+// rel names a package by its path in the module: "" for the root.
+func rel(importPath string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(importPath, module), "/")
+}
+
+func isProject(importPath string) bool {
+	return importPath == module || strings.HasPrefix(importPath, module+"/")
+}
+
+// servesHTTP is true of the imports that serve HTTP or render HTML pages.
+func servesHTTP(importPath string) bool {
+	return importPath == "net/http" || strings.HasPrefix(importPath, "net/http/") || importPath == "html/template"
+}
+
+// isDatabase is true of database drivers and database/sql itself.
+func isDatabase(importPath string) bool {
+	return importPath == "database/sql" || strings.HasPrefix(importPath, "modernc.org/sqlite") ||
+		strings.HasPrefix(importPath, "github.com/jackc/pgx") || strings.HasPrefix(importPath, "github.com/lib/pq")
+}
+
+// pure are the packages that take text in and give results out: they are
+// tested and benchmarked alone and reused by the offline commands.
+var pure = []string{"extract", "story", "related", "textproc"}
+
+func TestArchitecture(t *testing.T) {
+	pkgs := listPackages(t)
+	var broken []string
+	fail := func(format string, args ...any) {
+		broken = append(broken, fmt.Sprintf(format, args...))
+	}
+	for _, p := range pkgs {
+		name := rel(p.ImportPath)
+		for _, imp := range p.Imports {
+			switch {
+			case name == "" && isProject(imp):
+				fail("the root package imports %s: it must import no package of the project", imp)
+			case name == "" && servesHTTP(imp):
+				fail("the root package imports %s: domain types know nothing of HTTP or HTML", imp)
+			case slices.Contains(pure, name) && (servesHTTP(imp) || isDatabase(imp) || imp == module+"/store"):
+				fail("%s imports %s: it is pure, text in and results out", name, imp)
+			case slices.Contains(pure, name) && isProject(imp) && !slices.Contains(pure, rel(imp)) && imp != module:
+				fail("%s imports %s: a pure package imports only the root and other pure packages", name, imp)
+			case isDatabase(imp) && !isStore(name) && !queueMayUseSQL(name, imp):
+				fail("%s imports %s: only the store speaks to the database", name, imp)
+			case (name == "site" || name == "desk" || name == "api") && imp == module+"/store":
+				fail("%s imports the store: web surfaces call services", name)
+			}
+		}
+		for _, f := range p.GoFiles {
+			path := filepath.Join(p.Dir, f)
+			if !isStore(name) {
+				for _, q := range sqlIn(t, path) {
+					fail("%s writes SQL (%s): only the store does", filepath.Join(name, f), q)
+				}
+			}
+			if name == "cmd/newsdesk" {
+				for _, h := range handlersIn(t, path) {
+					fail("cmd/newsdesk/%s holds a handler (%s): handlers live in the web packages", f, h)
+				}
+			}
+		}
+	}
+	for _, b := range broken {
+		t.Error(b)
+	}
+}
+
+// isStore is true of the store and its test helpers.
+func isStore(name string) bool { return name == "store" || strings.HasPrefix(name, "store/") }
+
+// queueMayUseSQL allows the job queue its *sql.Tx: River runs on the
+// store's database/sql handle, so that a job is inserted in the same
+// transaction as the data it is about. It opens no database itself.
+func queueMayUseSQL(name, imp string) bool { return name == "jobs" && imp == "database/sql" }
+
+// sqlStatement matches a string that starts like an SQL statement.
+var sqlStatement = regexp.MustCompile(`(?is)^\s*(select\s.+\sfrom\s|insert\s+into\s|update\s+\w+\s+set\s|delete\s+from\s|create\s+(table|index)\s|with\s+\w+\s+as\s*\()`)
+
+// sqlIn returns the string literals of a Go file that are SQL statements.
+func sqlIn(t *testing.T, path string) []string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	ast.Inspect(f, func(n ast.Node) bool {
+		lit, ok := n.(*ast.BasicLit)
+		if !ok || lit.Kind != token.STRING {
+			return true
+		}
+		s, err := strconv.Unquote(lit.Value)
+		if err == nil && sqlStatement.MatchString(s) {
+			q := strings.Join(strings.Fields(s), " ")
+			out = append(out, q[:min(40, len(q))])
+		}
+		return true
+	})
+	return out
+}
+
+// handlersIn returns the functions of a Go file, declared or literal,
+// that take an http.ResponseWriter and an *http.Request.
+func handlersIn(t *testing.T, path string) []string {
+	t.Helper()
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	isHandler := func(ft *ast.FuncType) bool {
+		var types []string
+		for _, p := range ft.Params.List {
+			s := exprString(p.Type)
+			for range max(1, len(p.Names)) {
+				types = append(types, s)
+			}
+		}
+		return slices.Equal(types, []string{"http.ResponseWriter", "*http.Request"})
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch fn := n.(type) {
+		case *ast.FuncDecl:
+			if isHandler(fn.Type) {
+				out = append(out, fn.Name.Name)
+			}
+		case *ast.FuncLit:
+			if isHandler(fn.Type) {
+				out = append(out, "a function literal at line "+strconv.Itoa(fset.Position(fn.Pos()).Line))
+			}
+		}
+		return true
+	})
+	return out
+}
+
+func exprString(e ast.Expr) string {
+	switch e := e.(type) {
+	case *ast.Ident:
+		return e.Name
+	case *ast.StarExpr:
+		return "*" + exprString(e.X)
+	case *ast.SelectorExpr:
+		return exprString(e.X) + "." + e.Sel.Name
+	}
+	return ""
+}
