@@ -2,11 +2,14 @@ package newsdesk_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"io"
+	"io/fs"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -33,10 +36,20 @@ type pkg struct {
 
 func listPackages(t *testing.T) []pkg {
 	t.Helper()
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skipf("no go command to list the packages with: %v", err)
+	}
+	watchTree(t)
+	// Any other failure fails the test: a package that does not build
+	// must not pass for one that keeps every boundary.
 	cmd := exec.Command("go", "list", "-json", "./...")
 	out, err := cmd.Output()
 	if err != nil {
-		t.Skipf("go list: %v", err) // no go command: nothing to check with
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			t.Fatalf("go list: %v\n%s", err, exit.Stderr)
+		}
+		t.Fatalf("go list: %v", err)
 	}
 	var pkgs []pkg
 	dec := json.NewDecoder(strings.NewReader(string(out)))
@@ -53,6 +66,30 @@ func listPackages(t *testing.T) []pkg {
 		t.Fatalf("go list found only %d packages", len(pkgs))
 	}
 	return pkgs
+}
+
+// watchTree reads every directory of the module. go test caches a
+// test's result until the files it opened change, and go list, which
+// finds the packages, runs in a process of its own: without this, a new
+// file or package that breaks a boundary would be answered from the
+// cache with the last run's "ok".
+func watchTree(t *testing.T) {
+	t.Helper()
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() || path == "." {
+			return err
+		}
+		if d.Name() == ".git" || d.Name() == "testdata" {
+			return filepath.SkipDir
+		}
+		if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil {
+			return filepath.SkipDir // a module of its own (bench)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // rel names a package by its path in the module: "" for the root.
@@ -79,6 +116,18 @@ func isDatabase(importPath string) bool {
 // tested and benchmarked alone and reused by the offline commands.
 var pure = []string{"extract", "story", "related", "textproc"}
 
+// surfaces are the packages that answer HTTP requests: each decodes,
+// calls services, and encodes. What two of them share lives in web.
+var surfaces = []string{"site", "desk", "api", "hubcallback"}
+
+// isWeb is true of web, the kit every surface shares, and its helpers.
+func isWeb(name string) bool { return name == "web" || strings.HasPrefix(name, "web/") }
+
+// mayWriteHTTPErrors names the packages that may answer an error with
+// net/http's own writers (http.Error, http.NotFound): web, whose one
+// error writer every surface uses, and demo, which plays the outlets.
+func mayWriteHTTPErrors(name string) bool { return isWeb(name) || name == "demo" }
+
 func TestArchitecture(t *testing.T) {
 	pkgs := listPackages(t)
 	var broken []string
@@ -99,8 +148,12 @@ func TestArchitecture(t *testing.T) {
 				fail("%s imports %s: a pure package imports only the root and other pure packages", name, imp)
 			case isDatabase(imp) && !isStore(name) && !queueMayUseSQL(name, imp):
 				fail("%s imports %s: only the store speaks to the database", name, imp)
-			case (name == "site" || name == "desk" || name == "api") && imp == module+"/store":
+			case (slices.Contains(surfaces, name) || isWeb(name)) && imp == module+"/store":
 				fail("%s imports the store: web surfaces call services", name)
+			case slices.Contains(surfaces, name) && slices.Contains(surfaces, rel(imp)):
+				fail("%s imports %s: what two surfaces share belongs in web", name, imp)
+			case name == "web" && isProject(imp) && imp != module:
+				fail("web imports %s: the kit every surface shares imports only the root", imp)
 			}
 		}
 		for _, f := range p.GoFiles {
@@ -113,6 +166,11 @@ func TestArchitecture(t *testing.T) {
 			if name == "cmd/newsdesk" {
 				for _, h := range handlersIn(t, path) {
 					fail("cmd/newsdesk/%s holds a handler (%s): handlers live in the web packages", f, h)
+				}
+			}
+			if !mayWriteHTTPErrors(name) {
+				for _, c := range httpErrorWritesIn(t, path) {
+					fail("%s answers an error with %s: errors go through web's one writer (web.ErrorWriter)", filepath.Join(name, f), c)
 				}
 			}
 		}
@@ -166,6 +224,7 @@ func handlersIn(t *testing.T, path string) []string {
 		t.Fatal(err)
 	}
 	var out []string
+	http := localName(f, "net/http")
 	isHandler := func(ft *ast.FuncType) bool {
 		var types []string
 		for _, p := range ft.Params.List {
@@ -174,7 +233,7 @@ func handlersIn(t *testing.T, path string) []string {
 				types = append(types, s)
 			}
 		}
-		return slices.Equal(types, []string{"http.ResponseWriter", "*http.Request"})
+		return slices.Equal(types, []string{http + ".ResponseWriter", "*" + http + ".Request"})
 	}
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch fn := n.(type) {
@@ -202,4 +261,47 @@ func exprString(e ast.Expr) string {
 		return exprString(e.X) + "." + e.Sel.Name
 	}
 	return ""
+}
+
+// localName returns the name under which a Go file refers to the package
+// it imports as path: its alias, or the path's last element; "" when the
+// file does not import it.
+func localName(f *ast.File, path string) string {
+	for _, imp := range f.Imports {
+		if p, _ := strconv.Unquote(imp.Path.Value); p == path {
+			if imp.Name != nil {
+				return imp.Name.Name
+			}
+			return path[strings.LastIndex(path, "/")+1:]
+		}
+	}
+	return ""
+}
+
+// httpErrorWritesIn returns the calls of a Go file to net/http's own
+// error writers, which answer with a status and a text of their choosing.
+func httpErrorWritesIn(t *testing.T, path string) []string {
+	t.Helper()
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatal(err)
+	}
+	http := localName(f, "net/http")
+	if http == "" {
+		return nil
+	}
+	var out []string
+	ast.Inspect(f, func(n ast.Node) bool {
+		sel, ok := n.(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		if x, ok := sel.X.(*ast.Ident); ok && x.Name == http &&
+			(sel.Sel.Name == "Error" || sel.Sel.Name == "NotFound" || sel.Sel.Name == "NotFoundHandler") {
+			out = append(out, fmt.Sprintf("%s.%s at line %d", http, sel.Sel.Name, fset.Position(sel.Pos()).Line))
+		}
+		return true
+	})
+	return out
 }
