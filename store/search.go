@@ -17,13 +17,13 @@ import (
 var _ newsdesk.SearchService = (*DB)(nil)
 
 // Search finds articles and posts whose text matches q, best first. The
-// query is parsed once in Go (newsdesk.ParseSearch) and rendered for the
+// query is parsed once in Go (parseSearch) and rendered for the
 // database: an FTS5 MATCH expression on SQLite, a tsquery on PostgreSQL.
 // Articles are ranked by the query's terms in their titles, posts by
 // bm25 or ts_rank_cd. Titles and headlines weigh more than the text. It
 // returns EINVALID for a query with nothing to search for.
 func (d *DB) Search(ctx context.Context, q newsdesk.SearchQuery) (*newsdesk.SearchResults, error) {
-	parsed, err := newsdesk.ParseSearch(q.Text)
+	parsed, err := parseSearch(q.Text)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +119,7 @@ type searchRef struct {
 type searcher struct {
 	d      *DB
 	q      newsdesk.SearchQuery
-	parsed *newsdesk.ParsedSearch
+	parsed *parsedSearch
 	match  string // the parsed query in the database's own syntax
 	m      *queryMatcher
 }
@@ -332,7 +332,7 @@ func (s *searcher) rankNewest(ctx context.Context, limit, offset int) ([]searchR
 	var terms []string
 	for _, t := range s.parsed.Terms {
 		if !t.Exclude {
-			terms = append(terms, tsquery(&newsdesk.ParsedSearch{Terms: []newsdesk.SearchTerm{t}}))
+			terms = append(terms, tsquery(&parsedSearch{Terms: []searchTerm{t}}))
 		}
 	}
 	tx, err := s.d.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
@@ -668,7 +668,7 @@ func markSnippet(s string) string {
 // matchExpr renders a parsed query in the database's syntax. Words hold
 // only letters and digits, so they cannot carry operators or quotes of
 // either syntax; each is quoted all the same.
-func (d *DB) matchExpr(p *newsdesk.ParsedSearch) string {
+func (d *DB) matchExpr(p *parsedSearch) string {
 	if d.dialect == Postgres {
 		return tsquery(p)
 	}
@@ -677,7 +677,7 @@ func (d *DB) matchExpr(p *newsdesk.ParsedSearch) string {
 
 // fts5Query renders p as an FTS5 MATCH expression:
 // "w1" AND "w2 w3" AND "pre"* NOT "x".
-func fts5Query(p *newsdesk.ParsedSearch) string {
+func fts5Query(p *parsedSearch) string {
 	var pos, neg []string
 	for _, t := range p.Terms {
 		phrase := fts5Phrase(t)
@@ -695,7 +695,7 @@ func fts5Query(p *newsdesk.ParsedSearch) string {
 }
 
 // fts5Phrase renders one term as an FTS5 phrase: "w1 w2" or "pre"*.
-func fts5Phrase(t newsdesk.SearchTerm) string {
+func fts5Phrase(t searchTerm) string {
 	phrase := `"` + strings.Join(t.Words, " ") + `"`
 	if t.Prefix {
 		phrase += "*"
@@ -706,7 +706,7 @@ func fts5Phrase(t newsdesk.SearchTerm) string {
 // tsquery renders p as text for to_tsquery('newsdesk', ...):
 // 'w1' & ('w2' <-> 'w3') & 'pre':* & !'x'. to_tsquery stems each word and
 // drops stop words, as to_tsvector did when indexing.
-func tsquery(p *newsdesk.ParsedSearch) string {
+func tsquery(p *parsedSearch) string {
 	var parts []string
 	for _, t := range p.Terms {
 		words := make([]string, len(t.Words))

@@ -3,7 +3,6 @@ package store
 import (
 	"strings"
 
-	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/store/ftstoken"
 )
 
@@ -24,7 +23,7 @@ type queryMatcher struct {
 	prefix []bool
 }
 
-func newQueryMatcher(p *newsdesk.ParsedSearch) *queryMatcher {
+func newQueryMatcher(p *parsedSearch) *queryMatcher {
 	m := &queryMatcher{}
 	for _, t := range p.Terms {
 		if t.Exclude {

@@ -3,13 +3,11 @@ package store
 import (
 	"strings"
 	"testing"
-
-	"github.com/newsdesk/newsdesk"
 )
 
 func matcherFor(t *testing.T, q string) *queryMatcher {
 	t.Helper()
-	p, err := newsdesk.ParseSearch(q)
+	p, err := parseSearch(q)
 	if err != nil {
 		t.Fatal(err)
 	}
