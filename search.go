@@ -2,6 +2,7 @@ package newsdesk
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -65,6 +66,37 @@ type SearchHit struct {
 	// Snippet is a short passage of the text around what matched, as
 	// HTML: escaped text with <mark> around each match.
 	Snippet string
+}
+
+// ParseDateRange reads the dates that bound a search, as people type
+// them (2026-03-10): from is the first day and to the last, both days
+// included, each a day in UTC. It returns the instants a SearchQuery
+// takes: from's midnight, and the midnight after to. An empty date
+// (spaces around a date are ignored) leaves that end open, nil. It
+// returns EINVALID, naming the parameter, for anything else.
+func ParseDateRange(from, to string) (start, end *time.Time, err error) {
+	if start, err = parseDay(from, "from", 0); err != nil {
+		return nil, nil, err
+	}
+	// "To 10 March" includes that day.
+	if end, err = parseDay(to, "to", 24*time.Hour); err != nil {
+		return nil, nil, err
+	}
+	return start, end, nil
+}
+
+// parseDay parses one date of ParseDateRange as midnight UTC plus shift.
+func parseDay(s, name string, shift time.Duration) (*time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return nil, Errorf(EINVALID, "The %q date must be written as 2026-03-10, not %q.", name, Truncate(s, 40))
+	}
+	t = t.Add(shift)
+	return &t, nil
 }
 
 // SearchResults is one page of results, best first.

@@ -96,26 +96,8 @@ func searchQuery(r *http.Request) (newsdesk.SearchQuery, error) {
 			return q, newsdesk.Errorf(newsdesk.EINVALID, "source must be a source's ID, not %q.", s)
 		}
 	}
-	if q.From, err = dateParam(v.Get("from"), "from", 0); err != nil {
-		return q, err
-	}
-	// A "to" date includes that day.
-	if q.To, err = dateParam(v.Get("to"), "to", 24*time.Hour); err != nil {
+	if q.From, q.To, err = newsdesk.ParseDateRange(v.Get("from"), v.Get("to")); err != nil {
 		return q, err
 	}
 	return q, nil
-}
-
-// dateParam parses a date parameter (2026-03-10) as midnight UTC plus
-// shift; empty is nil.
-func dateParam(s, name string, shift time.Duration) (*time.Time, error) {
-	if s == "" {
-		return nil, nil
-	}
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return nil, newsdesk.Errorf(newsdesk.EINVALID, "%s must be a date such as 2026-03-10, not %q.", name, s)
-	}
-	t = t.Add(shift)
-	return &t, nil
 }

@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/newsdesk/newsdesk"
 )
@@ -62,11 +61,7 @@ func handleSearch(sources newsdesk.SourceService, search newsdesk.SearchService,
 			q.SourceID = data.SourceID
 		}
 		if err == nil {
-			q.From, err = searchDate(data.From, "from", 0)
-		}
-		if err == nil {
-			// "To 10 March" includes that day.
-			q.To, err = searchDate(data.To, "to", 24*time.Hour)
+			q.From, q.To, err = newsdesk.ParseDateRange(data.From, data.To)
 		}
 		status := http.StatusOK
 		if err == nil && !newsdesk.IsBlank(data.Query) {
@@ -92,20 +87,6 @@ func handleSearch(sources newsdesk.SourceService, search newsdesk.SearchService,
 		}
 		pages.render(w, r, status, "search.html", view{Title: "Search", Nav: "search", Data: data})
 	})
-}
-
-// searchDate parses a YYYY-MM-DD filter as midnight UTC plus shift; empty
-// is no filter.
-func searchDate(s, name string, shift time.Duration) (*time.Time, error) {
-	if s == "" {
-		return nil, nil
-	}
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return nil, newsdesk.Errorf(newsdesk.EINVALID, "The %q date must be written as 2026-03-10, not %q.", name, s)
-	}
-	t = t.Add(shift)
-	return &t, nil
 }
 
 // deskSearchURL is the search with the same filters on another page.
