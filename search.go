@@ -1,9 +1,13 @@
 package newsdesk
 
 import (
+	"cmp"
 	"context"
+	"iter"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // SearchKind says what a search looks through.
@@ -63,9 +67,76 @@ type SearchHit struct {
 	Status      PostStatus // a post's status; empty for articles
 	SourceName  string
 	PublishedAt *time.Time
-	// Snippet is a short passage of the text around what matched, as
-	// HTML: escaped text with <mark> around each match.
-	Snippet string
+	// Snippet is a short passage of the text around what matched, with
+	// the matches marked.
+	Snippet Snippet
+}
+
+// Snippet is a passage of text with the parts that matched a search. It
+// is plain text, not HTML: a page escapes it and marks the matches where
+// it is rendered. Text is valid UTF-8, its white space collapsed to
+// single spaces; "…" stands where the passage was cut from a longer text.
+type Snippet struct {
+	Text string
+	// Matches are the parts of Text that matched, in order and not
+	// overlapping, each counted in characters (Unicode code points, not
+	// bytes) from the start of Text.
+	Matches []TextRange
+}
+
+// TextRange is a part of a text: its characters from Start up to, but
+// not including, End, counted in Unicode code points from 0.
+type TextRange struct {
+	Start, End int
+}
+
+// Parts calls yield with each part of s.Text in order, with whether it
+// is a match, so that the parts joined are Text. It holds whatever
+// Matches say, since a snippet may come from elsewhere than the store:
+// ranges out of order are taken in order, what a range shares with one
+// before it is left to the earlier, and what lies outside the text or
+// runs backwards is ignored. A byte of Text that is not UTF-8 counts as
+// one character.
+func (s Snippet) Parts() iter.Seq2[string, bool] {
+	return func(yield func(string, bool) bool) {
+		text := s.Text
+		ranges := slices.Clone(s.Matches)
+		slices.SortFunc(ranges, func(a, b TextRange) int {
+			return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End))
+		})
+		// The ranges, taken in order, only move forwards through the
+		// text: one pass turns characters into byte offsets.
+		char, at := 0, 0 // a character's number and its byte offset
+		seek := func(to int) int {
+			for char < to && at < len(text) {
+				_, size := utf8.DecodeRuneInString(text[at:])
+				at += size
+				char++
+			}
+			return at
+		}
+		from, done := 0, 0 // the first byte and the first character not yielded
+		for _, r := range ranges {
+			start := max(r.Start, done)
+			if r.End <= start {
+				continue
+			}
+			i, j := seek(start), seek(r.End)
+			if i == j { // past the end of the text
+				break
+			}
+			if i > from && !yield(text[from:i], false) {
+				return
+			}
+			if !yield(text[i:j], true) {
+				return
+			}
+			from, done = j, r.End
+		}
+		if from < len(text) {
+			yield(text[from:], false)
+		}
+	}
 }
 
 // ParseDateRange reads the dates that bound a search, as people type

@@ -1,6 +1,7 @@
 package newsdesk_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -87,4 +88,35 @@ func FuzzParseDateRange(f *testing.F) {
 			t.Fatalf("ParseDateRange(%q, %q): %v, %v", from, to, start, end)
 		}
 	})
+}
+
+func TestSnippetParts(t *testing.T) {
+	r := func(start, end int) newsdesk.TextRange { return newsdesk.TextRange{Start: start, End: end} }
+	cases := []struct {
+		name    string
+		snippet newsdesk.Snippet
+		want    []string // matches in brackets
+	}{
+		{"in characters", newsdesk.Snippet{Text: "Le Café été …", Matches: []newsdesk.TextRange{r(3, 7), r(8, 11)}},
+			[]string{"Le ", "[Café]", " ", "[été]", " …"}},
+		{"a match at each end", newsdesk.Snippet{Text: "ab cd", Matches: []newsdesk.TextRange{r(0, 2), r(3, 5)}}, []string{"[ab]", " ", "[cd]"}},
+		{"out of order, overlapping", newsdesk.Snippet{Text: "abcdef", Matches: []newsdesk.TextRange{r(3, 6), r(0, 4)}}, []string{"[abcd]", "[ef]"}},
+		{"outside, backwards, empty", newsdesk.Snippet{Text: "abc", Matches: []newsdesk.TextRange{r(-2, 1), r(2, 1), r(1, 1), r(3, 9)}}, []string{"[a]", "bc"}},
+		{"a byte not UTF-8 is a character", newsdesk.Snippet{Text: "a\xff\xfeb", Matches: []newsdesk.TextRange{r(2, 4)}}, []string{"a\xff", "[\xfeb]"}},
+		{"no text", newsdesk.Snippet{Matches: []newsdesk.TextRange{r(0, 1)}}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var got []string
+			for part, matched := range c.snippet.Parts() {
+				if matched {
+					part = "[" + part + "]"
+				}
+				got = append(got, part)
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("parts of %q %v: %q, want %q", c.snippet.Text, c.snippet.Matches, got, c.want)
+			}
+		})
+	}
 }

@@ -21,8 +21,25 @@ type searchHit struct {
 	URL         string     `json:"url"` // the original article
 	SourceName  string     `json:"source_name"`
 	PublishedAt *time.Time `json:"published_at"`
-	// Snippet is HTML: escaped text with <mark> around each match.
-	Snippet string `json:"snippet"`
+	Snippet     snippet    `json:"snippet"`
+}
+
+// snippet is a passage of the text around what matched, as plain text
+// (not HTML) with the parts that matched: each of Matches is [start, end),
+// counted in characters (Unicode code points, not bytes or UTF-16 units)
+// from the start of Text, in order and not overlapping.
+type snippet struct {
+	Text    string   `json:"text"`
+	Matches [][2]int `json:"matches"` // never null
+}
+
+// snippetOf is s as the API shows it.
+func snippetOf(s newsdesk.Snippet) snippet {
+	out := snippet{Text: s.Text, Matches: make([][2]int, 0, len(s.Matches))}
+	for _, m := range s.Matches {
+		out.Matches = append(out.Matches, [2]int{m.Start, m.End})
+	}
+	return out
 }
 
 // searchList is the answer to GET /api/search.
@@ -33,10 +50,38 @@ type searchList struct {
 }
 
 // handleSearch answers GET /api/search?q=words, best matches first.
-// The public searches published posts (kind=posts, the default for them);
-// signed-in staff also search articles (kind=articles or all, the default
-// for them) and drafts. Other parameters: source (an ID), tag (a slug),
-// from and to (dates, 2026-03-10, both days included), limit and offset.
+//
+// Parameters: q, the search, in the syntax of the site's search box
+// (words, "a phrase", elect*, -word); kind, what to search: posts
+// (published posts; the default, and all the public may search), or for
+// signed-in staff also articles (ingested items) or all (both, drafts
+// included: the default for staff); source, a source's ID; tag, a tag's
+// slug (posts only); from and to, dates such as 2026-03-10, both days
+// included, in UTC; limit, 1 to 100 (20); offset, up to 1,000 (0).
+//
+// The answer lists hits best first, and next_offset while there are more:
+//
+//	{"hits": [{
+//	    "kind": "posts", "id": 12, "path": "/posts/harbor-bridge-open-again",
+//	    "slug": "harbor-bridge-open-again", "status": "published",
+//	    "title": "Harbor bridge open again", "url": "https://ledger.example/bridge",
+//	    "source_name": "Harbor City Ledger", "published_at": "2026-03-10T09:00:00Z",
+//	    "snippet": {"text": "The bridge café reopens & traffic flows.", "matches": [[4, 10], [11, 15]]}
+//	  }],
+//	 "next_offset": 20}
+//
+// The snippet is plain text, not HTML: escape it before putting it in a
+// page. Its matches are [start, end) pairs counted in characters (Unicode
+// code points, not bytes or UTF-16 units) from the start of the text, in
+// order and not overlapping; above, [4, 10] is "bridge" and [11, 15]
+// "café". In JavaScript, Array.from(text).slice(start, end).join("")
+// reads one; in Python, text[start:end]. (Until this version the snippet
+// was a string of HTML with <mark> around each match.)
+//
+// Articles have no path, slug or status; published_at is null when the
+// outlet gave no date. Errors: EINVALID (400) for a query with nothing to
+// search for, too long, or a bad parameter; EUNAUTHORIZED (401) for
+// articles or all without signing in.
 func handleSearch(search newsdesk.SearchService, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if search == nil { // an API set up without search
@@ -60,7 +105,7 @@ func handleSearch(search newsdesk.SearchService, logger *slog.Logger) http.Handl
 		}
 		for _, h := range res.Hits {
 			hit := searchHit{Kind: string(h.Kind), ID: h.ID, Slug: h.Slug, Status: string(h.Status), Title: h.Title,
-				URL: h.URL, SourceName: h.SourceName, PublishedAt: h.PublishedAt, Snippet: string(h.Snippet)}
+				URL: h.URL, SourceName: h.SourceName, PublishedAt: h.PublishedAt, Snippet: snippetOf(h.Snippet)}
 			if h.Kind == newsdesk.SearchPosts {
 				hit.Path = "/posts/" + h.Slug
 			}

@@ -1,10 +1,13 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -40,7 +43,7 @@ func newSearchEnv(t *testing.T) (*env, int64) {
 	march := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 	if _, err := db.SaveItems(ctx, src.ID, []*newsdesk.Item{
 		{GUID: "1", URL: "https://ledger.example/bridge", Title: "Harbor bridge reopens", Summary: "Repairs finished & <traffic> flows.", PublishedAt: &march},
-		{GUID: "2", URL: "https://ledger.example/tolls", Title: "Tolls debated", Summary: "The bridge may get tolls."},
+		{GUID: "2", URL: "https://ledger.example/tolls", Title: "Tolls debated", Summary: "The café bridge may get tolls."},
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -59,9 +62,13 @@ func newSearchEnv(t *testing.T) (*env, int64) {
 
 type searchAnswer struct {
 	Hits []struct {
-		Kind, Path, Slug, Status, Title, URL, Snippet string
-		SourceName                                    string     `json:"source_name"`
-		PublishedAt                                   *time.Time `json:"published_at"`
+		Kind, Path, Slug, Status, Title, URL string
+		SourceName                           string     `json:"source_name"`
+		PublishedAt                          *time.Time `json:"published_at"`
+		Snippet                              struct {
+			Text    string
+			Matches [][2]int
+		}
 	} `json:"hits"`
 	NextOffset *int `json:"next_offset"`
 }
@@ -85,7 +92,8 @@ func TestSearchAPI(t *testing.T) {
 	}
 	h := a.Hits[0]
 	if h.Kind != "posts" || h.Path != "/posts/harbor-bridge-open-again" || h.Status != "published" ||
-		h.SourceName != "Harbor City Ledger" || !strings.Contains(h.Snippet, "<mark>bridge</mark>") {
+		h.SourceName != "Harbor City Ledger" || h.Snippet.Text != "Repairs on the bridge finished early." ||
+		!slices.Equal(h.Snippet.Matches, [][2]int{{15, 21}}) {
 		t.Errorf("public hit: %+v", h)
 	}
 	r, _ = search(url.Values{"q": {"bridge"}, "kind": {"articles"}}, false)
@@ -111,8 +119,15 @@ func TestSearchAPI(t *testing.T) {
 		}
 	}
 	r, a = search(url.Values{"q": {"traffic"}, "kind": {"articles"}}, true)
-	if len(a.Hits) != 1 || a.Hits[0].Snippet != "Repairs finished &amp; &lt;<mark>traffic</mark>&gt; flows." || a.Hits[0].URL != "https://ledger.example/bridge" {
+	// A snippet is plain text, markup and all, with its matches counted
+	// in characters.
+	if len(a.Hits) != 1 || a.Hits[0].URL != "https://ledger.example/bridge" ||
+		!strings.Contains(compact(t, r.body), `"snippet":{"text":"Repairs finished \u0026 \u003ctraffic\u003e flows.","matches":[[20,27]]}`) {
 		t.Errorf("article hit: %s", r.body)
+	}
+	r, _ = search(url.Values{"q": {"tolls"}, "kind": {"articles"}}, true)
+	if !strings.Contains(compact(t, r.body), `"snippet":{"text":"The café bridge may get tolls.","matches":[[24,29]]}`) {
+		t.Errorf("article hit, a match after a letter of two bytes: %s", r.body)
 	}
 
 	// Paging.
@@ -142,4 +157,14 @@ func TestSearchAPI(t *testing.T) {
 			t.Errorf("search %q: status %d", q, r.status)
 		}
 	}
+}
+
+// compact is a JSON answer without its indentation.
+func compact(t *testing.T, body []byte) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := json.Compact(&b, body); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }

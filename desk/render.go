@@ -48,7 +48,6 @@ func newRenderer(a *web.Assets, logger *slog.Logger, now func() time.Time, secur
 		"stamp":   func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") },
 		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"excerpt": excerpt,
-		"snippet": web.SnippetHTML,
 	})
 	return rd
 }

@@ -48,7 +48,6 @@ func newRenderer(site string, a *web.Assets, logger *slog.Logger) *renderer {
 		"firstPar": firstParagraph,
 		"tagURL":   tagURL,
 		"linkify":  linkify,
-		"snippet":  web.SnippetHTML,
 	})
 	return rd
 }

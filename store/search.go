@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"html"
 	"slices"
 	"strconv"
 	"strings"
@@ -125,7 +124,8 @@ type searcher struct {
 }
 
 // Snippet markers: control characters that text from feeds and pages
-// does not carry, turned into <mark> after the text is escaped.
+// does not carry, which the databases' snippet functions and the
+// matcher put around each match; markedSnippet turns them into ranges.
 const (
 	markStart = "\x02"
 	markEnd   = "\x03"
@@ -556,7 +556,7 @@ func (s *searcher) itemHits(ctx context.Context, ids []int64, into map[searchRef
 		}
 		h.PublishedAt = timePtr(published)
 		snippet = s.matcher().snippet(snippet, snippetLength)
-		h.Snippet = markSnippet(snippet)
+		h.Snippet = markedSnippet(snippet)
 		into[searchRef{kind: h.Kind, id: h.ID}] = h
 	}
 	return rows.Err()
@@ -602,7 +602,7 @@ func (s *searcher) postHits(ctx context.Context, ids []int64, into map[searchRef
 		if snippets != nil {
 			snippet = snippets[h.ID]
 		}
-		h.Snippet = markSnippet(snippet)
+		h.Snippet = markedSnippet(snippet)
 		into[searchRef{kind: h.Kind, id: h.ID}] = h
 	}
 	return rows.Err()
@@ -634,35 +634,6 @@ func (s *searcher) snippets(ctx context.Context, table string, ids []int64) (map
 		out[id] = snippet
 	}
 	return out, rows.Err()
-}
-
-// markSnippet escapes a snippet's text and turns the database's match
-// markers into <mark> elements, always balanced, whatever the text held.
-func markSnippet(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	var b strings.Builder
-	open := false
-	for s != "" {
-		i := strings.IndexAny(s, markStart+markEnd)
-		if i < 0 {
-			b.WriteString(html.EscapeString(s))
-			break
-		}
-		b.WriteString(html.EscapeString(s[:i]))
-		switch {
-		case s[i] == markStart[0] && !open:
-			b.WriteString("<mark>")
-			open = true
-		case s[i] == markEnd[0] && open:
-			b.WriteString("</mark>")
-			open = false
-		}
-		s = s[i+1:]
-	}
-	if open {
-		b.WriteString("</mark>")
-	}
-	return b.String()
 }
 
 // matchExpr renders a parsed query in the database's syntax. Words hold

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/store"
@@ -204,15 +205,11 @@ func TestSearchHits(t *testing.T) {
 			h.SourceName != "Harbor City Ledger" || h.PublishedAt == nil || !h.PublishedAt.Equal(f.march) {
 			t.Errorf("hit: %+v", h)
 		}
-		// The snippet is escaped text with the match marked. (PostgreSQL's
-		// ts_headline leaves out what looks like a tag, SQLite's snippet
-		// keeps it, escaped: both are safe.)
-		snippet := string(h.Snippet)
-		if !strings.Contains(snippet, "<mark>Commuters</mark>") || !strings.Contains(snippet, "&amp; waited") {
-			t.Errorf("snippet %q: want the match marked and the rest escaped", snippet)
-		}
-		if strings.Count(snippet, "<mark>") != strings.Count(snippet, "</mark>") || strings.Contains(snippet, "<b>") {
-			t.Errorf("snippet %q is not safe HTML", snippet)
+		// The snippet is the text as it is, markup and all, with the match
+		// marked: the page it is shown on escapes it.
+		checkSnippet(t, h.Snippet)
+		if got := bracketed(h.Snippet); !strings.Contains(got, "[Commuters] <b>cheered</b> & waited") {
+			t.Errorf("snippet %q: want the text as it is, the match marked", got)
 		}
 
 		res, err = db.Search(ctx, newsdesk.SearchQuery{Text: "repairs finished", Kind: newsdesk.SearchPosts})
@@ -227,10 +224,40 @@ func TestSearchHits(t *testing.T) {
 			p.Status != newsdesk.PostPublished || p.SourceName != "Harbor City Ledger" || p.PublishedAt == nil {
 			t.Errorf("post hit: %+v", p)
 		}
-		if !strings.Contains(string(p.Snippet), "<mark>Repairs</mark> <mark>finished</mark>") {
-			t.Errorf("post snippet %q", p.Snippet)
+		checkSnippet(t, p.Snippet)
+		if got := bracketed(p.Snippet); !strings.Contains(got, "[Repairs] [finished]") {
+			t.Errorf("post snippet %q", got)
 		}
 	})
+}
+
+// bracketed shows a snippet with its matches in brackets.
+func bracketed(s newsdesk.Snippet) string {
+	var b strings.Builder
+	for part, matched := range s.Parts() {
+		if matched {
+			part = "[" + part + "]"
+		}
+		b.WriteString(part)
+	}
+	return b.String()
+}
+
+// checkSnippet checks what the store promises of a snippet: valid UTF-8
+// with its white space collapsed, and matches in order, not overlapping,
+// not empty and within the text, counted in characters.
+func checkSnippet(t *testing.T, s newsdesk.Snippet) {
+	t.Helper()
+	if !utf8.ValidString(s.Text) || strings.Join(strings.Fields(s.Text), " ") != s.Text {
+		t.Errorf("snippet text %q: not valid UTF-8 or not collapsed", s.Text)
+	}
+	n, end := utf8.RuneCountInString(s.Text), 0
+	for _, m := range s.Matches {
+		if m.Start < end || m.End <= m.Start || m.End > n {
+			t.Errorf("snippet %q of %d characters: match %v after %d", s.Text, n, m, end)
+		}
+		end = m.End
+	}
 }
 
 func TestSearchPaging(t *testing.T) {
@@ -381,6 +408,7 @@ func TestSearchHostileQueries(t *testing.T) {
 					if h.Status == newsdesk.PostDraft {
 						t.Errorf("search %.40q found a draft", text)
 					}
+					checkSnippet(t, h.Snippet)
 				}
 			}
 		}
@@ -409,13 +437,19 @@ func FuzzSearch(f *testing.F) {
 	if err := db.CreateSource(ctx, src); err != nil {
 		f.Fatal(err)
 	}
-	if _, err := db.SaveItems(ctx, src.ID, []*newsdesk.Item{{GUID: "1", Title: "Harbor bridge", Summary: "Ferries and tides."}}); err != nil {
+	if _, err := db.SaveItems(ctx, src.ID, []*newsdesk.Item{{GUID: "1", Title: "Harbor bridge", Summary: "Ferries and tides."},
+		{GUID: "2", Title: "Tides <i>and</i> ferries", Summary: "Bridge <script>alert('x')</script> & tides\x02 at \x03the café\u200b, ferries\xff."}}); err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		_, err := db.Search(ctx, newsdesk.SearchQuery{Text: text})
+		res, err := db.Search(ctx, newsdesk.SearchQuery{Text: text})
 		if err != nil && newsdesk.ErrorCode(err) != newsdesk.EINVALID {
 			t.Fatalf("search %q: %v", text, err)
+		}
+		if err == nil {
+			for _, h := range res.Hits {
+				checkSnippet(t, h.Snippet)
+			}
 		}
 	})
 }

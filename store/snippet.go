@@ -2,7 +2,9 @@ package store
 
 import (
 	"strings"
+	"unicode/utf8"
 
+	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/store/ftstoken"
 )
 
@@ -161,4 +163,42 @@ func (m *queryMatcher) snippet(text string, size int) string {
 		write(len(text))
 	}
 	return b.String()
+}
+
+// markedSnippet turns a passage with the match markers (markStart,
+// markEnd) in it into a snippet: its white space collapsed, the markers
+// taken out and what each pair held recorded as a match. The pairs are
+// balanced whatever the text held: a marker that does not open or close
+// one is dropped, and one left open closes at the end.
+func markedSnippet(s string) newsdesk.Snippet {
+	s = strings.Join(strings.Fields(strings.ToValidUTF8(s, "\uFFFD")), " ")
+	var b strings.Builder
+	b.Grow(len(s))
+	var matches []newsdesk.TextRange
+	n, open := 0, -1 // characters written; where the open match began
+	for s != "" {
+		i := strings.IndexAny(s, markStart+markEnd)
+		if i < 0 {
+			i = len(s)
+		}
+		b.WriteString(s[:i])
+		n += utf8.RuneCountInString(s[:i])
+		if i == len(s) {
+			break
+		}
+		switch {
+		case s[i] == markStart[0] && open < 0:
+			open = n
+		case s[i] == markEnd[0] && open >= 0:
+			if n > open {
+				matches = append(matches, newsdesk.TextRange{Start: open, End: n})
+			}
+			open = -1
+		}
+		s = s[i+1:]
+	}
+	if open >= 0 && n > open {
+		matches = append(matches, newsdesk.TextRange{Start: open, End: n})
+	}
+	return newsdesk.Snippet{Text: b.String(), Matches: matches}
 }

@@ -1,8 +1,11 @@
 package store
 
 import (
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/newsdesk/newsdesk"
 )
 
 func matcherFor(t *testing.T, q string) *queryMatcher {
@@ -73,5 +76,31 @@ func TestTitleMatches(t *testing.T) {
 		if got != c.want {
 			t.Errorf("%q in %q: %d terms, want %d", c.query, c.title, got, c.want)
 		}
+	}
+}
+
+func TestMarkedSnippet(t *testing.T) {
+	r := func(start, end int) newsdesk.TextRange { return newsdesk.TextRange{Start: start, End: end} }
+	cases := []struct {
+		name, in, text string
+		matches        []newsdesk.TextRange
+	}{
+		{"one match", "The \x02ferries\x03 ran.", "The ferries ran.", []newsdesk.TextRange{r(4, 11)}},
+		{"counted in characters", "Le \x02Café\x03 \x02été\x03 …", "Le Café été …", []newsdesk.TextRange{r(3, 7), r(8, 11)}},
+		{"white space collapsed", "  a \n\t \x02b\x03\u00a0 c ", "a b c", []newsdesk.TextRange{r(2, 3)}},
+		{"markup is text", "<b>\x02x\x03</b> &amp;", "<b>x</b> &amp;", []newsdesk.TextRange{r(3, 4)}},
+		{"stray end and start", "\x03a \x02b \x02c\x03 d\x03", "a b c d", []newsdesk.TextRange{r(2, 5)}},
+		{"open match closes at the end", "a \x02b c", "a b c", []newsdesk.TextRange{r(2, 5)}},
+		{"empty match dropped", "a\x02\x03b", "ab", nil},
+		{"not UTF-8", "\xff\x02é\x03\xfe", "\uFFFDé\uFFFD", []newsdesk.TextRange{r(1, 2)}},
+		{"empty", "", "", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := markedSnippet(c.in)
+			if got.Text != c.text || !slices.Equal(got.Matches, c.matches) {
+				t.Errorf("markedSnippet(%q) = %q %v, want %q %v", c.in, got.Text, got.Matches, c.text, c.matches)
+			}
+		})
 	}
 }

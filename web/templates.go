@@ -5,16 +5,20 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/http"
 	"strings"
 )
 
 // ParseTemplates parses every page in dir of fsys on top of dir/layout.html,
 // each into a set of its own so that their blocks do not collide, and
-// returns them by file name ("items.html"). It panics on a template that
-// does not parse: templates are embedded, so a test catches that.
+// returns them by file name ("items.html"). Pages may call funcs and the
+// kit's own: highlight (Highlight). It panics on a template that does not
+// parse: templates are embedded, so a test catches that.
 func ParseTemplates(fsys fs.FS, dir string, funcs template.FuncMap) map[string]*template.Template {
-	base := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(fsys, dir+"/layout.html"))
+	all := template.FuncMap{"highlight": Highlight}
+	maps.Copy(all, funcs)
+	base := template.Must(template.New("layout.html").Funcs(all).ParseFS(fsys, dir+"/layout.html"))
 	names, err := fs.Glob(fsys, dir+"/*.html")
 	if err != nil {
 		panic(err)
