@@ -144,7 +144,8 @@ func (s Snippet) Parts() iter.Seq2[string, bool] {
 // included, each a day in UTC. It returns the instants a SearchQuery
 // takes: from's midnight, and the midnight after to. An empty date
 // (spaces around a date are ignored) leaves that end open, nil. It
-// returns EINVALID, naming the parameter, for anything else.
+// returns EINVALID, naming the parameter, for anything else, and for a
+// range whose "from" is after its "to".
 func ParseDateRange(from, to string) (start, end *time.Time, err error) {
 	if start, err = parseDay(from, "from", 0); err != nil {
 		return nil, nil, err
@@ -152,6 +153,12 @@ func ParseDateRange(from, to string) (start, end *time.Time, err error) {
 	// "To 10 March" includes that day.
 	if end, err = parseDay(to, "to", 24*time.Hour); err != nil {
 		return nil, nil, err
+	}
+	// A range that ends before it starts finds nothing: say so rather
+	// than show an empty page as if nothing matched.
+	if start != nil && end != nil && !start.Before(*end) {
+		return nil, nil, Errorf(EINVALID, "The \"from\" date (%s) is after the \"to\" date (%s): swap them, such as from 2026-03-10 to 2026-03-12.",
+			start.Format(time.DateOnly), end.Add(-24*time.Hour).Format(time.DateOnly))
 	}
 	return start, end, nil
 }

@@ -49,6 +49,7 @@ func TestParseDateRangeRefuses(t *testing.T) {
 		{"another format", "10/03/2026", "", `"from"`},
 		{"a time too", "", "2026-03-10T09:00:00Z", `"to"`},
 		{"a long value is cut in the message", strings.Repeat("x", 10_000), "", `"from"`},
+		{"from after to", "2026-03-12", "2026-03-10", `"from"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
