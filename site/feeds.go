@@ -61,8 +61,9 @@ type atomContent struct {
 
 // handleFeed serves the Atom feed of the latest published posts: the
 // site's at /feed.xml, a tag's at /tag/{slug}/feed.xml (not found when the
-// tag has no published post).
-func handleFeed(posts newsdesk.PostService, title, baseURL string, pages *renderer) http.Handler {
+// tag has no published post). Each names the WebSub hubs, if any, and
+// itself as the topic to follow there, in its links and in a Link header.
+func handleFeed(posts newsdesk.PostService, title, baseURL string, hubs []string, pages *renderer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		slug := r.PathValue("slug")
 		if slug != "" && slug != newsdesk.TagSlug(slug) {
@@ -94,6 +95,9 @@ func handleFeed(posts newsdesk.PostService, title, baseURL string, pages *render
 				{Rel: "alternate", Type: "text/html", Href: base + page},
 			},
 		}
+		for _, h := range hubs {
+			feed.Links = append(feed.Links, atomLink{Rel: "hub", Href: h})
+		}
 		var updated time.Time
 		for _, p := range list {
 			feed.Entries = append(feed.Entries, atomEntryOf(p, base))
@@ -118,6 +122,9 @@ func handleFeed(posts newsdesk.PostService, title, baseURL string, pages *render
 		}
 		buf.WriteByte('\n')
 		w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
+		if len(hubs) > 0 {
+			w.Header().Set("Link", hubLinks(hubs, base+self))
+		}
 		serveCached(w, r, feedMaxAge, buf.Bytes())
 	})
 }

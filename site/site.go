@@ -38,6 +38,10 @@ type Config struct {
 	// a request: any client may send any Host or X-Forwarded-Host, and a
 	// shared cache would keep the feed it got back for everyone.
 	BaseURL string
+	// Hubs are the WebSub hubs the feeds name (<link rel="hub">), where
+	// feed readers follow them to be told of a post within seconds:
+	// newsdesk's own hub first, then any other it pings. None when empty.
+	Hubs []string
 }
 
 // RelatedPosts answers which published posts are most related to a post;
