@@ -74,6 +74,8 @@ type Config struct {
 	// WebSub renews and cancels WebSub subscriptions; nil when WebSub is
 	// off.
 	WebSub WebSub
+	// Hub is newsdesk's WebSub hub for its own feeds; nil when it is off.
+	Hub Hub
 	// Workers is how many jobs run at once in this process; zero makes a
 	// queue that only inserts jobs (a web-only process).
 	Workers int
@@ -186,6 +188,9 @@ func New(cfg Config) (*Queue, error) {
 		}
 		if cfg.WebSub != nil {
 			addWebSub(cfg, workers, rc)
+		}
+		if cfg.Hub != nil {
+			addHub(cfg, workers, rc)
 		}
 	}
 	client, err := river.NewClient(driver(cfg.DB), rc)
