@@ -16,6 +16,7 @@ import (
 	"github.com/newsdesk/newsdesk/api"
 	"github.com/newsdesk/newsdesk/demo"
 	"github.com/newsdesk/newsdesk/desk"
+	"github.com/newsdesk/newsdesk/hub"
 	"github.com/newsdesk/newsdesk/hubcallback"
 	"github.com/newsdesk/newsdesk/ingest"
 	"github.com/newsdesk/newsdesk/internal/signinlimit"
@@ -59,6 +60,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	jobTimeout := fs.Duration("job-timeout", 2*time.Minute, "longest a job may run before it is stopped and tried again later; the jobs of a process that dies are taken over within about 20 seconds, whatever this says")
 	secure := fs.Bool("secure-cookies", false, "mark sign-in cookies Secure (set this behind HTTPS)")
 	publicURL := fs.String("public-url", "", "the address at which readers and WebSub hubs reach this newsdesk, such as https://news.example.org: every absolute link (feeds, the sitemap, WebSub callbacks) starts with it, never with the address a request names; when not set, links say http://localhost:<port of --addr> and WebSub is off; when set, a source whose feed names a hub is subscribed there and gets new items pushed to /websub/ as they are published, and is polled rarely")
+	websubHub := fs.String("websub-hub", "", "comma-separated WebSub hubs to tell (hub.mode=publish) whenever a feed of the site changes, such as https://pubsubhubbub.appspot.com/, for the followers they have; the feeds name them after newsdesk's own hub at /hub. Needs --public-url")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	if _, err := e.parse(fs, args); err != nil {
 		return err
@@ -122,6 +124,15 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		webSub = ingest.NewWebSub(feeds, ingest.WebSubConfig{Leases: db, PublicURL: public})
 		upkeep = webSub
 	}
+	// newsdesk's own hub, for followers of its feeds: on with --public-url.
+	feedHub, err := newFeedHub(db, fetcher, *title, public, *websubHub, logger)
+	if err != nil {
+		return err
+	}
+	var hubJobs jobs.Hub // feedHub for the job queue, a nil interface when off
+	if feedHub != nil {
+		hubJobs = feedHub
+	}
 	var extractor jobs.Extractor // nil: extraction off
 	if *extractFlag {
 		extractor = ingest.NewArticles(ingest.ArticlesConfig{Items: db, Articles: db, Fetcher: fetcher, Logger: logger})
@@ -133,7 +144,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	riverLog := quietlog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: riverLevel(level)}), quietlog.Options{})
 	defer riverLog.Flush()
 	queue, err := jobs.New(jobs.Config{
-		DB: db, Sources: db, Feeds: feeds, Extractor: extractor, WebSub: upkeep, Workers: queueWorkers,
+		DB: db, Sources: db, Feeds: feeds, Extractor: extractor, WebSub: upkeep, Hub: hubJobs, Workers: queueWorkers,
 		Tick: *tick, JobTimeout: *jobTimeout,
 		Logger: slog.New(riverLog).With("part", "jobs"),
 	})
@@ -178,7 +189,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		public = defaultPublicURL(ln.Addr())
 		logger.Warn(fmt.Sprintf("public URL not set; absolute links will say %s; set --public-url", public))
 	}
-	handler := routes(logger, db, feeds, webSub, rel, *title, public.String(), *secure)
+	handler := routes(logger, db, feeds, webSub, rel, feedHub, queue, *title, public.String(), *secure)
 	server := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -287,14 +298,20 @@ func hostPortOf(raw string) string {
 	return u.Host
 }
 
-// routes mounts the site, the desk, the API and the WebSub callback (nil
-// webSub: WebSub off) on one mux. Absolute links start with publicURL.
-func routes(logger *slog.Logger, db *store.DB, feeds *ingest.Service, webSub *ingest.WebSub, rel *postindex.Index, title, publicURL string, secure bool) http.Handler {
+// routes mounts the site, the desk, the API, the WebSub callback (nil
+// webSub: WebSub off) and the hub (nil feedHub: off) on one mux. Absolute
+// links start with publicURL.
+func routes(logger *slog.Logger, db *store.DB, feeds *ingest.Service, webSub *ingest.WebSub, rel *postindex.Index, feedHub *hub.Hub, queue *jobs.Queue, title, publicURL string, secure bool) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/", site.New(site.Config{Posts: db, Search: db, Title: title, Logger: logger, Related: rel, BaseURL: publicURL}))
+	mux.Handle("/", site.New(site.Config{Posts: db, Search: db, Title: title, Logger: logger, Related: rel, BaseURL: publicURL, Hubs: feedHub.Hubs()}))
 	// Posts written through the desk and the API reach this process's
-	// related-articles index at once, not at its next look.
+	// related-articles index at once, not at its next look, and the
+	// followers of the feeds they are in within seconds.
 	posts := rel.Watch(db)
+	if feedHub != nil {
+		posts = feedHub.Watch(posts, queue)
+		mux.Handle(hub.Path, feedHub.Handler(queue))
+	}
 	// One count of failed sign-ins for the desk's form and the API's
 	// Basic authentication, so that each does not add its own tries.
 	signIns := signinlimit.New(time.Now, logger)
