@@ -7,7 +7,7 @@
 // with the status its code maps to (web.ErrorStatus); the code is one
 // of newsdesk's error codes, or "method_not_allowed" for a 405.
 //
-// Basic sign-ins are limited with the desk's (see signinlimit.Limiter): a
+// Basic sign-ins are limited with the desk's (see staff.Limiter): a
 // program that has signed in from an address is trusted there, apart
 // from clients that have not; a client refused after too many failures
 // gets 429, a Retry-After header and the code "rate_limited".
@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
-	"github.com/newsdesk/newsdesk/internal/signinlimit"
+	"github.com/newsdesk/newsdesk/staff"
 	"github.com/newsdesk/newsdesk/web"
 )
 
@@ -40,7 +40,7 @@ type Config struct {
 	// on failed sign-ins. Give the API and the desk the same one, so that
 	// failures through either count against both; nil for one of the
 	// API's own, on the clock Now.
-	SignIns *signinlimit.Limiter
+	SignIns *staff.Limiter
 }
 
 // New returns the API's handler, meant to be mounted at "/api/"; its
@@ -53,7 +53,7 @@ func New(cfg Config) http.Handler {
 		cfg.Now = time.Now
 	}
 	if cfg.SignIns == nil {
-		cfg.SignIns = signinlimit.New(cfg.Now, cfg.Logger)
+		cfg.SignIns = staff.New(cfg.Now, cfg.Logger)
 	}
 	auth := &authenticator{users: cfg.Users, now: cfg.Now, limit: cfg.SignIns}
 	mux := http.NewServeMux()

@@ -18,7 +18,7 @@ import (
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/api"
 	"github.com/newsdesk/newsdesk/desk"
-	"github.com/newsdesk/newsdesk/internal/signinlimit"
+	"github.com/newsdesk/newsdesk/staff"
 	"github.com/newsdesk/newsdesk/store"
 	"github.com/newsdesk/newsdesk/store/storetest"
 )
@@ -55,7 +55,7 @@ func newEnvOn(t *testing.T, db *store.DB) *env {
 	feeds := &fakeFeeds{db: db, errs: map[string]error{}}
 	now := func() time.Time { return testNow }
 	clock := &testClock{t: testNow}
-	signIns := signinlimit.New(clock.now, nil)
+	signIns := staff.New(clock.now, nil)
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api.New(api.Config{Sources: db, Items: db, Posts: db, Users: db, Feeds: feeds, Now: now, SignIns: signIns}))
 	mux.Handle("/desk/", desk.New(desk.Config{Sources: db, Items: db, Posts: db, Users: db, Feeds: feeds, Now: now, SignIns: signIns}))

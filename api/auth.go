@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
-	"github.com/newsdesk/newsdesk/internal/signinlimit"
+	"github.com/newsdesk/newsdesk/staff"
 )
 
 // sessionCookie is the desk's session cookie (desk.SessionCookie). It is
@@ -29,7 +29,7 @@ func tokenHash(token string) string {
 type authenticator struct {
 	users newsdesk.UserService
 	now   func() time.Time
-	limit *signinlimit.Limiter // checks passwords within the limits on failed sign-ins
+	limit *staff.Limiter // checks passwords within the limits on failed sign-ins
 }
 
 // presented reports whether r carries credentials of either kind.
@@ -60,15 +60,15 @@ func (a *authenticator) user(r *http.Request) (*newsdesk.User, error) {
 }
 
 // basic checks HTTP Basic credentials. Every check is an attempt to sign
-// in, limited with the desk's (see signinlimit.Limiter): a program that
+// in, limited with the desk's (see staff.Limiter): a program that
 // has signed in from an address is trusted there for the account, so
 // that others' failures do not hold it up, and its own failures hold up
 // only the account's programs at that address; the failures of programs
 // not trusted count with those of browsers not trusted. A refusal is
-// ERATELIMITED wrapping a *signinlimit.Refused.
+// ERATELIMITED wrapping a *staff.Refused.
 func (a *authenticator) basic(r *http.Request, email, password string) (*newsdesk.User, error) {
-	return a.limit.Check(r.Context(), a.users, email, password, signinlimit.Client{
-		Address: signinlimit.ClientAddress(r),
+	return a.limit.Check(r.Context(), a.users, email, password, staff.Client{
+		Address: staff.ClientAddress(r),
 		Program: true,
 	})
 }
@@ -82,7 +82,7 @@ func (a *authenticator) required(logger *slog.Logger) func(http.Handler) http.Ha
 				if r.Context().Err() != nil {
 					return // the client left while other attempts were checked
 				}
-				var refused *signinlimit.Refused
+				var refused *staff.Refused
 				if errors.As(err, &refused) {
 					w.Header().Set("Retry-After", refused.RetryAfter())
 				}

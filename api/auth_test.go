@@ -7,7 +7,7 @@ import (
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/desk"
-	"github.com/newsdesk/newsdesk/internal/signinlimit"
+	"github.com/newsdesk/newsdesk/staff"
 )
 
 func TestAuthenticationRequired(t *testing.T) {
@@ -57,7 +57,7 @@ func TestAuthenticationRequired(t *testing.T) {
 				}
 				// Each failure here is the first in its window: the
 				// limit on failures has tests of its own.
-				e.signInClock.advance(signinlimit.Window)
+				e.signInClock.advance(staff.Window)
 			}
 		})
 	}

@@ -13,7 +13,7 @@ import (
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/extract"
-	"github.com/newsdesk/newsdesk/internal/signinlimit"
+	"github.com/newsdesk/newsdesk/staff"
 	"github.com/newsdesk/newsdesk/web"
 )
 
@@ -44,7 +44,7 @@ type Config struct {
 	// Give the desk and the API the same one, so that failures through
 	// either count against both; nil for one of the desk's own, on the
 	// clock Now.
-	SignIns *signinlimit.Limiter
+	SignIns *staff.Limiter
 }
 
 // maxFormBytes bounds a form's body: the longest a post's summary may be
@@ -62,7 +62,7 @@ func New(cfg Config) http.Handler {
 		cfg.Now = time.Now
 	}
 	if cfg.SignIns == nil {
-		cfg.SignIns = signinlimit.New(cfg.Now, cfg.Logger)
+		cfg.SignIns = staff.New(cfg.Now, cfg.Logger)
 	}
 	static, err := fs.Sub(files, "static")
 	if err != nil {

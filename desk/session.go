@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
-	"github.com/newsdesk/newsdesk/internal/signinlimit"
+	"github.com/newsdesk/newsdesk/staff"
 	"github.com/newsdesk/newsdesk/web"
 )
 
@@ -39,10 +39,10 @@ type sessions struct {
 	users  newsdesk.UserService
 	now    func() time.Time
 	secure bool
-	limit  *signinlimit.Limiter // checks passwords within the limits on failed sign-ins
+	limit  *staff.Limiter // checks passwords within the limits on failed sign-ins
 }
 
-func newSessions(users newsdesk.UserService, now func() time.Time, secure bool, limit *signinlimit.Limiter) *sessions {
+func newSessions(users newsdesk.UserService, now func() time.Time, secure bool, limit *staff.Limiter) *sessions {
 	return &sessions{users: users, now: now, secure: secure, limit: limit}
 }
 
@@ -99,11 +99,11 @@ func (s *sessions) end(w http.ResponseWriter, r *http.Request) error {
 // trusted browser. Signing out keeps it.
 func (s *sessions) trustDevice(w http.ResponseWriter, u *newsdesk.User) {
 	http.SetCookie(w, &http.Cookie{
-		Name:     signinlimit.DeviceCookieName(u.Email),
+		Name:     staff.DeviceCookieName(u.Email),
 		Value:    s.limit.NewDevice(u),
 		Path:     "/desk/signin",
-		Expires:  s.now().Add(signinlimit.DeviceLifetime),
-		MaxAge:   int(signinlimit.DeviceLifetime / time.Second),
+		Expires:  s.now().Add(staff.DeviceLifetime),
+		MaxAge:   int(staff.DeviceLifetime / time.Second),
 		HttpOnly: true,
 		Secure:   s.secure,
 		SameSite: http.SameSiteStrictMode,
@@ -190,7 +190,7 @@ func handleSignInForm(s *sessions, pages *renderer) http.Handler {
 	})
 }
 
-// handleSignIn checks an e-mail and password (see signinlimit.Limiter)
+// handleSignIn checks an e-mail and password (see staff.Limiter)
 // and starts a session. It says the same for an unknown e-mail as for a
 // wrong password, so the form cannot be used to learn who has an
 // account. After too many failed attempts it refuses further ones for a
@@ -207,12 +207,12 @@ func handleSignIn(s *sessions, pages *renderer) http.Handler {
 		password := r.PostForm.Get("password")
 		next := r.PostForm.Get("next")
 
-		u, err := s.limit.Check(r.Context(), s.users, email, password, signinlimit.Client{
-			Address: signinlimit.ClientAddress(r),
-			Device:  signinlimit.DeviceFrom(r, email),
+		u, err := s.limit.Check(r.Context(), s.users, email, password, staff.Client{
+			Address: staff.ClientAddress(r),
+			Device:  staff.DeviceFrom(r, email),
 		})
 		if err != nil {
-			var refused *signinlimit.Refused
+			var refused *staff.Refused
 			switch code := newsdesk.ErrorCode(err); {
 			case code == newsdesk.EUNAUTHORIZED || code == newsdesk.ERATELIMITED:
 				if errors.As(err, &refused) {

@@ -19,11 +19,11 @@ import (
 	"github.com/newsdesk/newsdesk/hub"
 	"github.com/newsdesk/newsdesk/hubcallback"
 	"github.com/newsdesk/newsdesk/ingest"
-	"github.com/newsdesk/newsdesk/internal/signinlimit"
 	"github.com/newsdesk/newsdesk/jobs"
 	"github.com/newsdesk/newsdesk/quietlog"
 	"github.com/newsdesk/newsdesk/related/postindex"
 	"github.com/newsdesk/newsdesk/site"
+	"github.com/newsdesk/newsdesk/staff"
 	"github.com/newsdesk/newsdesk/store"
 	"github.com/newsdesk/newsdesk/web"
 )
@@ -314,7 +314,7 @@ func routes(logger *slog.Logger, db *store.DB, feeds *ingest.Service, webSub *in
 	}
 	// One count of failed sign-ins for the desk's form and the API's
 	// Basic authentication, so that each does not add its own tries.
-	signIns := signinlimit.New(time.Now, logger)
+	signIns := staff.New(time.Now, logger)
 	mux.Handle("/desk/", desk.New(desk.Config{
 		Sources: db, Items: db, Posts: posts, Users: db, Feeds: feeds, Stories: db, Articles: db,
 		Search: db, Logger: logger, Now: time.Now, SecureCookies: secure, SignIns: signIns,

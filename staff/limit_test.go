@@ -1,4 +1,4 @@
-package signinlimit
+package staff
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-// Package signinlimit checks passwords within limits on failed sign-ins,
+// Package staff checks passwords within limits on failed sign-ins,
 // so that they cannot be guessed as fast as bcrypt allows, and so that
 // nobody who fails on purpose can keep staff out.
 //
@@ -34,7 +34,7 @@
 // cookies are signed with the user's password hash, which every process
 // reads from the database, so a browser stays trusted across restarts and
 // processes.
-package signinlimit
+package staff
 
 import (
 	"context"
