@@ -11,6 +11,7 @@ import (
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/staff"
+	"github.com/newsdesk/newsdesk/web"
 )
 
 // sessionCookie is the desk's session cookie (desk.SessionCookie). It is
@@ -68,7 +69,7 @@ func (a *authenticator) user(r *http.Request) (*newsdesk.User, error) {
 // ERATELIMITED wrapping a *staff.Refused.
 func (a *authenticator) basic(r *http.Request, email, password string) (*newsdesk.User, error) {
 	return a.limit.Check(r.Context(), a.users, email, password, staff.Client{
-		Address: staff.ClientAddress(r),
+		Address: web.ClientAddress(r),
 		Program: true,
 	})
 }

@@ -208,7 +208,7 @@ func handleSignIn(s *sessions, pages *renderer) http.Handler {
 		next := r.PostForm.Get("next")
 
 		u, err := s.limit.Check(r.Context(), s.users, email, password, staff.Client{
-			Address: staff.ClientAddress(r),
+			Address: web.ClientAddress(r),
 			Device:  staff.DeviceFrom(r, email),
 		})
 		if err != nil {

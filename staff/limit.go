@@ -126,7 +126,7 @@ func New(now func() time.Time, logger *slog.Logger) *Limiter {
 
 // Client is who tries to sign in, as the limiter tells clients apart.
 type Client struct {
-	// Address is where the request comes from (see ClientAddress).
+	// Address is where the request comes from (see web.ClientAddress).
 	Address string
 	// Device is the value of the browser's device cookie for the account
 	// (see DeviceFrom), or "".

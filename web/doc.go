@@ -8,6 +8,8 @@
 //   - the middleware: answers for what no route matches (Unmatched),
 //     security headers (Headers, PagePolicy), RecoverPanics, and the
 //     health check (Healthz);
+//   - who a request comes from, as limits on clients count it
+//     (ClientAddress);
 //   - the HTML kit of the site and the desk: templates parsed from an
 //     embedded layout and pages, rendered whole before a byte is sent
 //     (WritePage), and static files under content-hashed URLs (Assets).

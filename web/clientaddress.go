@@ -1,4 +1,4 @@
-package staff
+package web
 
 import (
 	"net"
@@ -7,9 +7,9 @@ import (
 	"strings"
 )
 
-// ClientAddress returns the address a request comes from, as the limiter
-// counts it. An IPv6 client counts by its /64 network, which one machine
-// commonly has to itself.
+// ClientAddress returns the address a request comes from, as limits on
+// clients (such as staff's on failed sign-ins) count it. An IPv6 client
+// counts by its /64 network, which one machine commonly has to itself.
 //
 // A request from a loopback or private address came through a reverse
 // proxy or load balancer in front of newsdesk (or from a machine on the
@@ -17,8 +17,8 @@ import (
 // the client is the rightmost public address there, the proxies before
 // newsdesk being private. Without this every client behind the proxy
 // would share one address. A client that reaches newsdesk directly from a
-// private network can name any address there, but it still meets the
-// account's limits.
+// private network can name any address there; limits that also count by
+// account, as those on sign-ins do, still hold it.
 func ClientAddress(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
