@@ -61,7 +61,7 @@ func newEnvOn(t *testing.T, db *store.DB) *env {
 	mux.Handle("/desk/", desk.New(desk.Config{Sources: db, Items: db, Posts: db, Users: db, Feeds: feeds, Now: now, SignIns: signIns}))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	hash, err := newsdesk.HashPassword(editorPassword)
+	hash, err := staff.HashPassword(editorPassword)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/api"
+	"github.com/newsdesk/newsdesk/staff"
 	"github.com/newsdesk/newsdesk/store/storetest"
 )
 
@@ -28,7 +29,7 @@ func newSearchEnv(t *testing.T) (*env, int64) {
 		Now: func() time.Time { return testNow }}))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	hash, err := newsdesk.HashPassword(editorPassword)
+	hash, err := staff.HashPassword(editorPassword)
 	if err != nil {
 		t.Fatal(err)
 	}

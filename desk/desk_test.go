@@ -18,6 +18,7 @@ import (
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/desk"
 	"github.com/newsdesk/newsdesk/site"
+	"github.com/newsdesk/newsdesk/staff"
 	"github.com/newsdesk/newsdesk/store"
 	"github.com/newsdesk/newsdesk/store/storetest"
 )
@@ -56,7 +57,7 @@ func newEnvWith(t *testing.T, secureCookies bool) *env {
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 
-	hash, err := newsdesk.HashPassword(editorPassword)
+	hash, err := staff.HashPassword(editorPassword)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/desk"
 	"github.com/newsdesk/newsdesk/ingest"
+	"github.com/newsdesk/newsdesk/staff"
 	"github.com/newsdesk/newsdesk/store/storetest"
 )
 
@@ -52,7 +53,7 @@ func TestFollowFeedWithMegabyteTitle(t *testing.T) {
 	srv := httptest.NewServer(desk.New(desk.Config{Sources: db, Items: db, Posts: db, Users: db, Feeds: feeds,
 		Now: func() time.Time { return testNow }}))
 	t.Cleanup(srv.Close)
-	hash, err := newsdesk.HashPassword(editorPassword)
+	hash, err := staff.HashPassword(editorPassword)
 	if err != nil {
 		t.Fatal(err)
 	}

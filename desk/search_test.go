@@ -14,6 +14,7 @@ import (
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/desk"
 	"github.com/newsdesk/newsdesk/site"
+	"github.com/newsdesk/newsdesk/staff"
 	"github.com/newsdesk/newsdesk/store/storetest"
 	"github.com/newsdesk/newsdesk/web/browsertest"
 )
@@ -31,7 +32,7 @@ func newSearchEnv(t *testing.T) (*env, *newsdesk.Source, *newsdesk.Source) {
 	}))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	hash, err := newsdesk.HashPassword(editorPassword)
+	hash, err := staff.HashPassword(editorPassword)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/newsdesk/newsdesk/desk"
 	"github.com/newsdesk/newsdesk/ingest"
 	"github.com/newsdesk/newsdesk/jobs"
+	"github.com/newsdesk/newsdesk/staff"
 	"github.com/newsdesk/newsdesk/store"
 	"github.com/newsdesk/newsdesk/store/storetest"
 )
@@ -114,7 +115,7 @@ func TestImportManyFeeds(t *testing.T) {
 		})
 		srv := httptest.NewServer(desk.New(desk.Config{Sources: db, Items: db, Posts: db, Users: db, Feeds: feeds}))
 		t.Cleanup(srv.Close)
-		hash, err := newsdesk.HashPassword(editorPassword)
+		hash, err := staff.HashPassword(editorPassword)
 		if err != nil {
 			t.Fatal(err)
 		}

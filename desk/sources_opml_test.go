@@ -18,6 +18,7 @@ import (
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/desk"
 	"github.com/newsdesk/newsdesk/ingest"
+	"github.com/newsdesk/newsdesk/staff"
 	"github.com/newsdesk/newsdesk/store"
 	"github.com/newsdesk/newsdesk/store/storetest"
 )
@@ -33,7 +34,7 @@ func newIngestEnv(t *testing.T) *env {
 		Now: func() time.Time { return testNow },
 	}))
 	t.Cleanup(srv.Close)
-	hash, err := newsdesk.HashPassword(editorPassword)
+	hash, err := staff.HashPassword(editorPassword)
 	if err != nil {
 		t.Fatal(err)
 	}

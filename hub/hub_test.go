@@ -21,6 +21,7 @@ import (
 	"github.com/newsdesk/newsdesk/ingest"
 	"github.com/newsdesk/newsdesk/jobs"
 	"github.com/newsdesk/newsdesk/site"
+	"github.com/newsdesk/newsdesk/staff"
 	"github.com/newsdesk/newsdesk/store"
 	"github.com/newsdesk/newsdesk/store/storetest"
 )
@@ -86,7 +87,7 @@ func newNewsroom(t *testing.T, db *store.DB, withQueue bool, o options) *newsroo
 		q = n.queue
 	}
 
-	hash, err := newsdesk.HashPassword(editorPassword)
+	hash, err := staff.HashPassword(editorPassword)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -190,7 +190,7 @@ func (l *Limiter) Check(ctx context.Context, users newsdesk.UserService, email, 
 	if u != nil {
 		hash = u.PasswordHash
 	}
-	if !newsdesk.CheckPassword(hash, password) || u == nil {
+	if !CheckPassword(hash, password) || u == nil {
 		a.end(failed)
 		return nil, newsdesk.Errorf(newsdesk.EUNAUTHORIZED, "Wrong e-mail or password.")
 	}

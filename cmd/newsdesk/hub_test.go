@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/staff"
 	"github.com/newsdesk/newsdesk/store"
 )
 
@@ -36,7 +37,7 @@ func TestServeHub(t *testing.T) {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	hash, err := newsdesk.HashPassword("correct horse battery")
+	hash, err := staff.HashPassword("correct horse battery")
 	if err != nil {
 		t.Fatal(err)
 	}

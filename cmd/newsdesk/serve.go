@@ -247,7 +247,7 @@ func riverLevel(level slog.Level) slog.Level {
 func loadDemo(ctx context.Context, db *store.DB, feeds newsdesk.FeedService, srv *demo.Server) error {
 	u, err := db.FindUserByEmail(ctx, demoEmail)
 	if newsdesk.ErrorCode(err) == newsdesk.ENOTFOUND {
-		hash, herr := newsdesk.HashPassword(demoPassword)
+		hash, herr := staff.HashPassword(demoPassword)
 		if herr != nil {
 			return herr
 		}

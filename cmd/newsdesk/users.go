@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/staff"
 )
 
 const usersUsage = `Usage: newsdesk users <add|list> [flags] [args]
@@ -50,7 +51,7 @@ func cmdUsersAdd(ctx context.Context, e *env, args []string) error {
 		return newsdesk.Errorf(newsdesk.EINVALID, "Give the new user's e-mail address.")
 	}
 	password, made := readPassword(e)
-	hash, err := newsdesk.HashPassword(password)
+	hash, err := staff.HashPassword(password)
 	if err != nil {
 		return err
 	}

@@ -1,10 +1,11 @@
-package newsdesk
+package staff
 
 import (
 	_ "embed"
 	"strings"
 	"sync"
 
+	"github.com/newsdesk/newsdesk"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -50,13 +51,13 @@ var commonPasswords = sync.OnceValue(func() map[string]bool {
 // through it, so the rules hold everywhere.
 func HashPassword(password string) (string, error) {
 	if len(password) < MinPasswordLength {
-		return "", Errorf(EINVALID, "A password needs at least %d characters.", MinPasswordLength)
+		return "", newsdesk.Errorf(newsdesk.EINVALID, "A password needs at least %d characters.", MinPasswordLength)
 	}
 	if len(password) > 72 {
-		return "", Errorf(EINVALID, "A password can have at most 72 bytes.")
+		return "", newsdesk.Errorf(newsdesk.EINVALID, "A password can have at most 72 bytes.")
 	}
 	if commonPasswords()[strings.ToLower(password)] {
-		return "", Errorf(EINVALID, "This password is one of the 10,000 most common passwords, which anyone guessing tries first: choose another.")
+		return "", newsdesk.Errorf(newsdesk.EINVALID, "This password is one of the 10,000 most common passwords, which anyone guessing tries first: choose another.")
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
 	if err != nil {

@@ -1,10 +1,11 @@
-package newsdesk_test
+package staff_test
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/staff"
 )
 
 func TestHashPassword(t *testing.T) {
@@ -23,9 +24,9 @@ func TestHashPassword(t *testing.T) {
 		{"common with a character more", "qwertyuiop!", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			hash, err := newsdesk.HashPassword(tc.password)
+			hash, err := staff.HashPassword(tc.password)
 			if tc.message == "" {
-				if err != nil || !newsdesk.CheckPassword(hash, tc.password) {
+				if err != nil || !staff.CheckPassword(hash, tc.password) {
 					t.Fatalf("HashPassword(%q) = %q, %v; want a hash of it", tc.password, hash, err)
 				}
 				return
