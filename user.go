@@ -82,3 +82,21 @@ type UserService interface {
 	// DeleteSession signs a session out; deleting a missing one is no error.
 	DeleteSession(ctx context.Context, tokenHash string) error
 }
+
+// userKey is the context key under which WithUser keeps the acting user.
+type userKey struct{}
+
+// WithUser returns a copy of ctx that says u is acting: the member of
+// staff signed in to the desk or the API, or the one a command or the demo
+// acts as. Services read it with UserFrom to credit and to check what u
+// may do, so every surface passes the acting user the same way.
+func WithUser(ctx context.Context, u *User) context.Context {
+	return context.WithValue(ctx, userKey{}, u)
+}
+
+// UserFrom returns the user acting in ctx (see WithUser), or nil for the
+// public.
+func UserFrom(ctx context.Context) *User {
+	u, _ := ctx.Value(userKey{}).(*User)
+	return u
+}

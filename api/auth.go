@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -91,7 +90,7 @@ func (a *authenticator) required(logger *slog.Logger) func(http.Handler) http.Ha
 				return
 			}
 			w.Header().Set("Cache-Control", "private, no-store")
-			next.ServeHTTP(w, r.WithContext(withUser(r.Context(), u)))
+			next.ServeHTTP(w, r.WithContext(newsdesk.WithUser(r.Context(), u)))
 		})
 	}
 }
@@ -109,16 +108,4 @@ func (a *authenticator) optional(logger *slog.Logger) func(http.Handler) http.Ha
 			a.required(logger)(next).ServeHTTP(w, r)
 		})
 	}
-}
-
-type userKey struct{}
-
-func withUser(ctx context.Context, u *newsdesk.User) context.Context {
-	return context.WithValue(ctx, userKey{}, u)
-}
-
-// userFrom returns the identified user, or nil for the public.
-func userFrom(ctx context.Context) *newsdesk.User {
-	u, _ := ctx.Value(userKey{}).(*newsdesk.User)
-	return u
 }

@@ -105,7 +105,7 @@ func handleGetPost(posts newsdesk.PostService, logger *slog.Logger) http.Handler
 			return
 		}
 		p, err := posts.FindPostByID(r.Context(), id)
-		if newsdesk.ErrorCode(err) == newsdesk.ENOTFOUND || (err == nil && p.Status != newsdesk.PostPublished && userFrom(r.Context()) == nil) {
+		if newsdesk.ErrorCode(err) == newsdesk.ENOTFOUND || (err == nil && p.Status != newsdesk.PostPublished && newsdesk.UserFrom(r.Context()) == nil) {
 			respondError(w, r, logger, notFound)
 			return
 		}
@@ -163,7 +163,7 @@ func handleCreatePost(items newsdesk.ItemService, posts newsdesk.PostService, lo
 			ItemID:      &it.ID,
 			SourceName:  it.SourceName,
 			OriginalURL: it.URL,
-			AuthorID:    userFrom(r.Context()).ID,
+			AuthorID:    newsdesk.UserFrom(r.Context()).ID,
 			Tags:        tags,
 		}
 		if err := posts.CreatePost(r.Context(), p); err != nil {

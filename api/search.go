@@ -118,7 +118,7 @@ func handleSearch(search newsdesk.SearchService, logger *slog.Logger) http.Handl
 // searchQuery reads a search from the request's parameters.
 func searchQuery(r *http.Request) (newsdesk.SearchQuery, error) {
 	v := r.URL.Query()
-	staff := userFrom(r.Context()) != nil
+	staff := newsdesk.UserFrom(r.Context()) != nil
 	q := newsdesk.SearchQuery{Text: v.Get("q"), Kind: newsdesk.SearchKind(v.Get("kind")), Tag: v.Get("tag"), Drafts: staff}
 	if q.Kind == "" {
 		q.Kind = newsdesk.SearchPosts

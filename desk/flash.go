@@ -74,7 +74,7 @@ func (rd *renderer) flashMessage(ctx context.Context, f flash) *message {
 		// The failure is recorded on the source; its words are the ones
 		// the sources page shows too.
 		name, why := "the source", ""
-		if rd.sources != nil && userFrom(ctx) != nil {
+		if rd.sources != nil && newsdesk.UserFrom(ctx) != nil {
 			if src, err := rd.sources.FindSourceByID(ctx, f.ID); err == nil {
 				name, why = src.Name, src.LastError
 			}
@@ -106,7 +106,7 @@ func (rd *renderer) flashMessage(ctx context.Context, f flash) *message {
 
 // sourceName names a source for a message.
 func (rd *renderer) sourceName(ctx context.Context, id int64) string {
-	if rd.sources != nil && userFrom(ctx) != nil {
+	if rd.sources != nil && newsdesk.UserFrom(ctx) != nil {
 		if src, err := rd.sources.FindSourceByID(ctx, id); err == nil {
 			return src.Name
 		}
@@ -118,7 +118,7 @@ func (rd *renderer) sourceName(ctx context.Context, id int64) string {
 // once it is published.
 func (rd *renderer) postMessage(ctx context.Context, f flash) *message {
 	var p *newsdesk.Post
-	if rd.posts != nil && userFrom(ctx) != nil {
+	if rd.posts != nil && newsdesk.UserFrom(ctx) != nil {
 		p, _ = rd.posts.FindPostByID(ctx, f.ID)
 	}
 	headline := "the post"

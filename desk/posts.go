@@ -66,7 +66,7 @@ func handleCreatePost(items newsdesk.ItemService, posts newsdesk.PostService, pa
 			ItemID:      &it.ID,
 			SourceName:  it.SourceName,
 			OriginalURL: it.URL,
-			AuthorID:    userFrom(r.Context()).ID,
+			AuthorID:    newsdesk.UserFrom(r.Context()).ID,
 		}
 		tagText := r.PostForm.Get("tags")
 		tags, err := newsdesk.ParseTags(tagText)

@@ -55,7 +55,7 @@ func newRenderer(a *web.Assets, logger *slog.Logger, now func() time.Time, secur
 // render writes the named page with status, adding the signed-in user
 // and any flash message waiting for this page.
 func (rd *renderer) render(w http.ResponseWriter, r *http.Request, status int, name string, p view) {
-	p.User = userFrom(r.Context())
+	p.User = newsdesk.UserFrom(r.Context())
 	p.Flash = rd.takeFlash(w, r)
 	if err := web.WritePage(w, status, rd.pages[name], p); err != nil {
 		rd.logger.Error("render page", "template", name, "path", r.URL.Path, "err", err)

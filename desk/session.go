@@ -1,7 +1,6 @@
 package desk
 
 import (
-	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -133,21 +132,9 @@ func (s *sessions) require(pages *renderer) func(http.Handler) http.Handler {
 				pages.error(w, r, err)
 				return
 			}
-			next.ServeHTTP(w, r.WithContext(withUser(r.Context(), u)))
+			next.ServeHTTP(w, r.WithContext(newsdesk.WithUser(r.Context(), u)))
 		})
 	}
-}
-
-type userKey struct{}
-
-func withUser(ctx context.Context, u *newsdesk.User) context.Context {
-	return context.WithValue(ctx, userKey{}, u)
-}
-
-// userFrom returns the signed-in user, or nil outside require.
-func userFrom(ctx context.Context) *newsdesk.User {
-	u, _ := ctx.Value(userKey{}).(*newsdesk.User)
-	return u
 }
 
 // safeNext returns where to go after signing in: next if it is a page of
