@@ -7,7 +7,7 @@
 // with the status its code maps to (web.ErrorStatus); the code is one
 // of newsdesk's error codes, or "method_not_allowed" for a 405.
 //
-// Basic sign-ins are limited with the desk's (see staff.Limiter): a
+// Basic sign-ins are limited with the desk's (see staff.Service): a
 // program that has signed in from an address is trusted there, apart
 // from clients that have not; a client refused after too many failures
 // gets 429, a Retry-After header and the code "rate_limited".
@@ -16,7 +16,6 @@ package api
 import (
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/staff"
@@ -28,19 +27,16 @@ type Config struct {
 	Sources newsdesk.SourceService
 	Items   newsdesk.ItemService
 	Posts   newsdesk.PostService
-	Users   newsdesk.UserService
 	Feeds   newsdesk.FeedService
+	// Staff checks the credentials of callers who send them: HTTP Basic
+	// within the limits on failed sign-ins, or the desk's session cookie.
+	// Give the API and the desk the same one, so that failures through
+	// either count against both.
+	Staff *staff.Service
 	// Search answers GET /api/search.
 	Search newsdesk.SearchService
 	// Logger receives what went wrong inside; nil discards it.
 	Logger *slog.Logger
-	// Now is the clock, for sessions; nil for time.Now.
-	Now func() time.Time
-	// SignIns checks passwords sent with HTTP Basic, within the limits
-	// on failed sign-ins. Give the API and the desk the same one, so that
-	// failures through either count against both; nil for one of the
-	// API's own, on the clock Now.
-	SignIns *staff.Limiter
 }
 
 // New returns the API's handler, meant to be mounted at "/api/"; its
@@ -49,13 +45,7 @@ func New(cfg Config) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.SignIns == nil {
-		cfg.SignIns = staff.New(cfg.Now, cfg.Logger)
-	}
-	auth := &authenticator{users: cfg.Users, now: cfg.Now, limit: cfg.SignIns}
+	auth := &authenticator{staff: cfg.Staff}
 	mux := http.NewServeMux()
 	addRoutes(mux, cfg, auth)
 

@@ -38,8 +38,9 @@ type env struct {
 	feeds  *fakeFeeds
 	srv    *httptest.Server
 	editor *newsdesk.User
-	// signInClock is the clock of the limit on failed sign-ins, which a
-	// test moves on to end a wait. Sessions keep testNow.
+	// signInClock is the clock of staff's sign-ins and sessions, which a
+	// test moves on to end a wait for the limit on failed sign-ins. The
+	// desk's pages keep testNow.
 	signInClock *testClock
 }
 
@@ -55,10 +56,10 @@ func newEnvOn(t *testing.T, db *store.DB) *env {
 	feeds := &fakeFeeds{db: db, errs: map[string]error{}}
 	now := func() time.Time { return testNow }
 	clock := &testClock{t: testNow}
-	signIns := staff.New(clock.now, nil)
+	staffService := staff.New(staff.Config{Users: db, Now: clock.now})
 	mux := http.NewServeMux()
-	mux.Handle("/api/", api.New(api.Config{Sources: db, Items: db, Posts: db, Users: db, Feeds: feeds, Now: now, SignIns: signIns}))
-	mux.Handle("/desk/", desk.New(desk.Config{Sources: db, Items: db, Posts: db, Users: db, Feeds: feeds, Now: now, SignIns: signIns}))
+	mux.Handle("/api/", api.New(api.Config{Sources: db, Items: db, Posts: db, Staff: staffService, Feeds: feeds}))
+	mux.Handle("/desk/", desk.New(desk.Config{Sources: db, Items: db, Posts: db, Staff: staffService, Feeds: feeds, Now: now}))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	hash, err := staff.HashPassword(editorPassword)

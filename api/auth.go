@@ -1,35 +1,18 @@
 package api
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/staff"
 	"github.com/newsdesk/newsdesk/web"
 )
 
-// sessionCookie is the desk's session cookie (desk.SessionCookie). It is
-// repeated here rather than imported so that the API does not depend on
-// the desk's pages; a test checks that the two agree.
-const sessionCookie = "newsdesk_session"
-
-// tokenHash is what the store keeps of a session token, as the desk
-// computes it (desk.TokenHash); a test checks that the two agree.
-func tokenHash(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
-
-// authenticator finds who is calling.
+// authenticator finds who is calling, through the staff service.
 type authenticator struct {
-	users newsdesk.UserService
-	now   func() time.Time
-	limit *staff.Limiter // checks passwords within the limits on failed sign-ins
+	staff *staff.Service
 }
 
 // presented reports whether r carries credentials of either kind.
@@ -37,7 +20,7 @@ func presented(r *http.Request) bool {
 	if _, _, ok := r.BasicAuth(); ok {
 		return true
 	}
-	c, err := r.Cookie(sessionCookie)
+	c, err := r.Cookie(staff.SessionCookie)
 	return err == nil && c.Value != ""
 }
 
@@ -48,8 +31,8 @@ func (a *authenticator) user(r *http.Request) (*newsdesk.User, error) {
 	if email, password, ok := r.BasicAuth(); ok {
 		return a.basic(r, email, password)
 	}
-	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-		u, err := a.users.FindSession(r.Context(), tokenHash(c.Value), a.now())
+	if c, err := r.Cookie(staff.SessionCookie); err == nil && c.Value != "" {
+		u, err := a.staff.SessionUser(r.Context(), c.Value)
 		if newsdesk.ErrorCode(err) == newsdesk.EUNAUTHORIZED {
 			return nil, newsdesk.Errorf(newsdesk.EUNAUTHORIZED, "The session has ended: sign in again.")
 		}
@@ -60,14 +43,14 @@ func (a *authenticator) user(r *http.Request) (*newsdesk.User, error) {
 }
 
 // basic checks HTTP Basic credentials. Every check is an attempt to sign
-// in, limited with the desk's (see staff.Limiter): a program that
-// has signed in from an address is trusted there for the account, so
-// that others' failures do not hold it up, and its own failures hold up
-// only the account's programs at that address; the failures of programs
-// not trusted count with those of browsers not trusted. A refusal is
-// ERATELIMITED wrapping a *staff.Refused.
+// in, limited with the desk's (see staff.Service.Authenticate): a
+// program that has signed in from an address is trusted there for the
+// account, so that others' failures do not hold it up, and its own
+// failures hold up only the account's programs at that address; the
+// failures of programs not trusted count with those of browsers not
+// trusted. A refusal is ERATELIMITED wrapping a *staff.Refused.
 func (a *authenticator) basic(r *http.Request, email, password string) (*newsdesk.User, error) {
-	return a.limit.Check(r.Context(), a.users, email, password, staff.Client{
+	return a.staff.Authenticate(r.Context(), email, password, staff.Client{
 		Address: web.ClientAddress(r),
 		Program: true,
 	})

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/newsdesk/newsdesk"
-	"github.com/newsdesk/newsdesk/desk"
 	"github.com/newsdesk/newsdesk/staff"
 )
 
@@ -32,7 +31,7 @@ func TestAuthenticationRequired(t *testing.T) {
 		{"wrong password", func(c *call) { c.header = basic(editorEmail, "wrong password!") }, 401, "Wrong e-mail or password."},
 		{"unknown e-mail", func(c *call) { c.header = basic("nobody@example.org", editorPassword) }, 401, "Wrong e-mail or password."},
 		{"unknown session", func(c *call) {
-			c.header = http.Header{"Cookie": {desk.SessionCookie + "=forged-token"}}
+			c.header = http.Header{"Cookie": {staff.SessionCookie + "=forged-token"}}
 		}, 401, "The session has ended: sign in again."},
 		{"basic", func(c *call) { c.auth = true }, 0, ""},
 		{"desk session cookie", func(c *call) { c.client = deskClient }, 0, ""},
@@ -57,7 +56,7 @@ func TestAuthenticationRequired(t *testing.T) {
 				}
 				// Each failure here is the first in its window: the
 				// limit on failures has tests of its own.
-				e.signInClock.advance(staff.Window)
+				e.signInClock.advance(staff.FailureWindow)
 			}
 		})
 	}

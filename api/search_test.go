@@ -25,8 +25,8 @@ func newSearchEnv(t *testing.T) (*env, int64) {
 	t.Helper()
 	db := storetest.SQLite(t)
 	mux := http.NewServeMux()
-	mux.Handle("/api/", api.New(api.Config{Sources: db, Items: db, Posts: db, Users: db, Search: db,
-		Now: func() time.Time { return testNow }}))
+	mux.Handle("/api/", api.New(api.Config{Sources: db, Items: db, Posts: db, Search: db,
+		Staff: staff.New(staff.Config{Users: db, Now: func() time.Time { return testNow }})}))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	hash, err := staff.HashPassword(editorPassword)

@@ -25,8 +25,9 @@ type Config struct {
 	Sources newsdesk.SourceService
 	Items   newsdesk.ItemService
 	Posts   newsdesk.PostService
-	Users   newsdesk.UserService
 	Feeds   newsdesk.FeedService
+	// Staff signs editors in and finds who is signed in.
+	Staff *staff.Service
 	// Stories, when set, makes the stories page the desk's landing page.
 	Stories newsdesk.StoryService
 	// Articles, when set, shows each item's extracted article.
@@ -40,11 +41,6 @@ type Config struct {
 	// SecureCookies marks cookies Secure, so browsers send them over
 	// HTTPS only. Set it whenever the desk is served over HTTPS.
 	SecureCookies bool
-	// SignIns checks passwords within the limits on failed sign-ins.
-	// Give the desk and the API the same one, so that failures through
-	// either count against both; nil for one of the desk's own, on the
-	// clock Now.
-	SignIns *staff.Limiter
 }
 
 // maxFormBytes bounds a form's body: the longest a post's summary may be
@@ -61,16 +57,13 @@ func New(cfg Config) http.Handler {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.SignIns == nil {
-		cfg.SignIns = staff.New(cfg.Now, cfg.Logger)
-	}
 	static, err := fs.Sub(files, "static")
 	if err != nil {
 		panic(err)
 	}
 	assets := web.NewAssets(static, "/desk/static/")
 	pages := newRenderer(assets, cfg.Logger, cfg.Now, cfg.SecureCookies, cfg.Sources, cfg.Posts)
-	sessions := newSessions(cfg.Users, cfg.Now, cfg.SecureCookies, cfg.SignIns)
+	sessions := &sessions{staff: cfg.Staff, secure: cfg.SecureCookies}
 
 	mux := http.NewServeMux()
 	addRoutes(mux, cfg, sessions, pages, assets)

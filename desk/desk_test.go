@@ -51,7 +51,7 @@ func newEnvWith(t *testing.T, secureCookies bool) *env {
 	mux := http.NewServeMux()
 	mux.Handle("/", site.New(site.Config{Posts: db, Title: "The Harbour Digest"}))
 	mux.Handle("/desk/", desk.New(desk.Config{
-		Sources: db, Items: db, Posts: db, Users: db, Feeds: feeds,
+		Sources: db, Items: db, Posts: db, Staff: testStaff(db), Feeds: feeds,
 		Now: func() time.Time { return testNow }, SecureCookies: secureCookies,
 	}))
 	srv := httptest.NewServer(mux)
@@ -66,6 +66,11 @@ func newEnvWith(t *testing.T, secureCookies bool) *env {
 		t.Fatal(err)
 	}
 	return &env{db: db, feeds: feeds, srv: srv, editor: u}
+}
+
+// testStaff returns a staff service over db on the desk's clock in tests.
+func testStaff(db *store.DB) *staff.Service {
+	return staff.New(staff.Config{Users: db, Now: func() time.Time { return testNow }})
 }
 
 // browser returns a client with a cookie jar that does not follow

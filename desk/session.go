@@ -1,10 +1,6 @@
 package desk
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/url"
@@ -17,96 +13,60 @@ import (
 	"github.com/newsdesk/newsdesk/web"
 )
 
-// SessionCookie names the cookie that holds a signed-in editor's session
-// token. The JSON API accepts the same cookie, so it is set for the whole
-// site, not only /desk/.
-const SessionCookie = "newsdesk_session"
-
-// sessionLifetime is how long a sign-in lasts.
-const sessionLifetime = 30 * 24 * time.Hour
-
-// TokenHash returns what the store keeps of a session token: the hex
-// SHA-256 of the cookie's value. A leaked sessions table then signs
-// nobody in.
-func TokenHash(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
-
-// sessions signs editors in and out and finds who is signed in.
+// sessions signs editors in and out and finds who is signed in, through
+// the staff service; what it adds are the desk's cookies.
 type sessions struct {
-	users  newsdesk.UserService
-	now    func() time.Time
+	staff  *staff.Service
 	secure bool
-	limit  *staff.Limiter // checks passwords within the limits on failed sign-ins
 }
 
-func newSessions(users newsdesk.UserService, now func() time.Time, secure bool, limit *staff.Limiter) *sessions {
-	return &sessions{users: users, now: now, secure: secure, limit: limit}
+// sessionToken returns the session token r's cookie carries, or "".
+func sessionToken(r *http.Request) string {
+	if c, err := r.Cookie(staff.SessionCookie); err == nil {
+		return c.Value
+	}
+	return ""
 }
 
 // user returns the signed-in user of r, or EUNAUTHORIZED.
 func (s *sessions) user(r *http.Request) (*newsdesk.User, error) {
-	c, err := r.Cookie(SessionCookie)
-	if err != nil || c.Value == "" {
-		return nil, newsdesk.Errorf(newsdesk.EUNAUTHORIZED, "Please sign in.")
-	}
-	return s.users.FindSession(r.Context(), TokenHash(c.Value), s.now())
+	return s.staff.SessionUser(r.Context(), sessionToken(r))
 }
 
-// start creates a session for u and sets its cookie.
-func (s *sessions) start(w http.ResponseWriter, r *http.Request, u *newsdesk.User) error {
-	var b [32]byte
-	rand.Read(b[:]) // never fails, per crypto/rand
-	token := base64.RawURLEncoding.EncodeToString(b[:])
-	expires := s.now().Add(sessionLifetime)
-	if err := s.users.CreateSession(r.Context(), &newsdesk.Session{
-		TokenHash: TokenHash(token),
-		UserID:    u.ID,
-		ExpiresAt: expires,
-	}); err != nil {
-		return err
-	}
+// start sets the cookies of a sign-in: the session's, sent with every
+// request to the site, and the device cookie, sent back only to the
+// sign-in form, from then on trusted for the account.
+func (s *sessions) start(w http.ResponseWriter, in *staff.SignedIn) {
 	http.SetCookie(w, &http.Cookie{
-		Name:     SessionCookie,
-		Value:    token,
+		Name:     staff.SessionCookie,
+		Value:    in.Token,
 		Path:     "/",
-		Expires:  expires,
-		MaxAge:   int(sessionLifetime / time.Second),
+		Expires:  in.Expires,
+		MaxAge:   int(staff.SessionLifetime / time.Second),
 		HttpOnly: true,
 		Secure:   s.secure,
 		SameSite: http.SameSiteLaxMode,
 	})
-	return nil
-}
-
-// end deletes r's session, if any, and clears its cookie.
-func (s *sessions) end(w http.ResponseWriter, r *http.Request) error {
 	http.SetCookie(w, &http.Cookie{
-		Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode,
-	})
-	c, err := r.Cookie(SessionCookie)
-	if err != nil || c.Value == "" {
-		return nil
-	}
-	return s.users.DeleteSession(r.Context(), TokenHash(c.Value))
-}
-
-// trustDevice gives the browser a new device cookie for u, sent back
-// only to the sign-in form: from then on it signs in to u's account as a
-// trusted browser. Signing out keeps it.
-func (s *sessions) trustDevice(w http.ResponseWriter, u *newsdesk.User) {
-	http.SetCookie(w, &http.Cookie{
-		Name:     staff.DeviceCookieName(u.Email),
-		Value:    s.limit.NewDevice(u),
+		Name:     staff.DeviceCookieName(in.User.Email),
+		Value:    in.Device,
 		Path:     "/desk/signin",
-		Expires:  s.now().Add(staff.DeviceLifetime),
+		Expires:  in.DeviceExpires,
 		MaxAge:   int(staff.DeviceLifetime / time.Second),
 		HttpOnly: true,
 		Secure:   s.secure,
 		SameSite: http.SameSiteStrictMode,
 	})
+}
+
+// end deletes r's session, if any, and clears its cookie. The device
+// cookie stays.
+func (s *sessions) end(w http.ResponseWriter, r *http.Request) error {
+	http.SetCookie(w, &http.Cookie{
+		Name: staff.SessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode,
+	})
+	return s.staff.SignOut(r.Context(), sessionToken(r))
 }
 
 // require is middleware that lets only signed-in users through, with the
@@ -177,7 +137,7 @@ func handleSignInForm(s *sessions, pages *renderer) http.Handler {
 	})
 }
 
-// handleSignIn checks an e-mail and password (see staff.Limiter)
+// handleSignIn checks an e-mail and password (see staff.Service.SignIn)
 // and starts a session. It says the same for an unknown e-mail as for a
 // wrong password, so the form cannot be used to learn who has an
 // account. After too many failed attempts it refuses further ones for a
@@ -194,10 +154,11 @@ func handleSignIn(s *sessions, pages *renderer) http.Handler {
 		password := r.PostForm.Get("password")
 		next := r.PostForm.Get("next")
 
-		u, err := s.limit.Check(r.Context(), s.users, email, password, staff.Client{
-			Address: web.ClientAddress(r),
-			Device:  staff.DeviceFrom(r, email),
-		})
+		client := staff.Client{Address: web.ClientAddress(r)}
+		if c, err := r.Cookie(staff.DeviceCookieName(email)); err == nil {
+			client.Device = c.Value
+		}
+		in, err := s.staff.SignIn(r.Context(), email, password, client)
 		if err != nil {
 			var refused *staff.Refused
 			switch code := newsdesk.ErrorCode(err); {
@@ -215,11 +176,7 @@ func handleSignIn(s *sessions, pages *renderer) http.Handler {
 			}
 			return
 		}
-		if err := s.start(w, r, u); err != nil {
-			pages.error(w, r, err)
-			return
-		}
-		s.trustDevice(w, u)
+		s.start(w, in)
 		http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
 	})
 }

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
-	"github.com/newsdesk/newsdesk/desk"
+	"github.com/newsdesk/newsdesk/staff"
 )
 
 func TestSignInRequired(t *testing.T) {
@@ -112,7 +112,7 @@ func TestSessionCookie(t *testing.T) {
 			res, _ := e.post(t, e.browser(t), "/desk/signin", url.Values{"email": {editorEmail}, "password": {editorPassword}})
 			var c *http.Cookie
 			for _, k := range (&http.Response{Header: res.Header}).Cookies() {
-				if k.Name == desk.SessionCookie {
+				if k.Name == staff.SessionCookie {
 					c = k
 				}
 			}
@@ -129,14 +129,14 @@ func TestSessionCookie(t *testing.T) {
 				t.Errorf("token %q is not 32 random bytes", c.Value)
 			}
 			ctx := context.Background()
-			if u, err := e.db.FindSession(ctx, desk.TokenHash(c.Value), testNow); err != nil || u.ID != e.editor.ID {
+			if u, err := e.db.FindSession(ctx, staff.TokenHash(c.Value), testNow); err != nil || u.ID != e.editor.ID {
 				t.Errorf("session by the token's hash: %v, %v", u, err)
 			}
 			if _, err := e.db.FindSession(ctx, c.Value, testNow); err == nil {
 				t.Error("the store keeps the token itself")
 			}
 			// A session lasts 30 days and no more.
-			if _, err := e.db.FindSession(ctx, desk.TokenHash(c.Value), testNow.Add(31*24*time.Hour)); newsdesk.ErrorCode(err) != newsdesk.EUNAUTHORIZED {
+			if _, err := e.db.FindSession(ctx, staff.TokenHash(c.Value), testNow.Add(31*24*time.Hour)); newsdesk.ErrorCode(err) != newsdesk.EUNAUTHORIZED {
 				t.Errorf("session after 31 days: %v, want EUNAUTHORIZED", err)
 			}
 		})
@@ -149,7 +149,7 @@ func TestSignOut(t *testing.T) {
 	u, _ := url.Parse(e.srv.URL)
 	var token string
 	for _, k := range c.Jar.Cookies(u) {
-		if k.Name == desk.SessionCookie {
+		if k.Name == staff.SessionCookie {
 			token = k.Value
 		}
 	}
@@ -160,12 +160,12 @@ func TestSignOut(t *testing.T) {
 	if _, body := e.follow(t, c, res); !strings.Contains(body, "You are signed out.") {
 		t.Error("sign-in page does not say the editor signed out")
 	}
-	if _, err := e.db.FindSession(context.Background(), desk.TokenHash(token), testNow); newsdesk.ErrorCode(err) != newsdesk.EUNAUTHORIZED {
+	if _, err := e.db.FindSession(context.Background(), staff.TokenHash(token), testNow); newsdesk.ErrorCode(err) != newsdesk.EUNAUTHORIZED {
 		t.Errorf("session still in the store: %v", err)
 	}
 	// Even a browser that kept the cookie is signed out.
 	stale := e.browser(t)
-	stale.Jar.SetCookies(u, []*http.Cookie{{Name: desk.SessionCookie, Value: token, Path: "/"}})
+	stale.Jar.SetCookies(u, []*http.Cookie{{Name: staff.SessionCookie, Value: token, Path: "/"}})
 	if res, _ := e.get(t, stale, "/desk/items"); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("old cookie still signs in: status %d", res.StatusCode)
 	}

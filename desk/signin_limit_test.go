@@ -13,6 +13,7 @@ import (
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/desk"
+	"github.com/newsdesk/newsdesk/staff"
 	"github.com/newsdesk/newsdesk/store/storetest"
 	"golang.org/x/crypto/bcrypt"
 )
@@ -43,7 +44,7 @@ func newClockedEnv(t *testing.T) (*env, *testClock) {
 	clock := &testClock{t: testNow}
 	db := storetest.SQLite(t)
 	feeds := newFakeFeeds(db)
-	srv := httptest.NewServer(desk.New(desk.Config{Sources: db, Items: db, Posts: db, Users: db, Feeds: feeds, Now: clock.now}))
+	srv := httptest.NewServer(desk.New(desk.Config{Sources: db, Items: db, Posts: db, Staff: staff.New(staff.Config{Users: db, Now: clock.now}), Feeds: feeds, Now: clock.now}))
 	t.Cleanup(srv.Close)
 	hash, err := bcrypt.GenerateFromPassword([]byte(editorPassword), bcrypt.MinCost)
 	if err != nil {

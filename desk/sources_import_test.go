@@ -113,7 +113,7 @@ func TestImportManyFeeds(t *testing.T) {
 			defer cancel()
 			q.Stop(ctx)
 		})
-		srv := httptest.NewServer(desk.New(desk.Config{Sources: db, Items: db, Posts: db, Users: db, Feeds: feeds}))
+		srv := httptest.NewServer(desk.New(desk.Config{Sources: db, Items: db, Posts: db, Staff: staff.New(staff.Config{Users: db}), Feeds: feeds}))
 		t.Cleanup(srv.Close)
 		hash, err := staff.HashPassword(editorPassword)
 		if err != nil {

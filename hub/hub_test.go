@@ -109,7 +109,7 @@ func newNewsroom(t *testing.T, db *store.DB, withQueue bool, o options) *newsroo
 
 	mux := http.NewServeMux()
 	mux.Handle("/", feeds)
-	mux.Handle("/api/", api.New(api.Config{Sources: db, Items: db, Posts: n.hub.Watch(db, q), Users: db, Search: db}))
+	mux.Handle("/api/", api.New(api.Config{Sources: db, Items: db, Posts: n.hub.Watch(db, q), Staff: staff.New(staff.Config{Users: db}), Search: db}))
 	mux.Handle(hub.Path, n.hub.Handler(q))
 	handler = mux
 	return n

@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
-	"net/http"
 	"time"
 
 	"github.com/newsdesk/newsdesk"
@@ -40,21 +39,11 @@ func DeviceCookieName(email string) string {
 	return "newsdesk_device_" + hex.EncodeToString(sum[:8])
 }
 
-// DeviceFrom returns the value of r's device cookie for the account that
-// email names, or "".
-func DeviceFrom(r *http.Request, email string) string {
-	c, err := r.Cookie(DeviceCookieName(email))
-	if err != nil {
-		return ""
-	}
-	return c.Value
-}
-
-// NewDevice returns the value of a new device cookie for a browser that
+// newDevice returns the value of a new device cookie for a browser that
 // has just signed in as u, to be set under DeviceCookieName(u.Email) for
 // DeviceLifetime. A new one at every sign-in keeps a browser in use
 // trusted for good.
-func (l *Limiter) NewDevice(u *newsdesk.User) string {
+func (l *limiter) newDevice(u *newsdesk.User) string {
 	var b [deviceValueBytes]byte
 	rand.Read(b[:deviceIDBytes]) // never fails, per crypto/rand
 	binary.BigEndian.PutUint64(b[deviceIDBytes:devicePayloadBytes], uint64(l.now().Unix()))
@@ -70,7 +59,7 @@ func deviceMAC(u *newsdesk.User, payload []byte) []byte {
 }
 
 // deviceID returns the browser's id in the device cookie value, if the
-// value is a device cookie that NewDevice made for u, with u's current
+// value is a device cookie that newDevice made for u, with u's current
 // password, within DeviceLifetime before now.
 func deviceID(u *newsdesk.User, value string, now time.Time) (string, bool) {
 	if value == "" || base64.RawURLEncoding.DecodedLen(len(value)) != deviceValueBytes {

@@ -1,39 +1,3 @@
-// Package staff checks passwords within limits on failed sign-ins,
-// so that they cannot be guessed as fast as bcrypt allows, and so that
-// nobody who fails on purpose can keep staff out.
-//
-// It follows OWASP's "Slow Down Online Guessing Attacks with Device
-// Cookies". A client that has signed in to an account before is trusted
-// for that account, and its failures count apart from those of clients
-// that have not: failures from untrusted clients lock the account for
-// untrusted clients only, and a trusted client that fails too often is
-// locked alone. Someone guessing has never signed in, so however long
-// they keep at it they hold up only other untrusted clients, never the
-// browsers and programs staff already use. A lockout of the whole
-// account, which the guesser could renew forever with about 20 requests
-// an hour, is what this replaces.
-//
-// A browser is trusted through its device cookie (see NewDevice), set
-// when it signs in. A program using HTTP Basic keeps no cookies: it is
-// trusted from the client address it signed in from, for that account,
-// for ProgramTrust after its last success.
-//
-// Untrusted clients are also limited by address, counting the accounts
-// that failed from it rather than the failures, so that one machine
-// cannot try a password against every account, while one broken script,
-// which fails for a single account however often it runs, cannot keep
-// an office behind one address out.
-//
-// One Limiter serves every way in that checks a password (the desk's
-// sign-in form and the API's HTTP Basic authentication), so that failures
-// through each count together.
-//
-// The counts and the trust of programs live in this process's memory:
-// they are lost on restart, and when several newsdesk processes serve
-// behind a load balancer each counts only the attempts it sees. Device
-// cookies are signed with the user's password hash, which every process
-// reads from the database, so a browser stays trusted across restarts and
-// processes.
 package staff
 
 import (
@@ -52,17 +16,17 @@ import (
 
 // Limits on failed sign-ins.
 const (
-	// MaxFailures is how many failures within Window lock a group of
-	// clients until the oldest of them is Window old: the untrusted
-	// clients of an account, one trusted browser, or the trusted
-	// programs of an account at one address.
+	// MaxFailures is how many failures within FailureWindow lock a
+	// group of clients until the oldest of them is FailureWindow old:
+	// the untrusted clients of an account, one trusted browser, or the
+	// trusted programs of an account at one address.
 	MaxFailures = 5
 	// MaxAccountsPerAddress is how many accounts may fail from one
-	// address within Window, through untrusted clients, before untrusted
-	// clients there are refused.
+	// address within FailureWindow, through untrusted clients, before
+	// untrusted clients there are refused.
 	MaxAccountsPerAddress = 10
-	// Window is how long a failure counts.
-	Window = 15 * time.Minute
+	// FailureWindow is how long a failure counts.
+	FailureWindow = 15 * time.Minute
 	// DeviceLifetime is how long a device cookie trusts a browser after
 	// the sign-in that set it; each sign-in sets a new one.
 	DeviceLifetime = 365 * 24 * time.Hour
@@ -88,9 +52,45 @@ const (
 // password and the timing does not tell them apart.
 const dummyHash = "$2a$10$D.4zbCPFZ/K1Dc42/cYwM.RlwM8O0M0d9wMOQJY5YLDJZFd7odMBO"
 
-// Limiter checks passwords within the limits. Its methods are safe to
-// call from many goroutines.
-type Limiter struct {
+// limiter checks passwords within limits on failed sign-ins,
+// so that they cannot be guessed as fast as bcrypt allows, and so that
+// nobody who fails on purpose can keep staff out.
+//
+// It follows OWASP's "Slow Down Online Guessing Attacks with Device
+// Cookies". A client that has signed in to an account before is trusted
+// for that account, and its failures count apart from those of clients
+// that have not: failures from untrusted clients lock the account for
+// untrusted clients only, and a trusted client that fails too often is
+// locked alone. Someone guessing has never signed in, so however long
+// they keep at it they hold up only other untrusted clients, never the
+// browsers and programs staff already use. A lockout of the whole
+// account, which the guesser could renew forever with about 20 requests
+// an hour, is what this replaces.
+//
+// A browser is trusted through its device cookie (see newDevice), set
+// when it signs in. A program using HTTP Basic keeps no cookies: it is
+// trusted from the client address it signed in from, for that account,
+// for ProgramTrust after its last success.
+//
+// Untrusted clients are also limited by address, counting the accounts
+// that failed from it rather than the failures, so that one machine
+// cannot try a password against every account, while one broken script,
+// which fails for a single account however often it runs, cannot keep
+// an office behind one address out.
+//
+// One limiter, a Service's, serves every way in that checks a password
+// (the desk's sign-in form and the API's HTTP Basic authentication), so
+// that failures through each count together.
+//
+// The counts and the trust of programs live in this process's memory:
+// they are lost on restart, and when several newsdesk processes serve
+// behind a load balancer each counts only the attempts it sees. Device
+// cookies are signed with the user's password hash, which every process
+// reads from the database, so a browser stays trusted across restarts and
+// processes.
+//
+// Its methods are safe to call from many goroutines.
+type limiter struct {
 	now    func() time.Time
 	logger *slog.Logger
 
@@ -111,13 +111,13 @@ type Limiter struct {
 	ended chan struct{}
 }
 
-// New returns a Limiter that reads the time from now and logs to logger
-// (nil discards) when a group of clients reaches its limit.
-func New(now func() time.Time, logger *slog.Logger) *Limiter {
+// newLimiter returns a limiter that reads the time from now and logs to
+// logger (nil discards) when a group of clients reaches its limit.
+func newLimiter(now func() time.Time, logger *slog.Logger) *limiter {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Limiter{
+	return &limiter{
 		now: now, logger: logger,
 		open: map[string]*record{}, staff: map[string]*record{}, programs: map[string]time.Time{},
 		ended: make(chan struct{}),
@@ -129,7 +129,7 @@ type Client struct {
 	// Address is where the request comes from (see web.ClientAddress).
 	Address string
 	// Device is the value of the browser's device cookie for the account
-	// (see DeviceFrom), or "".
+	// (see DeviceCookieName), or "".
 	Device string
 	// Program is set for a client that sends its password with every
 	// request and keeps no cookies (HTTP Basic): it is trusted by its
@@ -137,8 +137,9 @@ type Client struct {
 	Program bool
 }
 
-// Refused is the cause, inside the ERATELIMITED error that Check
-// returns, of an attempt refused by the limits.
+// Refused is the cause, inside the ERATELIMITED error that
+// Service.Authenticate and Service.SignIn return, of an attempt refused
+// by the limits.
 type Refused struct {
 	Wait time.Duration // until this client may try again
 }
@@ -151,14 +152,14 @@ func (e *Refused) RetryAfter() string {
 	return strconv.Itoa(int((e.Wait + time.Second - 1) / time.Second))
 }
 
-// Check checks the password of the account that email names, tried by
+// check checks the password of the account that email names, tried by
 // client c, and returns the account's user.
 //
 // It returns EUNAUTHORIZED, saying the same for an unknown e-mail as for
 // a wrong password, so that it cannot be used to learn who has an
 // account; ERATELIMITED, wrapping a *Refused that says how long to wait,
 // without checking the password, when the client's group has failed too
-// often (see the package's comment); the context's error if ctx ends
+// often (see limiter); the context's error if ctx ends
 // while it waits; or the error of finding the user.
 //
 // Attempts whose passwords are being checked count as failures until
@@ -173,7 +174,7 @@ func (e *Refused) RetryAfter() string {
 // start again whenever staff sign in somewhere new); takes the account
 // off its address's count of accounts failed, since someone there knows
 // its password; and makes a program trusted at its address.
-func (l *Limiter) Check(ctx context.Context, users newsdesk.UserService, email, password string, c Client) (*newsdesk.User, error) {
+func (l *limiter) check(ctx context.Context, users newsdesk.UserService, email, password string, c Client) (*newsdesk.User, error) {
 	u, err := users.FindUserByEmail(ctx, email)
 	switch {
 	case newsdesk.ErrorCode(err) == newsdesk.ENOTFOUND:
@@ -213,7 +214,7 @@ func (k kind) String() string {
 }
 
 // limit is how many failures (or, from an address, accounts) the group
-// may have within Window.
+// may have within FailureWindow.
 func (k kind) limit() int {
 	if k == fromAddress {
 		return MaxAccountsPerAddress
@@ -242,7 +243,7 @@ func (k kind) message() string {
 type group struct {
 	kind  kind
 	key   string
-	staff bool // kept in Limiter.staff rather than Limiter.open
+	staff bool // kept in limiter.staff rather than limiter.open
 }
 
 // record is what the limiter knows of one group.
@@ -262,7 +263,7 @@ func (rec *record) idle() bool {
 
 // trim forgets the failures of the record older than the window.
 func (rec *record) trim(now time.Time) {
-	cutoff := now.Add(-Window)
+	cutoff := now.Add(-FailureWindow)
 	i := 0
 	for i < len(rec.failures) && !rec.failures[i].After(cutoff) {
 		i++
@@ -284,12 +285,12 @@ func (rec *record) wait(limit int, now time.Time) time.Duration {
 	if rec.accounts != nil {
 		times = slices.SortedFunc(maps.Values(rec.accounts), time.Time.Compare)
 	}
-	return times[len(times)-limit].Add(Window).Sub(now)
+	return times[len(times)-limit].Add(FailureWindow).Sub(now)
 }
 
 // groups returns the groups an attempt by c to sign in as u (nil when
 // the account does not exist) counts in.
-func (l *Limiter) groups(u *newsdesk.User, account string, c Client, now time.Time) []group {
+func (l *limiter) groups(u *newsdesk.User, account string, c Client, now time.Time) []group {
 	if u != nil {
 		if id, ok := deviceID(u, c.Device, now); ok {
 			return []group{{kind: device, key: "device " + id, staff: true}}
@@ -308,7 +309,7 @@ func programKey(account, address string) string {
 	return account + " " + address
 }
 
-func (l *Limiter) records(g group) map[string]*record {
+func (l *limiter) records(g group) map[string]*record {
 	if g.staff {
 		return l.staff
 	}
@@ -317,7 +318,7 @@ func (l *Limiter) records(g group) map[string]*record {
 
 // attempt is one sign-in begun, whose password is being checked.
 type attempt struct {
-	l                *Limiter
+	l                *limiter
 	groups           []group
 	account, address string
 	program          bool
@@ -326,7 +327,7 @@ type attempt struct {
 
 // begin starts an attempt by c to sign in as u, before its password is
 // checked, or refuses it.
-func (l *Limiter) begin(ctx context.Context, u *newsdesk.User, email string, c Client) (*attempt, error) {
+func (l *limiter) begin(ctx context.Context, u *newsdesk.User, email string, c Client) (*attempt, error) {
 	account := Account(email)
 	for {
 		l.mu.Lock()
@@ -441,7 +442,7 @@ func (a *attempt) end(o outcome) {
 	l.mu.Unlock()
 	for _, g := range limited {
 		l.logger.Warn("sign-ins limited after repeated failures", "group", g.kind.String(),
-			"account", a.account, "address", a.address, "limit", g.kind.limit(), "within", Window)
+			"account", a.account, "address", a.address, "limit", g.kind.limit(), "within", FailureWindow)
 	}
 }
 
@@ -450,8 +451,8 @@ func (a *attempt) end(o outcome) {
 // full it does so at once, and if the map is still too full it forgets
 // some of it, down to a quarter under its bound, so that attempts from
 // endless new addresses do not each pay for a sweep.
-func (l *Limiter) sweep(now time.Time) {
-	if now.Sub(l.swept) < Window && len(l.open)+2 <= maxOpen && len(l.staff)+2 <= maxStaff && len(l.programs)+1 <= maxPrograms {
+func (l *limiter) sweep(now time.Time) {
+	if now.Sub(l.swept) < FailureWindow && len(l.open)+2 <= maxOpen && len(l.staff)+2 <= maxStaff && len(l.programs)+1 <= maxPrograms {
 		return
 	}
 	l.swept = now

@@ -50,7 +50,7 @@ func (f *fakeUsers) FindUserByEmail(_ context.Context, email string) (*newsdesk.
 // setup returns a limiter on a test clock and users for editor@ and
 // other@example.org, whose password is hashed at bcrypt's lowest cost so
 // that the tests run fast.
-func setup(t testing.TB) (*Limiter, *testClock, *fakeUsers) {
+func setup(t testing.TB) (*limiter, *testClock, *fakeUsers) {
 	t.Helper()
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.MinCost)
 	if err != nil {
@@ -61,13 +61,13 @@ func setup(t testing.TB) (*Limiter, *testClock, *fakeUsers) {
 		users.users[email] = &newsdesk.User{ID: int64(i + 1), Email: email, Role: newsdesk.RoleEditor, PasswordHash: string(hash)}
 	}
 	clock := &testClock{t: time.Date(2026, 5, 4, 12, 0, 0, 0, time.UTC)}
-	return New(clock.now, nil), clock, users
+	return newLimiter(clock.now, nil), clock, users
 }
 
 // try signs in and returns "ok", "wrong", or the refusal's wait.
-func try(t *testing.T, l *Limiter, users *fakeUsers, email, pw string, c Client) string {
+func try(t *testing.T, l *limiter, users *fakeUsers, email, pw string, c Client) string {
 	t.Helper()
-	_, err := l.Check(context.Background(), users, email, pw, c)
+	_, err := l.check(context.Background(), users, email, pw, c)
 	var refused *Refused
 	switch {
 	case err == nil:
@@ -142,7 +142,7 @@ func TestGroups(t *testing.T) {
 			// The known browsers and program sign in first.
 			devices := map[string]string{}
 			for _, name := range []string{"known", "other known"} {
-				devices[name] = l.NewDevice(users.users[editor])
+				devices[name] = l.newDevice(users.users[editor])
 			}
 			if got := try(t, l, users, editor, password, Client{Address: "198.51.100.9", Program: true}); got != "ok" {
 				t.Fatalf("the program's first sign-in: %s", got)
@@ -169,7 +169,7 @@ func TestGroups(t *testing.T) {
 
 func TestLimitPerAddress(t *testing.T) {
 	l, clock, users := setup(t)
-	known := l.NewDevice(users.users["editor@example.org"])
+	known := l.newDevice(users.users["editor@example.org"])
 	// The accounts tried exist but 0@, so that bcrypt's lowest cost keeps
 	// the test fast; made-up accounts count the same.
 	for i := range 100 {
@@ -216,7 +216,7 @@ func TestLimitPerAddress(t *testing.T) {
 
 	// A right password there takes its account's typos off the address's
 	// count: nine typos of colleagues who then sign in leave room for all.
-	clock.advance(Window)
+	clock.advance(FailureWindow)
 	for round := range 3 {
 		for _, email := range []string{"editor@example.org", "other@example.org"} {
 			try(t, l, users, email, "typo", Client{Address: "198.51.100.7"})
@@ -230,7 +230,7 @@ func TestLimitPerAddress(t *testing.T) {
 		if got := try(t, l, users, "editor@example.org", password, Client{Address: "198.51.100.7"}); got != "ok" {
 			t.Fatalf("round %d: %s", round, got)
 		}
-		clock.advance(Window)
+		clock.advance(FailureWindow)
 	}
 }
 
@@ -308,7 +308,7 @@ func TestRefusal(t *testing.T) {
 		retryAfter string
 		tryAgainIn string
 	}{
-		{Window, "900", "15 minutes"},
+		{FailureWindow, "900", "15 minutes"},
 		{30 * time.Second, "30", "1 minute"},
 		{61*time.Second + time.Millisecond, "62", "2 minutes"},
 	} {
@@ -316,8 +316,8 @@ func TestRefusal(t *testing.T) {
 		for range MaxFailures {
 			try(t, l, users, "editor@example.org", "guess", Client{Address: "203.0.113.1"})
 		}
-		clock.advance(Window - tc.wait)
-		_, err := l.Check(context.Background(), users, "editor@example.org", password, Client{Address: "203.0.113.1"})
+		clock.advance(FailureWindow - tc.wait)
+		_, err := l.check(context.Background(), users, "editor@example.org", password, Client{Address: "203.0.113.1"})
 		var refused *Refused
 		if !errors.As(err, &refused) {
 			t.Fatalf("wait %v: %v, want refused", tc.wait, err)
@@ -356,7 +356,7 @@ func TestMemoryBound(t *testing.T) {
 	if got := try(t, l, users, u.Email, password, Client{Address: "198.51.100.1"}); got == "ok" || got == "wrong" {
 		t.Errorf("the editor's account after the flood: %s, want still held up for untrusted clients", got)
 	}
-	clock.advance(Window)
+	clock.advance(FailureWindow)
 	try(t, l, users, "nobody@example.org", "guess", Client{Address: "203.0.113.1"})
 	if n := len(l.open) + len(l.staff); n != 2 {
 		t.Errorf("%d records a window later, want 2", n)
@@ -392,7 +392,7 @@ func TestMemoryBound(t *testing.T) {
 func TestDeviceCookie(t *testing.T) {
 	l, clock, users := setup(t)
 	editor, other := users.users["editor@example.org"], users.users["other@example.org"]
-	value := l.NewDevice(editor)
+	value := l.newDevice(editor)
 	changed := *editor
 	changed.PasswordHash = "$2a$04$" + strings.Repeat("x", 53)
 	tampered := []byte(value)
@@ -423,7 +423,7 @@ func TestDeviceCookie(t *testing.T) {
 	}
 	// Each sign-in tells browsers apart; a cookie's name tells accounts
 	// apart, whatever the spelling, and carries no address.
-	if a, _ := deviceID(editor, l.NewDevice(editor), clock.now()); a == "" || a == func() string { id, _ := deviceID(editor, value, clock.now()); return id }() {
+	if a, _ := deviceID(editor, l.newDevice(editor), clock.now()); a == "" || a == func() string { id, _ := deviceID(editor, value, clock.now()); return id }() {
 		t.Error("two device cookies with one id")
 	}
 	if DeviceCookieName(" Editor@Example.ORG") != DeviceCookieName("editor@example.org") ||
@@ -434,7 +434,7 @@ func TestDeviceCookie(t *testing.T) {
 	// A cookie made by another process a little ahead is fine; one from
 	// far in the future is not.
 	clock.advance(2 * time.Hour)
-	future := l.NewDevice(editor)
+	future := l.newDevice(editor)
 	if _, ok := deviceID(editor, future, clock.now().Add(-30*time.Minute)); !ok {
 		t.Error("a cookie set half an hour ahead is refused")
 	}
@@ -444,11 +444,11 @@ func TestDeviceCookie(t *testing.T) {
 }
 
 // FuzzDeviceID checks that no cookie value a browser sends makes deviceID
-// panic, or pass unless NewDevice made it.
+// panic, or pass unless newDevice made it.
 func FuzzDeviceID(f *testing.F) {
 	l, clock, users := setup(f)
 	editor := users.users["editor@example.org"]
-	made := l.NewDevice(editor)
+	made := l.newDevice(editor)
 	f.Add(made)
 	f.Add("")
 	f.Add(strings.Repeat("A", len(made)))

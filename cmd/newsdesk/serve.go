@@ -312,16 +312,15 @@ func routes(logger *slog.Logger, db *store.DB, feeds *ingest.Service, webSub *in
 		posts = feedHub.Watch(posts, queue)
 		mux.Handle(hub.Path, feedHub.Handler(queue))
 	}
-	// One count of failed sign-ins for the desk's form and the API's
-	// Basic authentication, so that each does not add its own tries.
-	signIns := staff.New(time.Now, logger)
+	// One staff service for the desk's form and the API's Basic
+	// authentication, so that failed sign-ins through each count together.
+	staffService := staff.New(staff.Config{Users: db, Logger: logger})
 	mux.Handle("/desk/", desk.New(desk.Config{
-		Sources: db, Items: db, Posts: posts, Users: db, Feeds: feeds, Stories: db, Articles: db,
-		Search: db, Logger: logger, Now: time.Now, SecureCookies: secure, SignIns: signIns,
+		Sources: db, Items: db, Posts: posts, Staff: staffService, Feeds: feeds, Stories: db, Articles: db,
+		Search: db, Logger: logger, Now: time.Now, SecureCookies: secure,
 	}))
 	mux.Handle("/api/", api.New(api.Config{
-		Sources: db, Items: db, Posts: posts, Users: db, Feeds: feeds, Search: db, Logger: logger, Now: time.Now,
-		SignIns: signIns,
+		Sources: db, Items: db, Posts: posts, Staff: staffService, Feeds: feeds, Search: db, Logger: logger,
 	}))
 	mux.Handle("/websub/", hubcallback.New(hubcallback.Config{WebSub: webSub, Logger: logger}))
 	errs := web.ErrorWriter{Logger: logger}
