@@ -245,14 +245,11 @@ func riverLevel(level slog.Level) slog.Level {
 // loadDemo makes sure the demo editor exists, and follows the demo
 // outlets and publishes the sample posts.
 func loadDemo(ctx context.Context, db *store.DB, feeds newsdesk.FeedService, srv *demo.Server) error {
-	u, err := db.FindUserByEmail(ctx, demoEmail)
+	staffService := staff.New(staff.Config{Users: db})
+	u, err := staffService.FindUserByEmail(ctx, demoEmail)
 	if newsdesk.ErrorCode(err) == newsdesk.ENOTFOUND {
-		hash, herr := staff.HashPassword(demoPassword)
-		if herr != nil {
-			return herr
-		}
-		u = &newsdesk.User{Email: demoEmail, Name: "Demo Editor", Role: newsdesk.RoleAdmin, PasswordHash: hash}
-		err = db.CreateUser(ctx, u)
+		u = &newsdesk.User{Email: demoEmail, Name: "Demo Editor", Role: newsdesk.RoleAdmin}
+		err = staffService.AddUser(ctx, u, demoPassword)
 	}
 	if err != nil {
 		return err

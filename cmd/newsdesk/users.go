@@ -51,17 +51,13 @@ func cmdUsersAdd(ctx context.Context, e *env, args []string) error {
 		return newsdesk.Errorf(newsdesk.EINVALID, "Give the new user's e-mail address.")
 	}
 	password, made := readPassword(e)
-	hash, err := staff.HashPassword(password)
-	if err != nil {
-		return err
-	}
 	db, err := openDB(ctx, *dsn)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	u := &newsdesk.User{Email: pos[0], Name: *name, Role: newsdesk.Role(*role), PasswordHash: hash}
-	if err := db.CreateUser(ctx, u); err != nil {
+	u := &newsdesk.User{Email: pos[0], Name: *name, Role: newsdesk.Role(*role)}
+	if err := staff.New(staff.Config{Users: db}).AddUser(ctx, u, password); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Added %s %s (user %d).\n", u.Role, u.Email, u.ID)
@@ -99,7 +95,7 @@ func cmdUsersList(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	users, err := db.FindUsers(ctx)
+	users, err := staff.New(staff.Config{Users: db}).FindUsers(ctx)
 	if err != nil {
 		return err
 	}
