@@ -180,13 +180,20 @@ func TagSlug(name string) string { return slugify(name) }
 // sorted by slug. It returns EINVALID, naming the tag, for a name with no
 // letter or digit, a name that is too long, or too many tags.
 func ParseTags(s string) ([]Tag, error) {
+	return MakeTags(SplitTags(s))
+}
+
+// SplitTags splits tags as an editor types them, names separated by
+// commas, into the names, spaces tidied and empty ones dropped, for
+// MakeTags.
+func SplitTags(s string) []string {
 	var names []string
 	for _, n := range strings.Split(s, ",") {
 		if n = strings.Join(strings.Fields(n), " "); n != "" {
 			names = append(names, n)
 		}
 	}
-	return MakeTags(names)
+	return names
 }
 
 // MakeTags turns a list of names into tags, as ParseTags does.

@@ -18,6 +18,7 @@ import (
 	"net/http"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/posts"
 	"github.com/newsdesk/newsdesk/staff"
 	"github.com/newsdesk/newsdesk/web"
 )
@@ -26,8 +27,9 @@ import (
 type Config struct {
 	Sources newsdesk.SourceService
 	Items   newsdesk.ItemService
-	Posts   newsdesk.PostService
 	Feeds   newsdesk.FeedService
+	// Posts writes posts and finds them, published ones for the public.
+	Posts *posts.Service
 	// Staff checks the credentials of callers who send them: HTTP Basic
 	// within the limits on failed sign-ins, or the desk's session cookie.
 	// Give the API and the desk the same one, so that failures through

@@ -18,6 +18,7 @@ import (
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/api"
 	"github.com/newsdesk/newsdesk/desk"
+	"github.com/newsdesk/newsdesk/posts"
 	"github.com/newsdesk/newsdesk/staff"
 	"github.com/newsdesk/newsdesk/store"
 	"github.com/newsdesk/newsdesk/store/storetest"
@@ -58,8 +59,9 @@ func newEnvOn(t *testing.T, db *store.DB) *env {
 	clock := &testClock{t: testNow}
 	staffService := staff.New(staff.Config{Users: db, Now: clock.now})
 	mux := http.NewServeMux()
-	mux.Handle("/api/", api.New(api.Config{Sources: db, Items: db, Posts: db, Staff: staffService, Feeds: feeds}))
-	mux.Handle("/desk/", desk.New(desk.Config{Sources: db, Items: db, Posts: db, Staff: staffService, Feeds: feeds, Now: now}))
+	postService := posts.New(posts.Config{Posts: db, Items: db})
+	mux.Handle("/api/", api.New(api.Config{Sources: db, Items: db, Posts: postService, Staff: staffService, Feeds: feeds}))
+	mux.Handle("/desk/", desk.New(desk.Config{Sources: db, Items: db, Posts: postService, Staff: staffService, Feeds: feeds, Now: now}))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	hash, err := staff.HashPassword(editorPassword)

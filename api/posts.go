@@ -4,10 +4,10 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/posts"
 )
 
 // post is a post as the API shows it.
@@ -57,7 +57,7 @@ type postList struct {
 
 // handleListPosts lists published posts, newest first, ?limit at a time
 // from ?offset; ?tag=slug lists one tag's.
-func handleListPosts(posts newsdesk.PostService, logger *slog.Logger) http.Handler {
+func handleListPosts(postService *posts.Service, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		limit, err := intParam(q.Get("limit"), "limit", 20, 1, 100)
@@ -76,7 +76,7 @@ func handleListPosts(posts newsdesk.PostService, logger *slog.Logger) http.Handl
 			respondError(w, r, logger, newsdesk.Errorf(newsdesk.EINVALID, "tag must be a tag's slug, such as harbor-city, not %q.", tagSlug))
 			return
 		}
-		list, err := posts.FindPosts(r.Context(), newsdesk.PostFilter{Status: newsdesk.PostPublished, Tag: tagSlug, Limit: limit + 1, Offset: offset})
+		list, err := postService.List(r.Context(), newsdesk.PostFilter{Status: newsdesk.PostPublished, Tag: tagSlug, Limit: limit + 1, Offset: offset})
 		if err != nil {
 			respondError(w, r, logger, err)
 			return
@@ -96,7 +96,7 @@ func handleListPosts(posts newsdesk.PostService, logger *slog.Logger) http.Handl
 
 // handleGetPost shows one post. The public sees published posts only; a
 // draft is not found, exactly like a post that does not exist.
-func handleGetPost(posts newsdesk.PostService, logger *slog.Logger) http.Handler {
+func handleGetPost(postService *posts.Service, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		notFound := newsdesk.Errorf(newsdesk.ENOTFOUND, "Post %s not found.", r.PathValue("id"))
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
@@ -104,8 +104,8 @@ func handleGetPost(posts newsdesk.PostService, logger *slog.Logger) http.Handler
 			respondError(w, r, logger, notFound)
 			return
 		}
-		p, err := posts.FindPostByID(r.Context(), id)
-		if newsdesk.ErrorCode(err) == newsdesk.ENOTFOUND || (err == nil && p.Status != newsdesk.PostPublished && newsdesk.UserFrom(r.Context()) == nil) {
+		p, err := postService.Find(r.Context(), id)
+		if newsdesk.ErrorCode(err) == newsdesk.ENOTFOUND {
 			respondError(w, r, logger, notFound)
 			return
 		}
@@ -126,9 +126,9 @@ type newPost struct {
 	Tags     []string `json:"tags"`   // tag names, such as "Harbor City"
 }
 
-// handleCreatePost writes a post about an item, crediting the item's
-// outlet and original article as stored.
-func handleCreatePost(items newsdesk.ItemService, posts newsdesk.PostService, logger *slog.Logger) http.Handler {
+// handleCreatePost writes a post about an item, which the service
+// credits as stored.
+func handleCreatePost(postService *posts.Service, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var in newPost
 		if err := decode(w, r, &in); err != nil {
@@ -139,34 +139,19 @@ func handleCreatePost(items newsdesk.ItemService, posts newsdesk.PostService, lo
 			respondError(w, r, logger, newsdesk.Errorf(newsdesk.EINVALID, "item_id is required: the ID of the item the post credits."))
 			return
 		}
-		it, err := items.FindItemByID(r.Context(), in.ItemID)
+		p, err := postService.Create(r.Context(), posts.Draft{
+			ItemID:   in.ItemID,
+			Headline: in.Headline,
+			Summary:  in.Summary,
+			Status:   newsdesk.PostStatus(in.Status),
+			Tags:     in.Tags,
+		})
 		if newsdesk.ErrorCode(err) == newsdesk.ENOTFOUND {
-			respondError(w, r, logger, newsdesk.WrapError(newsdesk.EINVALID, err, "item_id %d names no item.", in.ItemID))
-			return
+			// The item is all Create looks up; here it is a field of the
+			// body, so naming no item is a bad request.
+			err = newsdesk.WrapError(newsdesk.EINVALID, err, "item_id %d names no item.", in.ItemID)
 		}
 		if err != nil {
-			respondError(w, r, logger, err)
-			return
-		}
-		if in.Status == "" {
-			in.Status = string(newsdesk.PostDraft)
-		}
-		tags, err := newsdesk.MakeTags(in.Tags)
-		if err != nil {
-			respondError(w, r, logger, err)
-			return
-		}
-		p := &newsdesk.Post{
-			Headline:    strings.TrimSpace(in.Headline),
-			Summary:     strings.TrimSpace(in.Summary),
-			Status:      newsdesk.PostStatus(in.Status),
-			ItemID:      &it.ID,
-			SourceName:  it.SourceName,
-			OriginalURL: it.URL,
-			AuthorID:    newsdesk.UserFrom(r.Context()).ID,
-			Tags:        tags,
-		}
-		if err := posts.CreatePost(r.Context(), p); err != nil {
 			respondError(w, r, logger, err)
 			return
 		}
@@ -185,7 +170,7 @@ type postChanges struct {
 }
 
 // handleUpdatePost changes a post's headline, summary, status or tags.
-func handleUpdatePost(posts newsdesk.PostService, logger *slog.Logger) http.Handler {
+func handleUpdatePost(postService *posts.Service, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 		if err != nil {
@@ -197,27 +182,13 @@ func handleUpdatePost(posts newsdesk.PostService, logger *slog.Logger) http.Hand
 			respondError(w, r, logger, err)
 			return
 		}
-		p, err := posts.FindPostByID(r.Context(), id)
-		if err != nil {
-			respondError(w, r, logger, err)
-			return
-		}
-		if in.Headline != nil {
-			p.Headline = strings.TrimSpace(*in.Headline)
-		}
-		if in.Summary != nil {
-			p.Summary = strings.TrimSpace(*in.Summary)
-		}
+		ch := posts.Changes{Headline: in.Headline, Summary: in.Summary, Tags: in.Tags}
 		if in.Status != nil {
-			p.Status = newsdesk.PostStatus(*in.Status)
+			status := newsdesk.PostStatus(*in.Status)
+			ch.Status = &status
 		}
-		if in.Tags != nil {
-			if p.Tags, err = newsdesk.MakeTags(*in.Tags); err != nil {
-				respondError(w, r, logger, err)
-				return
-			}
-		}
-		if err := posts.UpdatePost(r.Context(), p); err != nil {
+		p, err := postService.Update(r.Context(), id, ch)
+		if err != nil {
 			respondError(w, r, logger, err)
 			return
 		}

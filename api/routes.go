@@ -8,7 +8,7 @@ func addRoutes(mux *http.ServeMux, cfg Config, auth *authenticator) {
 
 	mux.Handle("GET /api/posts", handleListPosts(cfg.Posts, cfg.Logger))
 	mux.Handle("GET /api/posts/{id}", optional(handleGetPost(cfg.Posts, cfg.Logger)))
-	mux.Handle("POST /api/posts", required(handleCreatePost(cfg.Items, cfg.Posts, cfg.Logger)))
+	mux.Handle("POST /api/posts", required(handleCreatePost(cfg.Posts, cfg.Logger)))
 	mux.Handle("PATCH /api/posts/{id}", required(handleUpdatePost(cfg.Posts, cfg.Logger)))
 
 	mux.Handle("GET /api/sources", required(handleListSources(cfg.Sources, cfg.Logger)))

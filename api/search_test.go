@@ -15,6 +15,7 @@ import (
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/api"
+	"github.com/newsdesk/newsdesk/posts"
 	"github.com/newsdesk/newsdesk/staff"
 	"github.com/newsdesk/newsdesk/store/storetest"
 )
@@ -25,7 +26,7 @@ func newSearchEnv(t *testing.T) (*env, int64) {
 	t.Helper()
 	db := storetest.SQLite(t)
 	mux := http.NewServeMux()
-	mux.Handle("/api/", api.New(api.Config{Sources: db, Items: db, Posts: db, Search: db,
+	mux.Handle("/api/", api.New(api.Config{Sources: db, Items: db, Posts: posts.New(posts.Config{Posts: db, Items: db}), Search: db,
 		Staff: staff.New(staff.Config{Users: db, Now: func() time.Time { return testNow }})}))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)

@@ -8,19 +8,18 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/posts"
 )
 
 // Deps is what Load uses.
 type Deps struct {
 	Sources newsdesk.SourceService
 	Items   newsdesk.ItemService
-	Posts   newsdesk.PostService
+	Posts   *posts.Service
 	Feeds   newsdesk.FeedService
 	// Mover moves what an earlier run stored from the outlets to the
 	// server's new port; *store.DB is one.
 	Mover SourceMover
-	// AuthorID is the demo editor, credited as the posts' author.
-	AuthorID int64
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -34,7 +33,9 @@ type SourceMover interface {
 	MoveSource(ctx context.Context, id int64, from, to string) error
 }
 
-// Load follows the demo outlets served by srv and publishes the seed posts.
+// Load follows the demo outlets served by srv and publishes the seed
+// posts, written by the member of staff acting in ctx (newsdesk.WithUser):
+// the demo editor.
 //
 // It is idempotent. On a second run (a restart of `serve --demo`, with the
 // fixture server on a new port) it moves the demo sources it followed
@@ -136,7 +137,7 @@ func publish(ctx context.Context, deps Deps, seed PostSeed, src *newsdesk.Source
 	if src == nil {
 		return fmt.Errorf("no demo outlet named %q", seed.Outlet)
 	}
-	_, err := deps.Posts.FindPostBySlug(ctx, newsdesk.Slugify(seed.Headline))
+	_, err := deps.Posts.FindBySlug(ctx, newsdesk.Slugify(seed.Headline))
 	switch newsdesk.ErrorCode(err) {
 	case "":
 		return nil // published on an earlier run
@@ -148,22 +149,16 @@ func publish(ctx context.Context, deps Deps, seed PostSeed, src *newsdesk.Source
 	if err != nil {
 		return err
 	}
-	tags, err := newsdesk.ParseTags(seed.Tags)
-	if err != nil {
-		return err
-	}
 	published := now.Add(-seed.Age)
-	return deps.Posts.CreatePost(ctx, &newsdesk.Post{
-		Tags:        tags,
+	_, err = deps.Posts.Create(ctx, posts.Draft{
+		ItemID:      item.ID,
 		Headline:    seed.Headline,
 		Summary:     seed.Summary,
 		Status:      newsdesk.PostPublished,
-		ItemID:      &item.ID,
-		SourceName:  src.Name,
-		OriginalURL: item.URL,
-		AuthorID:    deps.AuthorID,
+		Tags:        newsdesk.SplitTags(seed.Tags),
 		PublishedAt: &published,
 	})
+	return err
 }
 
 // findItem returns the source's item with the GUID. A demo outlet has a

@@ -10,6 +10,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/posts"
 	"github.com/newsdesk/newsdesk/store"
 	"github.com/newsdesk/newsdesk/store/storetest"
 )
@@ -102,7 +103,9 @@ func TestLoadTwice(t *testing.T) {
 	}
 	feeds := &feedService{db: db}
 	now := time.Date(2031, 5, 14, 9, 30, 0, 0, time.UTC)
-	deps := Deps{Sources: db, Items: db, Posts: db, Feeds: feeds, Mover: db, AuthorID: editor.ID, Now: func() time.Time { return now }}
+	deps := Deps{Sources: db, Items: db, Posts: posts.New(posts.Config{Posts: db, Items: db}), Feeds: feeds, Mover: db,
+		Now: func() time.Time { return now }}
+	ctx = newsdesk.WithUser(ctx, editor)
 
 	first, err := Start()
 	if err != nil {
@@ -251,7 +254,7 @@ func TestLoadFailsLoudly(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.Close() // nothing answers at the outlets' addresses
-	err = Load(context.Background(), srv, Deps{Sources: db, Items: db, Posts: db, Feeds: &feedService{db: db}})
+	err = Load(context.Background(), srv, Deps{Sources: db, Items: db, Posts: posts.New(posts.Config{Posts: db, Items: db}), Feeds: &feedService{db: db}})
 	if err == nil {
 		t.Fatal("Load succeeded with the fixture server closed")
 	}

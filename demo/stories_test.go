@@ -8,6 +8,7 @@ import (
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/jobs"
+	"github.com/newsdesk/newsdesk/posts"
 	"github.com/newsdesk/newsdesk/store/storetest"
 )
 
@@ -30,8 +31,8 @@ func TestDeskStoriesAreFresh(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	if err := Load(ctx, srv, Deps{Sources: db, Items: db, Posts: db, Feeds: &feedService{db: db}, AuthorID: editor.ID,
-		Now: func() time.Time { return now }}); err != nil {
+	if err := Load(newsdesk.WithUser(ctx, editor), srv, Deps{Sources: db, Items: db, Posts: posts.New(posts.Config{Posts: db, Items: db}),
+		Feeds: &feedService{db: db}, Now: func() time.Time { return now }}); err != nil {
 		t.Fatal(err)
 	}
 	if _, more, err := jobs.NewClustering(db, nil, nil).Run(ctx, 10); err != nil || more {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/extract"
+	"github.com/newsdesk/newsdesk/posts"
 	"github.com/newsdesk/newsdesk/staff"
 	"github.com/newsdesk/newsdesk/web"
 )
@@ -24,8 +25,9 @@ var files embed.FS
 type Config struct {
 	Sources newsdesk.SourceService
 	Items   newsdesk.ItemService
-	Posts   newsdesk.PostService
 	Feeds   newsdesk.FeedService
+	// Posts writes and finds posts.
+	Posts *posts.Service
 	// Staff signs editors in and finds who is signed in.
 	Staff *staff.Service
 	// Stories, when set, makes the stories page the desk's landing page.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/desk"
+	"github.com/newsdesk/newsdesk/posts"
 	"github.com/newsdesk/newsdesk/site"
 	"github.com/newsdesk/newsdesk/staff"
 	"github.com/newsdesk/newsdesk/store"
@@ -51,7 +52,7 @@ func newEnvWith(t *testing.T, secureCookies bool) *env {
 	mux := http.NewServeMux()
 	mux.Handle("/", site.New(site.Config{Posts: db, Title: "The Harbour Digest"}))
 	mux.Handle("/desk/", desk.New(desk.Config{
-		Sources: db, Items: db, Posts: db, Staff: testStaff(db), Feeds: feeds,
+		Sources: db, Items: db, Posts: testPosts(db), Staff: testStaff(db), Feeds: feeds,
 		Now: func() time.Time { return testNow }, SecureCookies: secureCookies,
 	}))
 	srv := httptest.NewServer(mux)
@@ -71,6 +72,11 @@ func newEnvWith(t *testing.T, secureCookies bool) *env {
 // testStaff returns a staff service over db on the desk's clock in tests.
 func testStaff(db *store.DB) *staff.Service {
 	return staff.New(staff.Config{Users: db, Now: func() time.Time { return testNow }})
+}
+
+// testPosts returns a posts service over db.
+func testPosts(db *store.DB) *posts.Service {
+	return posts.New(posts.Config{Posts: db, Items: db})
 }
 
 // browser returns a client with a cookie jar that does not follow

@@ -119,7 +119,7 @@ func (rd *renderer) sourceName(ctx context.Context, id int64) string {
 func (rd *renderer) postMessage(ctx context.Context, f flash) *message {
 	var p *newsdesk.Post
 	if rd.posts != nil && newsdesk.UserFrom(ctx) != nil {
-		p, _ = rd.posts.FindPostByID(ctx, f.ID)
+		p, _ = rd.posts.Find(ctx, f.ID)
 	}
 	headline := "the post"
 	if p != nil {

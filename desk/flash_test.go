@@ -50,7 +50,7 @@ func TestFollowFeedWithMegabyteTitle(t *testing.T) {
 	f.Allow = ingest.MustAllow("127.0.0.1")
 	f.Hosts = ingest.NewHostLimiter(ingest.DefaultPerHost, 0)
 	feeds := ingest.New(ingest.Config{Sources: db, Items: db, Fetcher: f})
-	srv := httptest.NewServer(desk.New(desk.Config{Sources: db, Items: db, Posts: db, Staff: testStaff(db), Feeds: feeds,
+	srv := httptest.NewServer(desk.New(desk.Config{Sources: db, Items: db, Posts: testPosts(db), Staff: testStaff(db), Feeds: feeds,
 		Now: func() time.Time { return testNow }}))
 	t.Cleanup(srv.Close)
 	hash, err := staff.HashPassword(editorPassword)

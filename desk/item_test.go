@@ -18,7 +18,7 @@ func newArticleEnv(t *testing.T) *env {
 	t.Helper()
 	e := newEnv(t)
 	srv := httptest.NewServer(desk.New(desk.Config{
-		Sources: e.db, Items: e.db, Posts: e.db, Staff: testStaff(e.db), Feeds: e.feeds, Articles: e.db,
+		Sources: e.db, Items: e.db, Posts: testPosts(e.db), Staff: testStaff(e.db), Feeds: e.feeds, Articles: e.db,
 		Now: func() time.Time { return testNow },
 	}))
 	t.Cleanup(srv.Close)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/posts"
 	"github.com/newsdesk/newsdesk/web"
 )
 
@@ -28,68 +29,80 @@ type postForm struct {
 
 // handleComposeForm shows the form to write a post about an item, filled
 // in with the item's title and summary.
-func handleComposeForm(items newsdesk.ItemService, pages *renderer) http.Handler {
+func handleComposeForm(postService *posts.Service, pages *renderer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		it, ok := findItem(w, r, items, r.URL.Query().Get("item"), pages)
+		itemID, ok := itemParam(w, r, r.URL.Query().Get("item"), pages)
 		if !ok {
 			return
 		}
-		pages.render(w, r, http.StatusOK, "post_form.html", view{Title: "Write a post", Nav: "items", Data: postForm{
-			Action:      "/desk/posts",
-			ItemID:      it.ID,
-			Headline:    it.Title,
-			Summary:     it.Summary,
-			Status:      newsdesk.PostDraft,
-			SourceName:  it.SourceName,
-			OriginalURL: it.URL,
-		}})
+		p, err := postService.Compose(r.Context(), itemID)
+		if err != nil {
+			pages.error(w, r, err)
+			return
+		}
+		pages.render(w, r, http.StatusOK, "post_form.html", view{Title: "Write a post", Nav: "items", Data: composeForm(p)})
 	})
 }
 
+// composeForm is the form to write p, a new post about an item, as
+// posts.Service.Compose starts it.
+func composeForm(p *newsdesk.Post) postForm {
+	return postForm{
+		Action: "/desk/posts", ItemID: *p.ItemID,
+		Headline: p.Headline, Summary: p.Summary, Status: p.Status,
+		SourceName: p.SourceName, OriginalURL: p.OriginalURL,
+	}
+}
+
 // handleCreatePost stores a post written from an item, published or as a
-// draft as the button pressed says. The credit comes from the item as
-// stored, never from the form.
-func handleCreatePost(items newsdesk.ItemService, posts newsdesk.PostService, pages *renderer) http.Handler {
+// draft as the button pressed says. The service credits the item.
+func handleCreatePost(postService *posts.Service, pages *renderer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := r.ParseForm(); err != nil {
 			pages.error(w, r, formError(err))
 			return
 		}
-		it, ok := findItem(w, r, items, r.PostForm.Get("item"), pages)
+		itemID, ok := itemParam(w, r, r.PostForm.Get("item"), pages)
 		if !ok {
 			return
 		}
-		p := &newsdesk.Post{
-			Headline:    strings.TrimSpace(r.PostForm.Get("headline")),
-			Summary:     strings.TrimSpace(r.PostForm.Get("summary")),
-			Status:      newsdesk.PostStatus(r.PostForm.Get("status")),
-			ItemID:      &it.ID,
-			SourceName:  it.SourceName,
-			OriginalURL: it.URL,
-			AuthorID:    newsdesk.UserFrom(r.Context()).ID,
-		}
 		tagText := r.PostForm.Get("tags")
-		tags, err := newsdesk.ParseTags(tagText)
-		p.Tags = tags
-		if err == nil {
-			err = posts.CreatePost(r.Context(), p)
+		d := posts.Draft{
+			ItemID:   itemID,
+			Headline: r.PostForm.Get("headline"),
+			Summary:  r.PostForm.Get("summary"),
+			Status:   newsdesk.PostStatus(r.PostForm.Get("status")),
+			Tags:     newsdesk.SplitTags(tagText),
+		}
+		p, err := postService.Create(r.Context(), d)
+		if newsdesk.ErrorCode(err) == newsdesk.EINVALID {
+			composeFormAgain(w, r, postService, pages, d, tagText, err)
+			return
 		}
 		if err != nil {
-			if newsdesk.ErrorCode(err) != newsdesk.EINVALID {
-				pages.error(w, r, err)
-				return
-			}
-			pages.render(w, r, web.ErrorStatus(err), "post_form.html", view{Title: "Write a post", Nav: "items", Data: postForm{
-				Action: "/desk/posts", ItemID: it.ID,
-				Headline: p.Headline, Summary: p.Summary, Status: p.Status, Tags: tagText,
-				SourceName: it.SourceName, OriginalURL: it.URL,
-				Error: newsdesk.ErrorMessage(err),
-			}})
+			pages.error(w, r, err)
 			return
 		}
 		pages.flash(w, savedFlash(p, true))
 		http.Redirect(w, r, "/desk/posts", http.StatusSeeOther)
 	})
+}
+
+// composeFormAgain shows the form to write a post again, after the post
+// d could not be stored for the reason err gives: with what the editor
+// typed (spaces around the headline and summary go, as they would when
+// stored) and the item's credit.
+func composeFormAgain(w http.ResponseWriter, r *http.Request, postService *posts.Service, pages *renderer, d posts.Draft, tagText string, err error) {
+	p, cerr := postService.Compose(r.Context(), d.ItemID)
+	if cerr != nil {
+		pages.error(w, r, cerr)
+		return
+	}
+	form := composeForm(p)
+	form.Headline, form.Summary, form.Status = strings.TrimSpace(d.Headline), strings.TrimSpace(d.Summary), d.Status
+	form.Tags = tagText
+	form.Error = newsdesk.ErrorMessage(err)
+	pages.render(w, r, web.ErrorStatus(err), "post_form.html", view{Title: "Write a post", Nav: "items", Data: form})
 }
 
 // savedFlash says what became of a post.
@@ -104,20 +117,15 @@ func savedFlash(p *newsdesk.Post, created bool) flash {
 	}
 }
 
-// findItem loads the item an ID from the query or the form names, or
-// writes the error page.
-func findItem(w http.ResponseWriter, r *http.Request, items newsdesk.ItemService, rawID string, pages *renderer) (*newsdesk.Item, bool) {
+// itemParam reads the ID of the item a post is written from, from the
+// query or the form, or writes the error page.
+func itemParam(w http.ResponseWriter, r *http.Request, rawID string, pages *renderer) (int64, bool) {
 	id, err := strconv.ParseInt(rawID, 10, 64)
 	if err != nil || id <= 0 {
 		pages.error(w, r, newsdesk.Errorf(newsdesk.EINVALID, "Choose an item on the items page to write about."))
-		return nil, false
+		return 0, false
 	}
-	it, err := items.FindItemByID(r.Context(), id)
-	if err != nil {
-		pages.error(w, r, err)
-		return nil, false
-	}
-	return it, true
+	return id, true
 }
 
 // postsPerPage is how many posts the posts page lists at a time.
@@ -131,7 +139,7 @@ type postsPage struct {
 }
 
 // handlePosts lists every post, published ones newest first, then drafts.
-func handlePosts(posts newsdesk.PostService, pages *renderer) http.Handler {
+func handlePosts(postService *posts.Service, pages *renderer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := 1
 		if s := r.URL.Query().Get("page"); s != "" {
@@ -141,7 +149,7 @@ func handlePosts(posts newsdesk.PostService, pages *renderer) http.Handler {
 				return
 			}
 		}
-		list, err := posts.FindPosts(r.Context(), newsdesk.PostFilter{Limit: postsPerPage + 1, Offset: (n - 1) * postsPerPage})
+		list, err := postService.List(r.Context(), newsdesk.PostFilter{Limit: postsPerPage + 1, Offset: (n - 1) * postsPerPage})
 		if err != nil {
 			pages.error(w, r, err)
 			return
@@ -160,9 +168,9 @@ func handlePosts(posts newsdesk.PostService, pages *renderer) http.Handler {
 }
 
 // handleEditForm shows the form to edit a post.
-func handleEditForm(posts newsdesk.PostService, pages *renderer) http.Handler {
+func handleEditForm(postService *posts.Service, pages *renderer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, ok := findPost(w, r, posts, pages)
+		p, ok := findPost(w, r, postService, pages)
 		if !ok {
 			return
 		}
@@ -178,10 +186,11 @@ func editForm(p *newsdesk.Post) postForm {
 	}
 }
 
-// handleUpdatePost stores an edited post's headline, summary and status.
-func handleUpdatePost(posts newsdesk.PostService, pages *renderer) http.Handler {
+// handleUpdatePost stores an edited post's headline, summary, status and
+// tags.
+func handleUpdatePost(postService *posts.Service, pages *renderer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, ok := findPost(w, r, posts, pages)
+		p, ok := findPost(w, r, postService, pages)
 		if !ok {
 			return
 		}
@@ -189,39 +198,40 @@ func handleUpdatePost(posts newsdesk.PostService, pages *renderer) http.Handler 
 			pages.error(w, r, formError(err))
 			return
 		}
-		p.Headline = strings.TrimSpace(r.PostForm.Get("headline"))
-		p.Summary = strings.TrimSpace(r.PostForm.Get("summary"))
-		p.Status = newsdesk.PostStatus(r.PostForm.Get("status"))
+		headline, summary := r.PostForm.Get("headline"), r.PostForm.Get("summary")
+		status := newsdesk.PostStatus(r.PostForm.Get("status"))
 		tagText := r.PostForm.Get("tags")
-		tags, err := newsdesk.ParseTags(tagText)
-		if err == nil {
-			p.Tags = tags
-			err = posts.UpdatePost(r.Context(), p)
-		}
-		if err != nil {
-			if newsdesk.ErrorCode(err) != newsdesk.EINVALID {
-				pages.error(w, r, err)
-				return
-			}
+		tags := newsdesk.SplitTags(tagText)
+		updated, err := postService.Update(r.Context(), p.ID, posts.Changes{
+			Headline: &headline, Summary: &summary, Status: &status, Tags: &tags,
+		})
+		if newsdesk.ErrorCode(err) == newsdesk.EINVALID {
+			// The form again, with what the editor typed (spaces around
+			// the headline and summary go, as they would when stored).
 			form := editForm(p)
+			form.Headline, form.Summary, form.Status = strings.TrimSpace(headline), strings.TrimSpace(summary), status
 			form.Tags = tagText
 			form.Error = newsdesk.ErrorMessage(err)
 			pages.render(w, r, web.ErrorStatus(err), "post_form.html", view{Title: "Edit post", Nav: "posts", Data: form})
 			return
 		}
-		pages.flash(w, savedFlash(p, false))
+		if err != nil {
+			pages.error(w, r, err)
+			return
+		}
+		pages.flash(w, savedFlash(updated, false))
 		http.Redirect(w, r, "/desk/posts", http.StatusSeeOther)
 	})
 }
 
 // findPost loads the post the path names, or writes the error page.
-func findPost(w http.ResponseWriter, r *http.Request, posts newsdesk.PostService, pages *renderer) (*newsdesk.Post, bool) {
+func findPost(w http.ResponseWriter, r *http.Request, postService *posts.Service, pages *renderer) (*newsdesk.Post, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		pages.notFound(w, r)
 		return nil, false
 	}
-	p, err := posts.FindPostByID(r.Context(), id)
+	p, err := postService.Find(r.Context(), id)
 	if err != nil {
 		pages.error(w, r, err)
 		return nil, false

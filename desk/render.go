@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/posts"
 	"github.com/newsdesk/newsdesk/textproc"
 	"github.com/newsdesk/newsdesk/web"
 )
@@ -34,13 +35,13 @@ type renderer struct {
 	pages  map[string]*template.Template // by file name, e.g. "items.html"
 	// sources and posts name what flash messages are about.
 	sources newsdesk.SourceService
-	posts   newsdesk.PostService
+	posts   *posts.Service
 	errors  web.ErrorWriter
 }
 
 // newRenderer parses every page in templates/ on top of layout.html.
-func newRenderer(a *web.Assets, logger *slog.Logger, now func() time.Time, secure bool, sources newsdesk.SourceService, posts newsdesk.PostService) *renderer {
-	rd := &renderer{logger: logger, secure: secure, sources: sources, posts: posts}
+func newRenderer(a *web.Assets, logger *slog.Logger, now func() time.Time, secure bool, sources newsdesk.SourceService, postService *posts.Service) *renderer {
+	rd := &renderer{logger: logger, secure: secure, sources: sources, posts: postService}
 	rd.errors = web.ErrorWriter{Logger: logger, Body: rd.problemPage}
 	rd.pages = web.ParseTemplates(files, "templates", template.FuncMap{
 		"static":  a.URL,

@@ -46,8 +46,8 @@ func addRoutes(mux *http.ServeMux, cfg Config, s *sessions, pages *renderer, ass
 	mux.Handle("GET /desk/items/{id}", auth(handleItem(cfg.Items, cfg.Articles, pages)))
 
 	mux.Handle("GET /desk/posts", auth(handlePosts(cfg.Posts, pages)))
-	mux.Handle("GET /desk/posts/new", auth(handleComposeForm(cfg.Items, pages)))
-	mux.Handle("POST /desk/posts", auth(handleCreatePost(cfg.Items, cfg.Posts, pages)))
+	mux.Handle("GET /desk/posts/new", auth(handleComposeForm(cfg.Posts, pages)))
+	mux.Handle("POST /desk/posts", auth(handleCreatePost(cfg.Posts, pages)))
 	mux.Handle("GET /desk/posts/{id}", auth(handleEditForm(cfg.Posts, pages)))
 	mux.Handle("POST /desk/posts/{id}", auth(handleUpdatePost(cfg.Posts, pages)))
 }

@@ -27,7 +27,7 @@ func newSearchEnv(t *testing.T) (*env, *newsdesk.Source, *newsdesk.Source) {
 	mux := http.NewServeMux()
 	mux.Handle("/", site.New(site.Config{Posts: db, Search: db, Title: "The Harbour Digest"}))
 	mux.Handle("/desk/", desk.New(desk.Config{
-		Sources: db, Items: db, Posts: db, Staff: testStaff(db), Search: db,
+		Sources: db, Items: db, Posts: testPosts(db), Staff: testStaff(db), Search: db,
 		Now: func() time.Time { return testNow },
 	}))
 	srv := httptest.NewServer(mux)

@@ -44,7 +44,8 @@ func newClockedEnv(t *testing.T) (*env, *testClock) {
 	clock := &testClock{t: testNow}
 	db := storetest.SQLite(t)
 	feeds := newFakeFeeds(db)
-	srv := httptest.NewServer(desk.New(desk.Config{Sources: db, Items: db, Posts: db, Staff: staff.New(staff.Config{Users: db, Now: clock.now}), Feeds: feeds, Now: clock.now}))
+	srv := httptest.NewServer(desk.New(desk.Config{Sources: db, Items: db, Posts: testPosts(db), Feeds: feeds, Now: clock.now,
+		Staff: staff.New(staff.Config{Users: db, Now: clock.now})}))
 	t.Cleanup(srv.Close)
 	hash, err := bcrypt.GenerateFromPassword([]byte(editorPassword), bcrypt.MinCost)
 	if err != nil {

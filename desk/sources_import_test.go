@@ -113,7 +113,8 @@ func TestImportManyFeeds(t *testing.T) {
 			defer cancel()
 			q.Stop(ctx)
 		})
-		srv := httptest.NewServer(desk.New(desk.Config{Sources: db, Items: db, Posts: db, Staff: staff.New(staff.Config{Users: db}), Feeds: feeds}))
+		srv := httptest.NewServer(desk.New(desk.Config{Sources: db, Items: db, Posts: testPosts(db), Feeds: feeds,
+			Staff: staff.New(staff.Config{Users: db})}))
 		t.Cleanup(srv.Close)
 		hash, err := staff.HashPassword(editorPassword)
 		if err != nil {

@@ -30,7 +30,7 @@ func newIngestEnv(t *testing.T) *env {
 	db := storetest.SQLite(t)
 	feeds := loopbackFeeds(db)
 	srv := httptest.NewServer(desk.New(desk.Config{
-		Sources: db, Items: db, Posts: db, Staff: testStaff(db), Feeds: feeds,
+		Sources: db, Items: db, Posts: testPosts(db), Staff: testStaff(db), Feeds: feeds,
 		Now: func() time.Time { return testNow },
 	}))
 	t.Cleanup(srv.Close)

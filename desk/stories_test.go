@@ -29,7 +29,7 @@ func newStoriesEnv(t *testing.T) *env {
 	mux := http.NewServeMux()
 	mux.Handle("/", site.New(site.Config{Posts: db, Title: "The Harbour Digest"}))
 	mux.Handle("/desk/", desk.New(desk.Config{
-		Sources: db, Items: db, Posts: db, Staff: testStaff(db), Feeds: feeds, Stories: db,
+		Sources: db, Items: db, Posts: testPosts(db), Staff: testStaff(db), Feeds: feeds, Stories: db,
 		Now: func() time.Time { return testNow },
 	}))
 	srv := httptest.NewServer(mux)

@@ -20,6 +20,7 @@ import (
 	"github.com/newsdesk/newsdesk/hub"
 	"github.com/newsdesk/newsdesk/ingest"
 	"github.com/newsdesk/newsdesk/jobs"
+	"github.com/newsdesk/newsdesk/posts"
 	"github.com/newsdesk/newsdesk/site"
 	"github.com/newsdesk/newsdesk/staff"
 	"github.com/newsdesk/newsdesk/store"
@@ -109,7 +110,7 @@ func newNewsroom(t *testing.T, db *store.DB, withQueue bool, o options) *newsroo
 
 	mux := http.NewServeMux()
 	mux.Handle("/", feeds)
-	mux.Handle("/api/", api.New(api.Config{Sources: db, Items: db, Posts: n.hub.Watch(db, q), Staff: staff.New(staff.Config{Users: db}), Search: db}))
+	mux.Handle("/api/", api.New(api.Config{Sources: db, Items: db, Posts: posts.New(posts.Config{Posts: n.hub.Watch(db, q), Items: db}), Staff: staff.New(staff.Config{Users: db}), Search: db}))
 	mux.Handle(hub.Path, n.hub.Handler(q))
 	handler = mux
 	return n

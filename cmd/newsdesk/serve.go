@@ -20,6 +20,7 @@ import (
 	"github.com/newsdesk/newsdesk/hubcallback"
 	"github.com/newsdesk/newsdesk/ingest"
 	"github.com/newsdesk/newsdesk/jobs"
+	"github.com/newsdesk/newsdesk/posts"
 	"github.com/newsdesk/newsdesk/quietlog"
 	"github.com/newsdesk/newsdesk/related/postindex"
 	"github.com/newsdesk/newsdesk/site"
@@ -254,7 +255,8 @@ func loadDemo(ctx context.Context, db *store.DB, feeds newsdesk.FeedService, srv
 	if err != nil {
 		return err
 	}
-	return demo.Load(ctx, srv, demo.Deps{Sources: db, Items: db, Posts: db, Feeds: feeds, Mover: db, AuthorID: u.ID, Now: time.Now})
+	return demo.Load(newsdesk.WithUser(ctx, u), srv, demo.Deps{Sources: db, Items: db, Feeds: feeds, Mover: db, Now: time.Now,
+		Posts: posts.New(posts.Config{Posts: db, Items: db})})
 }
 
 // fetchOptions are the flags that shape how newsdesk fetches feeds.
@@ -304,20 +306,21 @@ func routes(logger *slog.Logger, db *store.DB, feeds *ingest.Service, webSub *in
 	// Posts written through the desk and the API reach this process's
 	// related-articles index at once, not at its next look, and the
 	// followers of the feeds they are in within seconds.
-	posts := rel.Watch(db)
+	stored := rel.Watch(db)
 	if feedHub != nil {
-		posts = feedHub.Watch(posts, queue)
+		stored = feedHub.Watch(stored, queue)
 		mux.Handle(hub.Path, feedHub.Handler(queue))
 	}
+	postService := posts.New(posts.Config{Posts: stored, Items: db})
 	// One staff service for the desk's form and the API's Basic
 	// authentication, so that failed sign-ins through each count together.
 	staffService := staff.New(staff.Config{Users: db, Logger: logger})
 	mux.Handle("/desk/", desk.New(desk.Config{
-		Sources: db, Items: db, Posts: posts, Staff: staffService, Feeds: feeds, Stories: db, Articles: db,
+		Sources: db, Items: db, Posts: postService, Staff: staffService, Feeds: feeds, Stories: db, Articles: db,
 		Search: db, Logger: logger, Now: time.Now, SecureCookies: secure,
 	}))
 	mux.Handle("/api/", api.New(api.Config{
-		Sources: db, Items: db, Posts: posts, Staff: staffService, Feeds: feeds, Search: db, Logger: logger,
+		Sources: db, Items: db, Posts: postService, Staff: staffService, Feeds: feeds, Search: db, Logger: logger,
 	}))
 	mux.Handle("/websub/", hubcallback.New(hubcallback.Config{WebSub: webSub, Logger: logger}))
 	errs := web.ErrorWriter{Logger: logger}
