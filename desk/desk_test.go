@@ -50,7 +50,7 @@ func newEnvWith(t *testing.T, secureCookies bool) *env {
 	db := storetest.SQLite(t)
 	feeds := newFakeFeeds(db)
 	mux := http.NewServeMux()
-	mux.Handle("/", site.New(site.Config{Posts: db, Title: "The Harbour Digest"}))
+	mux.Handle("/", site.New(site.Config{Posts: testPosts(db), Title: "The Harbour Digest"}))
 	mux.Handle("/desk/", desk.New(desk.Config{
 		Sources: db, Items: db, Posts: testPosts(db), Staff: testStaff(db), Feeds: feeds,
 		Now: func() time.Time { return testNow }, SecureCookies: secureCookies,

@@ -25,7 +25,7 @@ func newSearchEnv(t *testing.T) (*env, *newsdesk.Source, *newsdesk.Source) {
 	t.Helper()
 	db := storetest.SQLite(t)
 	mux := http.NewServeMux()
-	mux.Handle("/", site.New(site.Config{Posts: db, Search: db, Title: "The Harbour Digest"}))
+	mux.Handle("/", site.New(site.Config{Posts: testPosts(db), Search: db, Title: "The Harbour Digest"}))
 	mux.Handle("/desk/", desk.New(desk.Config{
 		Sources: db, Items: db, Posts: testPosts(db), Staff: testStaff(db), Search: db,
 		Now: func() time.Time { return testNow },

@@ -27,7 +27,7 @@ func newStoriesEnv(t *testing.T) *env {
 	db.Now = func() time.Time { return testNow }
 	feeds := newFakeFeeds(db)
 	mux := http.NewServeMux()
-	mux.Handle("/", site.New(site.Config{Posts: db, Title: "The Harbour Digest"}))
+	mux.Handle("/", site.New(site.Config{Posts: testPosts(db), Title: "The Harbour Digest"}))
 	mux.Handle("/desk/", desk.New(desk.Config{
 		Sources: db, Items: db, Posts: testPosts(db), Staff: testStaff(db), Feeds: feeds, Stories: db,
 		Now: func() time.Time { return testNow },

@@ -63,7 +63,7 @@ func newNewsroom(t *testing.T, db *store.DB, withQueue bool, o options) *newsroo
 	fetcher := ingest.NewFetcher()
 	fetcher.Allow = ingest.MustAllow(o.allow)
 	hubs := append([]string{n.public + hub.Path}, o.others...)
-	feeds := site.New(site.Config{Posts: db, Title: "The Harbour Digest", BaseURL: n.public, Hubs: hubs})
+	feeds := site.New(site.Config{Posts: posts.New(posts.Config{Posts: db, Items: db}), Title: "The Harbour Digest", BaseURL: n.public, Hubs: hubs})
 	n.hub = hub.New(hub.Config{Followers: db, Fetcher: fetcher, Feeds: feeds, FeedPaths: site.FeedPaths,
 		PublicURL: n.public, Others: o.others, Now: o.now})
 

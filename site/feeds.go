@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/posts"
 )
 
 // feedSize is how many of the latest posts a feed carries.
@@ -63,14 +64,14 @@ type atomContent struct {
 // site's at /feed.xml, a tag's at /tag/{slug}/feed.xml (not found when the
 // tag has no published post). Each names the WebSub hubs, if any, and
 // itself as the topic to follow there, in its links and in a Link header.
-func handleFeed(posts newsdesk.PostService, title, baseURL string, hubs []string, pages *renderer) http.Handler {
+func handleFeed(postService *posts.Service, title, baseURL string, hubs []string, pages *renderer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		slug := r.PathValue("slug")
 		if slug != "" && slug != newsdesk.TagSlug(slug) {
 			pages.notFound(w, r)
 			return
 		}
-		list, err := posts.FindPosts(r.Context(), newsdesk.PostFilter{Status: newsdesk.PostPublished, Tag: slug, Limit: feedSize})
+		list, err := postService.List(r.Context(), newsdesk.PostFilter{Status: newsdesk.PostPublished, Tag: slug, Limit: feedSize})
 		if err != nil {
 			pages.error(w, r, err)
 			return
@@ -192,13 +193,13 @@ type sitemapURL struct {
 
 // handleSitemap lists the home page and the published posts, newest
 // first, for search engines.
-func handleSitemap(posts newsdesk.PostService, baseURL string, pages *renderer) http.Handler {
+func handleSitemap(postService *posts.Service, baseURL string, pages *renderer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		base := baseURL
 		set := urlSet{URLs: []sitemapURL{{Loc: base + "/"}}}
 		const page = 500
 		for offset := 0; offset < sitemapLimit-1; offset += page {
-			list, err := posts.FindPosts(r.Context(), newsdesk.PostFilter{Status: newsdesk.PostPublished, Limit: page, Offset: offset})
+			list, err := postService.List(r.Context(), newsdesk.PostFilter{Status: newsdesk.PostPublished, Limit: page, Offset: offset})
 			if err != nil {
 				pages.error(w, r, err)
 				return

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/posts"
 	"github.com/newsdesk/newsdesk/textproc"
 )
 
@@ -23,7 +24,7 @@ type homePage struct {
 }
 
 // handleHome lists published posts, newest first, a page at a time.
-func handleHome(posts newsdesk.PostService, pages *renderer) http.Handler {
+func handleHome(postService *posts.Service, pages *renderer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n, ok := pageNumber(r.URL.Query().Get("page"))
 		if !ok {
@@ -31,7 +32,7 @@ func handleHome(posts newsdesk.PostService, pages *renderer) http.Handler {
 			return
 		}
 		// One more than a page tells whether there is an older page.
-		list, err := posts.FindPosts(r.Context(), newsdesk.PostFilter{
+		list, err := postService.List(r.Context(), newsdesk.PostFilter{
 			Status: newsdesk.PostPublished,
 			Limit:  postsPerPage + 1,
 			Offset: (n - 1) * postsPerPage,
@@ -100,18 +101,15 @@ type relatedPost struct {
 
 // handlePost shows one published post. Drafts are not found, exactly like
 // posts that do not exist.
-func handlePost(posts newsdesk.PostService, rel RelatedPosts, k int, pages *renderer) http.Handler {
+func handlePost(postService *posts.Service, rel RelatedPosts, k int, pages *renderer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, err := posts.FindPostBySlug(r.Context(), r.PathValue("slug"))
+		// To readers, whom the site never signs in, a draft is not found.
+		p, err := postService.FindBySlug(r.Context(), r.PathValue("slug"))
 		if err != nil {
 			pages.error(w, r, err)
 			return
 		}
-		if p.Status != newsdesk.PostPublished {
-			pages.notFound(w, r)
-			return
-		}
-		list, err := relatedTo(r.Context(), posts, rel, p, k)
+		list, err := relatedTo(r.Context(), postService, rel, p, k)
 		if err != nil {
 			// The story matters more than the list beside it.
 			pages.logger.Warn("related articles", "post", p.ID, "err", err)
@@ -136,7 +134,7 @@ const relatedSpare = 5
 // relatedTo returns up to k published posts related to p, best first. The
 // index may be a few seconds behind, so what it names is read back from
 // the database and only what is still published is kept.
-func relatedTo(ctx context.Context, posts newsdesk.PostService, rel RelatedPosts, p *newsdesk.Post, k int) ([]relatedPost, error) {
+func relatedTo(ctx context.Context, postService *posts.Service, rel RelatedPosts, p *newsdesk.Post, k int) ([]relatedPost, error) {
 	if rel == nil {
 		return nil, nil
 	}
@@ -144,7 +142,7 @@ func relatedTo(ctx context.Context, posts newsdesk.PostService, rel RelatedPosts
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	found, err := posts.FindPosts(ctx, newsdesk.PostFilter{IDs: ids, Status: newsdesk.PostPublished, Limit: len(ids)})
+	found, err := postService.List(ctx, newsdesk.PostFilter{IDs: ids, Status: newsdesk.PostPublished, Limit: len(ids)})
 	if err != nil {
 		return nil, err
 	}

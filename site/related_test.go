@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/posts"
 	"github.com/newsdesk/newsdesk/related/postindex"
 	"github.com/newsdesk/newsdesk/site"
 	"github.com/newsdesk/newsdesk/store"
@@ -27,7 +28,7 @@ func serveRelated(t *testing.T) (*httptest.Server, *store.DB) {
 	done := make(chan struct{})
 	go func() { idx.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
-	srv := httptest.NewServer(site.New(site.Config{Posts: db, Title: "The Harbour Digest", Related: idx}))
+	srv := httptest.NewServer(site.New(site.Config{Posts: posts.New(posts.Config{Posts: db, Items: db}), Title: "The Harbour Digest", Related: idx}))
 	t.Cleanup(srv.Close)
 	return srv, db
 }

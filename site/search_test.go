@@ -10,13 +10,14 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/posts"
 	"github.com/newsdesk/newsdesk/site"
 	"github.com/newsdesk/newsdesk/store/storetest"
 )
 
 func TestSearchPage(t *testing.T) {
 	db := storetest.SQLite(t)
-	srv := httptest.NewServer(site.New(site.Config{Posts: db, Search: db, Title: "The Harbour Digest"}))
+	srv := httptest.NewServer(site.New(site.Config{Posts: posts.New(posts.Config{Posts: db, Items: db}), Search: db, Title: "The Harbour Digest"}))
 	t.Cleanup(srv.Close)
 	at := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
 	publish(t, db, "Ferry service resumes after storm", "The harbour ferry sailed again & <passengers> cheered.", at, newsdesk.PostPublished)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/extract"
+	"github.com/newsdesk/newsdesk/posts"
 	"github.com/newsdesk/newsdesk/web"
 )
 
@@ -19,7 +20,8 @@ var files embed.FS
 
 // Config is what the public site uses.
 type Config struct {
-	Posts newsdesk.PostService
+	// Posts finds the published posts.
+	Posts *posts.Service
 	// Search finds published posts for /search.
 	Search newsdesk.SearchService
 	// Title is the site's name, shown in the masthead and in every page's

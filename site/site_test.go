@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/posts"
 	"github.com/newsdesk/newsdesk/site"
 	"github.com/newsdesk/newsdesk/store"
 	"github.com/newsdesk/newsdesk/store/storetest"
@@ -26,7 +27,7 @@ const publicURL = "https://digest.example.org"
 func serve(t *testing.T) (*httptest.Server, *store.DB) {
 	t.Helper()
 	db := storetest.SQLite(t)
-	srv := httptest.NewServer(site.New(site.Config{Posts: db, Title: "The Harbour Digest", BaseURL: publicURL + "/"}))
+	srv := httptest.NewServer(site.New(site.Config{Posts: posts.New(posts.Config{Posts: db, Items: db}), Title: "The Harbour Digest", BaseURL: publicURL + "/"}))
 	t.Cleanup(srv.Close)
 	return srv, db
 }
@@ -258,7 +259,7 @@ func (failingPosts) FindPosts(context.Context, newsdesk.PostFilter) ([]*newsdesk
 }
 
 func TestInternalErrorHidesDetails(t *testing.T) {
-	srv := httptest.NewServer(site.New(site.Config{Posts: failingPosts{}}))
+	srv := httptest.NewServer(site.New(site.Config{Posts: posts.New(posts.Config{Posts: failingPosts{}})}))
 	defer srv.Close()
 	res, body := get(t, srv, "/")
 	if res.StatusCode != http.StatusInternalServerError {

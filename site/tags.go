@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/posts"
 )
 
 // tagPage is the data of tag.html.
@@ -20,7 +21,7 @@ type tagPage struct {
 
 // handleTag lists a tag's published posts, newest first, a page at a
 // time. A tag with no published post is not found.
-func handleTag(posts newsdesk.PostService, pages *renderer) http.Handler {
+func handleTag(postService *posts.Service, pages *renderer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		slug := r.PathValue("slug")
 		n, ok := pageNumber(r.URL.Query().Get("page"))
@@ -28,7 +29,7 @@ func handleTag(posts newsdesk.PostService, pages *renderer) http.Handler {
 			pages.notFound(w, r)
 			return
 		}
-		list, err := posts.FindPosts(r.Context(), newsdesk.PostFilter{
+		list, err := postService.List(r.Context(), newsdesk.PostFilter{
 			Status: newsdesk.PostPublished,
 			Tag:    slug,
 			Limit:  postsPerPage + 1,

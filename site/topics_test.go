@@ -10,6 +10,7 @@ import (
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/ingest"
+	"github.com/newsdesk/newsdesk/posts"
 	"github.com/newsdesk/newsdesk/site"
 	"github.com/newsdesk/newsdesk/store/storetest"
 )
@@ -21,9 +22,9 @@ import (
 func TestFeedsNameTheirHub(t *testing.T) {
 	db := storetest.SQLite(t)
 	hubs := []string{publicURL + "/hub", "https://pubsubhubbub.example/"}
-	withHub := httptest.NewServer(site.New(site.Config{Posts: db, Title: "The Harbour Digest", BaseURL: publicURL, Hubs: hubs}))
+	withHub := httptest.NewServer(site.New(site.Config{Posts: posts.New(posts.Config{Posts: db, Items: db}), Title: "The Harbour Digest", BaseURL: publicURL, Hubs: hubs}))
 	defer withHub.Close()
-	without := httptest.NewServer(site.New(site.Config{Posts: db, Title: "The Harbour Digest", BaseURL: publicURL}))
+	without := httptest.NewServer(site.New(site.Config{Posts: posts.New(posts.Config{Posts: db, Items: db}), Title: "The Harbour Digest", BaseURL: publicURL}))
 	defer without.Close()
 	tagPost(t, db, "Ferry timetable", "The ferry runs again.", "Harbour", time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 

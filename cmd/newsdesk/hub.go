@@ -8,6 +8,7 @@ import (
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/hub"
 	"github.com/newsdesk/newsdesk/ingest"
+	"github.com/newsdesk/newsdesk/posts"
 	"github.com/newsdesk/newsdesk/site"
 	"github.com/newsdesk/newsdesk/store"
 )
@@ -32,7 +33,7 @@ func newFeedHub(db *store.DB, fetcher *ingest.Fetcher, title string, public *url
 		return nil, nil
 	}
 	base := public.String()
-	feeds := site.New(site.Config{Posts: db, Title: title, BaseURL: base, Hubs: append([]string{base + hub.Path}, list...), Logger: logger})
+	feeds := site.New(site.Config{Posts: posts.New(posts.Config{Posts: db, Items: db}), Title: title, BaseURL: base, Hubs: append([]string{base + hub.Path}, list...), Logger: logger})
 	return hub.New(hub.Config{Followers: db, Fetcher: fetcher, Feeds: feeds, FeedPaths: site.FeedPaths,
 		PublicURL: base, Others: list, Logger: logger.With("part", "hub")}), nil
 }

@@ -302,7 +302,6 @@ func hostPortOf(raw string) string {
 // links start with publicURL.
 func routes(logger *slog.Logger, db *store.DB, feeds *ingest.Service, webSub *ingest.WebSub, rel *postindex.Index, feedHub *hub.Hub, queue *jobs.Queue, title, publicURL string, secure bool) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/", site.New(site.Config{Posts: db, Search: db, Title: title, Logger: logger, Related: rel, BaseURL: publicURL, Hubs: feedHub.Hubs()}))
 	// Posts written through the desk and the API reach this process's
 	// related-articles index at once, not at its next look, and the
 	// followers of the feeds they are in within seconds.
@@ -312,6 +311,7 @@ func routes(logger *slog.Logger, db *store.DB, feeds *ingest.Service, webSub *in
 		mux.Handle(hub.Path, feedHub.Handler(queue))
 	}
 	postService := posts.New(posts.Config{Posts: stored, Items: db})
+	mux.Handle("/", site.New(site.Config{Posts: postService, Search: db, Title: title, Logger: logger, Related: rel, BaseURL: publicURL, Hubs: feedHub.Hubs()}))
 	// One staff service for the desk's form and the API's Basic
 	// authentication, so that failed sign-ins through each count together.
 	staffService := staff.New(staff.Config{Users: db, Logger: logger})
