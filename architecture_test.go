@@ -120,6 +120,18 @@ var pure = []string{"extract", "story", "related", "textproc"}
 // calls services, and encodes. What two of them share lives in web.
 var surfaces = []string{"site", "desk", "api", "hubcallback"}
 
+// services hold the rules above the store (how a post credits its item,
+// who may sign in and how failures count), and every surface, the demo
+// and the CLI call them. They know nothing of HTTP, so that a command or
+// a job calls them as a handler does, and nothing of the store but the
+// root's interfaces, so that the rules sit above one place of storage.
+var services = []string{"posts", "staff"}
+
+// wrapped names, for each root interface of storage that a service
+// wraps, the service that holds its rules: the surfaces and the demo use
+// the service, never the bare storage, so no rule can be skipped.
+var wrapped = map[string]string{"PostService": "posts", "UserService": "staff"}
+
 // isWeb is true of web, the kit every surface shares, and its helpers.
 func isWeb(name string) bool { return name == "web" || strings.HasPrefix(name, "web/") }
 
@@ -146,6 +158,8 @@ func TestArchitecture(t *testing.T) {
 				fail("%s imports %s: it is pure, text in and results out", name, imp)
 			case slices.Contains(pure, name) && isProject(imp) && !slices.Contains(pure, rel(imp)) && imp != module:
 				fail("%s imports %s: a pure package imports only the root and other pure packages", name, imp)
+			case slices.Contains(services, name) && (servesHTTP(imp) || imp == module+"/store" || slices.Contains(surfaces, rel(imp))):
+				fail("%s imports %s: a service knows neither HTTP nor the store, only the root's interfaces", name, imp)
 			case isDatabase(imp) && !isStore(name) && !queueMayUseSQL(name, imp):
 				fail("%s imports %s: only the store speaks to the database", name, imp)
 			case (slices.Contains(surfaces, name) || isWeb(name)) && imp == module+"/store":
@@ -166,6 +180,11 @@ func TestArchitecture(t *testing.T) {
 			if name == "cmd/newsdesk" {
 				for _, h := range handlersIn(t, path) {
 					fail("cmd/newsdesk/%s holds a handler (%s): handlers live in the web packages", f, h)
+				}
+			}
+			if slices.Contains(surfaces, name) || name == "demo" {
+				for _, u := range storageUsesIn(t, path) {
+					fail("%s uses %s: it goes through the %s service, which holds the rules", filepath.Join(name, f), u, wrapped[u[strings.LastIndex(u, ".")+1:]])
 				}
 			}
 			if !mayWriteHTTPErrors(name) {
@@ -276,6 +295,30 @@ func localName(f *ast.File, path string) string {
 		}
 	}
 	return ""
+}
+
+// storageUsesIn returns the places where a Go file names a root interface
+// of storage that a service wraps (see wrapped).
+func storageUsesIn(t *testing.T, path string) []string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := localName(f, module)
+	if root == "" {
+		return nil
+	}
+	var out []string
+	ast.Inspect(f, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if x, ok := sel.X.(*ast.Ident); ok && x.Name == root && wrapped[sel.Sel.Name] != "" {
+				out = append(out, root+"."+sel.Sel.Name)
+			}
+		}
+		return true
+	})
+	return out
 }
 
 // httpErrorWritesIn returns the calls of a Go file to net/http's own
