@@ -210,13 +210,21 @@ func queueMayUseSQL(name, imp string) bool { return name == "jobs" && imp == "da
 // sqlStatement matches a string that starts like an SQL statement.
 var sqlStatement = regexp.MustCompile(`(?is)^\s*(select\s.+\sfrom\s|insert\s+into\s|update\s+\w+\s+set\s|delete\s+from\s|create\s+(table|index)\s|with\s+\w+\s+as\s*\()`)
 
-// sqlIn returns the string literals of a Go file that are SQL statements.
-func sqlIn(t *testing.T, path string) []string {
+// parseGo parses a Go file of the module.
+func parseGo(t *testing.T, path string) (*ast.File, *token.FileSet) {
 	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.SkipObjectResolution)
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return f, fset
+}
+
+// sqlIn returns the string literals of a Go file that are SQL statements.
+func sqlIn(t *testing.T, path string) []string {
+	t.Helper()
+	f, _ := parseGo(t, path)
 	var out []string
 	ast.Inspect(f, func(n ast.Node) bool {
 		lit, ok := n.(*ast.BasicLit)
@@ -237,11 +245,7 @@ func sqlIn(t *testing.T, path string) []string {
 // that take an http.ResponseWriter and an *http.Request.
 func handlersIn(t *testing.T, path string) []string {
 	t.Helper()
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, fset := parseGo(t, path)
 	var out []string
 	http := localName(f, "net/http")
 	isHandler := func(ft *ast.FuncType) bool {
@@ -301,10 +305,7 @@ func localName(f *ast.File, path string) string {
 // of storage that a service wraps (see wrapped).
 func storageUsesIn(t *testing.T, path string) []string {
 	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.SkipObjectResolution)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, _ := parseGo(t, path)
 	root := localName(f, module)
 	if root == "" {
 		return nil
@@ -325,11 +326,7 @@ func storageUsesIn(t *testing.T, path string) []string {
 // error writers, which answer with a status and a text of their choosing.
 func httpErrorWritesIn(t *testing.T, path string) []string {
 	t.Helper()
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, fset := parseGo(t, path)
 	http := localName(f, "net/http")
 	if http == "" {
 		return nil

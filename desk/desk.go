@@ -1,7 +1,9 @@
 // Package desk serves the editor's desk: where staff sign in, follow
 // outlets, read what came in, and publish posts that credit the original.
-// It is mounted at /desk/ and writes no SQL: it calls the services of
-// package newsdesk.
+// It is mounted at /desk/ and writes no SQL, nor any rule above it: it
+// decodes forms, calls the services (posts and staff for writing and
+// signing in, package newsdesk's interfaces for the rest) and renders
+// pages.
 package desk
 
 import (
