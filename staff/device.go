@@ -35,7 +35,7 @@ const (
 // browser each keep theirs; the name carries a hash of the account, not
 // the address itself.
 func DeviceCookieName(email string) string {
-	sum := sha256.Sum256([]byte("newsdesk device " + Account(email)))
+	sum := sha256.Sum256([]byte("newsdesk device " + accountOf(email)))
 	return "newsdesk_device_" + hex.EncodeToString(sum[:8])
 }
 
@@ -53,7 +53,7 @@ func (l *limiter) newDevice(u *newsdesk.User) string {
 
 func deviceMAC(u *newsdesk.User, payload []byte) []byte {
 	mac := hmac.New(sha256.New, []byte(u.PasswordHash))
-	mac.Write([]byte("newsdesk device cookie\x00" + Account(u.Email) + "\x00"))
+	mac.Write([]byte("newsdesk device cookie\x00" + accountOf(u.Email) + "\x00"))
 	mac.Write(payload)
 	return mac.Sum(nil)
 }

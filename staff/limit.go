@@ -328,7 +328,7 @@ type attempt struct {
 // begin starts an attempt by c to sign in as u, before its password is
 // checked, or refuses it.
 func (l *limiter) begin(ctx context.Context, u *newsdesk.User, email string, c Client) (*attempt, error) {
-	account := Account(email)
+	account := accountOf(email)
 	for {
 		l.mu.Lock()
 		now := l.now()
@@ -508,9 +508,9 @@ func minutes(d time.Duration) string {
 	return strconv.Itoa(n) + " minutes"
 }
 
-// Account returns the account an e-mail address names, as the limiter
+// accountOf returns the account an e-mail address names, as the limiter
 // counts it: lower-case, as the store keeps it.
-func Account(email string) string {
+func accountOf(email string) string {
 	k := strings.ToLower(strings.TrimSpace(email))
 	if len(k) > maxKeyBytes {
 		k = k[:maxKeyBytes]

@@ -41,7 +41,7 @@ type fakeUsers struct {
 }
 
 func (f *fakeUsers) FindUserByEmail(_ context.Context, email string) (*newsdesk.User, error) {
-	if u := f.users[Account(email)]; u != nil {
+	if u := f.users[accountOf(email)]; u != nil {
 		return u, nil
 	}
 	return nil, newsdesk.Errorf(newsdesk.ENOTFOUND, "no user %s", email)
