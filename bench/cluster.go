@@ -11,9 +11,9 @@ import (
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/bench/newseval"
+	"github.com/newsdesk/newsdesk/cluster"
 	"github.com/newsdesk/newsdesk/jobs"
 	"github.com/newsdesk/newsdesk/store"
-	"github.com/newsdesk/newsdesk/story"
 )
 
 // The cluster benchmark streams the Google News dev set (5,838 articles
@@ -22,7 +22,7 @@ import (
 // gold ones:
 //
 //   - memory: the clustering worker's in-memory path alone, near-duplicate
-//     check (story.Dedup) and story.Clusterer, per article; the story an
+//     check (cluster.Dedup) and cluster.Clusterer, per article; the story an
 //     article is given on arrival is scored, as newseval's
 //     TestGoogleNewsStories does.
 //   - sqlite, postgres: the whole job (jobs.Clustering) on items stored in
@@ -163,10 +163,10 @@ func clusterInMemory(docs []newseval.Article, gold []int) clusterOutput {
 	runtime.GC()
 	pred := make([]int, len(docs))
 	c0, t0 := cpuNow(), time.Now()
-	c := story.NewClusterer(story.Options{})
-	d := story.NewDedup(story.DedupOptions{})
+	c := cluster.NewClusterer(cluster.Options{})
+	d := cluster.NewDedup(cluster.DedupOptions{})
 	for i, doc := range docs {
-		sd := story.Doc{ID: doc.ID, Title: doc.Title, Text: doc.Text}
+		sd := cluster.Doc{ID: doc.ID, Title: doc.Title, Text: doc.Text}
 		if lead, dup := d.Add(doc.ID, jobs.DedupText(doc.Title, doc.Text)); dup {
 			if s, ok := c.StoryOf(lead); ok {
 				pred[i], _ = c.Place(sd, c.Resolve(s))

@@ -14,8 +14,8 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 
+	"github.com/newsdesk/newsdesk/cluster"
 	"github.com/newsdesk/newsdesk/store"
-	"github.com/newsdesk/newsdesk/story"
 )
 
 // queueStories runs the clustering job, one at a time.
@@ -77,7 +77,7 @@ const (
 
 // Clustering assigns each new item to a story as it arrives, near-duplicates
 // to the story of the item they copy. Its state lives in memory: a
-// story.Clusterer and a story.Dedup, rebuilt from the stored stories of the
+// cluster.Clusterer and a cluster.Dedup, rebuilt from the stored stories of the
 // recent window when it starts, and kept in step with the database by
 // replaying the changes other processes and editors logged (see
 // store.StoryChange) before each batch. Every batch runs under the
@@ -101,8 +101,8 @@ type Clustering struct {
 
 // clusterState is the in-memory mirror of the stored stories.
 type clusterState struct {
-	c      *story.Clusterer
-	dedup  *story.Dedup
+	c      *cluster.Clusterer
+	dedup  *cluster.Dedup
 	head   int64         // the last logged change reflected in memory
 	toDB   map[int]int64 // clusterer's story ID -> stored story ID
 	fromDB map[int64]int
@@ -174,8 +174,8 @@ func (cl *Clustering) restore(ctx context.Context) error {
 		return err
 	}
 	st := &clusterState{
-		c:      story.NewClusterer(story.Options{}),
-		dedup:  story.NewDedup(story.DedupOptions{}),
+		c:      cluster.NewClusterer(cluster.Options{}),
+		dedup:  cluster.NewDedup(cluster.DedupOptions{}),
 		head:   head,
 		toDB:   map[int]int64{},
 		fromDB: map[int64]int{},
@@ -388,8 +388,8 @@ func (st *clusterState) replay(b *store.StoryBatch, changes []store.StoryChange)
 
 func key(id int64) string { return strconv.FormatInt(id, 10) }
 
-func doc(it store.ClusterItem) story.Doc {
-	return story.Doc{ID: key(it.ID), Title: it.Title, Text: it.Text, Source: it.Source, Published: it.SeenAt}
+func doc(it store.ClusterItem) cluster.Doc {
+	return cluster.Doc{ID: key(it.ID), Title: it.Title, Text: it.Text, Source: it.Source, Published: it.SeenAt}
 }
 
 // DedupText is what near-duplicates are found in: the text alone, since

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/newsdesk/newsdesk/story"
+	"github.com/newsdesk/newsdesk/cluster"
 )
 
 // dataDir is the shared evaluation data, read in place (see its README).
@@ -27,12 +27,12 @@ func loadGoogleNews(tb testing.TB) []Article {
 	return docs
 }
 
-func storyDoc(d Article) story.Doc { return story.Doc{ID: d.ID, Title: d.Title, Text: d.Text} }
+func storyDoc(d Article) cluster.Doc { return cluster.Doc{ID: d.ID, Title: d.Title, Text: d.Text} }
 
 // clusterAll runs a fresh Clusterer over docs in order and returns the
 // story each was given when added.
-func clusterAll(docs []Article, opts story.Options) []int {
-	c := story.NewClusterer(opts)
+func clusterAll(docs []Article, opts cluster.Options) []int {
+	c := cluster.NewClusterer(opts)
 	pred := make([]int, len(docs))
 	for i, d := range docs {
 		pred[i] = c.Add(storyDoc(d))
@@ -47,7 +47,7 @@ func clusterAll(docs []Article, opts story.Options) []int {
 // general.
 func TestGoogleNewsStories(t *testing.T) {
 	docs := loadGoogleNews(t)
-	s := Score(Stories(docs), clusterAll(docs, story.Options{}))
+	s := Score(Stories(docs), clusterAll(docs, cluster.Options{}))
 	t.Logf("%d documents: NMI %.4f, B-cubed F1 %.4f (P %.4f R %.4f), pairwise F1 %.4f",
 		len(docs), s.NMI, s.BCubedF1, s.BCubedPrecision, s.BCubedRecall, s.PairF1)
 	if s.NMI < 0.95 || s.BCubedF1 < 0.90 {
@@ -56,12 +56,12 @@ func TestGoogleNewsStories(t *testing.T) {
 
 	half := len(docs) / 2
 	for i, part := range [][]Article{docs[:half], docs[half:]} {
-		s := Score(Stories(part), clusterAll(part, story.Options{}))
+		s := Score(Stories(part), clusterAll(part, cluster.Options{}))
 		t.Logf("half %d: NMI %.4f, B-cubed F1 %.4f", i+1, s.NMI, s.BCubedF1)
 	}
 	shuf := append([]Article(nil), docs...)
 	rand.New(rand.NewPCG(1, 2)).Shuffle(len(shuf), func(i, j int) { shuf[i], shuf[j] = shuf[j], shuf[i] })
-	s = Score(Stories(shuf), clusterAll(shuf, story.Options{}))
+	s = Score(Stories(shuf), clusterAll(shuf, cluster.Options{}))
 	t.Logf("shuffled: NMI %.4f, B-cubed F1 %.4f", s.NMI, s.BCubedF1)
 }
 
@@ -71,11 +71,11 @@ func TestGoogleNewsStories(t *testing.T) {
 func TestRestoredClustererContinues(t *testing.T) {
 	docs := loadGoogleNews(t)
 	half := len(docs) / 2
-	whole := story.NewClusterer(story.Options{})
+	whole := cluster.NewClusterer(cluster.Options{})
 	for _, d := range docs[:half] {
 		whole.Add(storyDoc(d))
 	}
-	restored := story.NewClusterer(story.Options{})
+	restored := cluster.NewClusterer(cluster.Options{})
 	ids := map[int]int{} // story in whole -> in restored
 	for _, d := range docs[:half] {
 		s, _ := whole.StoryOf(d.ID)
@@ -86,7 +86,7 @@ func TestRestoredClustererContinues(t *testing.T) {
 		}
 		ids[s] = got
 	}
-	label := func(c *story.Clusterer) []int {
+	label := func(c *cluster.Clusterer) []int {
 		out := make([]int, len(docs))
 		for i, d := range docs {
 			s, _ := c.StoryOf(d.ID)

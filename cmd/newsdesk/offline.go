@@ -4,8 +4,8 @@ import (
 	"context"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/cluster"
 	"github.com/newsdesk/newsdesk/related"
-	"github.com/newsdesk/newsdesk/story"
 )
 
 // cmdCluster groups a stream of articles into stories offline, as the
@@ -27,7 +27,7 @@ joined when it arrived. Other fields are kept as they were.`)
 		fs.Usage()
 		return newsdesk.Errorf(newsdesk.EINVALID, "cluster reads standard input and takes no arguments.")
 	}
-	if err := story.ClusterJSONL(e.stdin, e.stdout, story.Options{Threshold: *threshold, Window: *window}); err != nil {
+	if err := cluster.ClusterJSONL(e.stdin, e.stdout, cluster.Options{Threshold: *threshold, Window: *window}); err != nil {
 		return newsdesk.WrapError(newsdesk.EINVALID, err, "cluster: %v", err)
 	}
 	return ctx.Err()

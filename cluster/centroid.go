@@ -1,4 +1,4 @@
-package story
+package cluster
 
 // This file keeps each story's centroid and the inverted index over the
 // centroids that Clusterer.score reads: an article joining a story, a

@@ -1,4 +1,4 @@
-package story
+package cluster
 
 // This file holds what a Clusterer reports about its stories, and the
 // changes an editor makes to them: merging two stories, splitting one.

@@ -1,4 +1,9 @@
-package story
+// Package cluster groups a stream of articles into stories as they
+// arrive (Clusterer) and finds the near-duplicates among them (Dedup). It
+// is pure, text in and stories out: it knows nothing of the database, so
+// it is tested and measured alone and serves the offline `newsdesk
+// cluster` command as it serves the clustering job.
+package cluster
 
 import (
 	"cmp"
