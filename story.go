@@ -12,8 +12,8 @@ import (
 type Story struct {
 	ID int64
 	// LeadItemID is the item that leads the story: the earliest one that
-	// is not a copy of another, and of equally early ones the longest.
-	// Headline is its title.
+	// is not a copy of another, and of equally early ones the longest (see
+	// LeadCandidate.Leads). Headline is its title.
 	LeadItemID int64
 	Headline   string
 	// Articles counts the story's items, copies included; Copies counts
@@ -36,6 +36,45 @@ type Story struct {
 	// Items lists the story's items, oldest first; only FindStoryByID
 	// fills it in.
 	Items []*StoryItem
+}
+
+// LeadCandidate is an item of a story as the choice of the story's lead
+// weighs it. The store chooses the lead of each stored story, and a
+// cluster.Clusterer reports one for each story it holds: both ask Leads.
+type LeadCandidate struct {
+	// Copy says the item is a near-duplicate of another item of the same
+	// story. (A copy whose original was split off into another story
+	// stands for itself.)
+	Copy bool
+	// Seen is the item's time in the story (see Story.FirstSeen); zero
+	// when it is not known.
+	Seen time.Time
+	// Length is the length of the item's text (its article's, else its
+	// feed summary's), in characters.
+	Length int
+	// Order is the item's place in the order items arrived (its ID), which
+	// settles what the rest leaves equal.
+	Order int64
+}
+
+// Leads reports whether a should lead a story rather than b. The lead is
+// the earliest item that is not a copy, and of equally early ones the
+// longest: an outlet's own report rather than wire copy, the report that
+// broke the story, and the fullest account of it. Items whose time is not
+// known come after those whose time is; what is still equal goes to the
+// item that arrived first.
+func (a LeadCandidate) Leads(b LeadCandidate) bool {
+	switch {
+	case a.Copy != b.Copy:
+		return !a.Copy
+	case a.Seen.IsZero() != b.Seen.IsZero():
+		return !a.Seen.IsZero()
+	case !a.Seen.Equal(b.Seen):
+		return a.Seen.Before(b.Seen)
+	case a.Length != b.Length:
+		return a.Length > b.Length
+	}
+	return a.Order < b.Order
 }
 
 // StoryItem is one item of a story.

@@ -10,6 +10,7 @@ import (
 	"math"
 	"slices"
 	"time"
+	"unicode/utf8"
 )
 
 // Doc is one article as the clusterer sees it.
@@ -149,6 +150,7 @@ type article struct {
 	story     int
 	published time.Time
 	seq       int
+	length    int // of the text, in characters, for choosing the lead
 }
 
 type cluster struct {
@@ -215,6 +217,7 @@ func (c *Clusterer) record(doc Doc) *article {
 		tf:        c.vocab.count(doc.Title, doc.Text, c.opts.TitleWeight, c.opts.DocTerms),
 		published: doc.Published,
 		seq:       c.seq,
+		length:    utf8.RuneCountInString(doc.Text),
 	}
 	c.seq++
 	if doc.ID != "" {

@@ -79,6 +79,26 @@ func TestClustererAddSameIDTwice(t *testing.T) {
 	}
 }
 
+// Of articles published at the same moment, the longest leads its story,
+// as it leads the stored story (newsdesk.LeadCandidate): an outlet that
+// repeats itself at length is still the fuller account, however few
+// distinct words it uses.
+func TestClustererLeadIsTheLongestOfTheEarliest(t *testing.T) {
+	at := time.Date(2024, 3, 10, 12, 0, 0, 0, time.UTC)
+	brief := "A strong earthquake struck northern Japan near Sendai on Tuesday, shaking buildings and prompting a tsunami warning that was lifted two hours later."
+	c := NewClusterer(Options{})
+	id := c.Add(Doc{ID: "brief", Title: "Earthquake shakes northern Japan", Text: brief, Published: at})
+	c.Add(Doc{ID: "full", Title: "Earthquake shakes northern Japan", Text: brief + " " + brief + " " + brief, Published: at})
+	c.Add(Doc{ID: "later", Title: "Earthquake shakes northern Japan", Text: brief + " " + brief + " " + brief + " " + brief, Published: at.Add(time.Minute)})
+	s, _ := c.Story(id)
+	if len(s.Articles) != 3 {
+		t.Fatalf("story %+v, want the three articles", s)
+	}
+	if s.Lead != "full" {
+		t.Errorf("lead %q, want full, the longest of the two published first", s.Lead)
+	}
+}
+
 func TestClustererTimeWindow(t *testing.T) {
 	day := func(d int) time.Time { return time.Date(2024, 3, d, 12, 0, 0, 0, time.UTC) }
 	quake := func(id string, when time.Time) Doc {

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/newsdesk/newsdesk"
 )
 
 // Story is a cluster of articles about one event, as a Clusterer reports it.
@@ -18,7 +20,8 @@ type Story struct {
 	// were added.
 	Articles []string
 	// Lead is the article that leads the story: the earliest published,
-	// and of those the longest, and of those the first added.
+	// and of those the one with the longest text, and of those the first
+	// added (newsdesk.LeadCandidate.Leads).
 	Lead string
 	// Sources lists the distinct outlets of the articles, sorted.
 	Sources []string
@@ -53,17 +56,15 @@ func (c *Clusterer) Story(id int) (Story, bool) {
 	return out, true
 }
 
-// leads reports whether a should lead a story rather than b.
+// leads reports whether a should lead a story rather than b, by the one
+// rule newsdesk has for it. A Clusterer does not know which articles are
+// copies of others: to it, none is.
 func leads(a, b *article) bool {
-	switch {
-	case a.published.IsZero() != b.published.IsZero():
-		return !a.published.IsZero()
-	case !a.published.Equal(b.published):
-		return a.published.Before(b.published)
-	case len(a.tf) != len(b.tf):
-		return len(a.tf) > len(b.tf)
-	}
-	return a.seq < b.seq
+	return a.candidate().Leads(b.candidate())
+}
+
+func (a *article) candidate() newsdesk.LeadCandidate {
+	return newsdesk.LeadCandidate{Seen: a.published, Length: a.length, Order: int64(a.seq)}
 }
 
 // StoryOf returns the ID of the story the article with the given ID is in.

@@ -456,7 +456,7 @@ func (d *DB) refreshStory(ctx context.Context, tx *sql.Tx, id int64, now time.Ti
 		if m.seen.After(last) {
 			last = m.seen
 		}
-		if lead == nil || leads(*m, *lead, isCopy) {
+		if lead == nil || m.candidate(isCopy).Leads(lead.candidate(isCopy)) {
 			lead = m
 		}
 	}
@@ -486,19 +486,8 @@ type storyMember struct {
 	length             int
 }
 
-// leads reports whether a should lead a story rather than b: an original
-// before a copy, then the earlier, then the longer, then the lower ID.
-func leads(a, b storyMember, isCopy func(storyMember) bool) bool {
-	if ca, cb := isCopy(a), isCopy(b); ca != cb {
-		return !ca
-	}
-	if !a.seen.Equal(b.seen) {
-		return a.seen.Before(b.seen)
-	}
-	if a.length != b.length {
-		return a.length > b.length
-	}
-	return a.id < b.id
+func (m storyMember) candidate(isCopy func(storyMember) bool) newsdesk.LeadCandidate {
+	return newsdesk.LeadCandidate{Copy: isCopy(m), Seen: m.seen, Length: m.length, Order: m.id}
 }
 
 // mergeStories moves the items of from into into and marks from as merged.
