@@ -12,8 +12,8 @@ import (
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/bench/newseval"
 	"github.com/newsdesk/newsdesk/cluster"
-	"github.com/newsdesk/newsdesk/jobs"
 	"github.com/newsdesk/newsdesk/store"
+	"github.com/newsdesk/newsdesk/story"
 )
 
 // The cluster benchmark streams the Google News dev set (5,838 articles
@@ -25,10 +25,10 @@ import (
 //     check (cluster.Dedup) and cluster.Clusterer, per article; the story an
 //     article is given on arrival is scored, as newseval's
 //     TestGoogleNewsStories does.
-//   - sqlite, postgres: the whole job (jobs.Clustering) on items stored in
-//     a fresh database: read in batches, clustered, every assignment
-//     written and logged under the stories lock; the stories as stored at
-//     the end are scored.
+//   - sqlite, postgres: what the clustering job runs (story.Service) on
+//     items stored in a fresh database: read in batches, clustered, every
+//     assignment written and logged under the stories lock; the stories as
+//     stored at the end are scored.
 //
 // Every variant runs in a child process with GOMAXPROCS=1 and times the
 // clustering only (loading the set and storing the items come first).
@@ -167,7 +167,7 @@ func clusterInMemory(docs []newseval.Article, gold []int) clusterOutput {
 	d := cluster.NewDedup(cluster.DedupOptions{})
 	for i, doc := range docs {
 		sd := cluster.Doc{ID: doc.ID, Title: doc.Title, Text: doc.Text}
-		if lead, dup := d.Add(doc.ID, jobs.DedupText(doc.Title, doc.Text)); dup {
+		if lead, dup := d.Add(doc.ID, story.DedupText(doc.Title, doc.Text)); dup {
 			if s, ok := c.StoryOf(lead); ok {
 				pred[i], _ = c.Place(sd, c.Resolve(s))
 				continue
@@ -206,7 +206,7 @@ func clusterInDatabase(ctx context.Context, dsn string, docs []newseval.Article,
 		}
 	}
 	runtime.GC()
-	cl := jobs.NewClustering(db, nil, nil)
+	cl := story.NewService(story.Config{Store: db})
 	c0, t0 := cpuNow(), time.Now()
 	n, more, err := cl.Run(ctx, 1_000_000)
 	cpu, wall := cpuNow()-c0, time.Since(t0)

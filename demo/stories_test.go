@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
-	"github.com/newsdesk/newsdesk/jobs"
 	"github.com/newsdesk/newsdesk/posts"
 	"github.com/newsdesk/newsdesk/store/storetest"
+	"github.com/newsdesk/newsdesk/story"
 )
 
 // TestDeskStoriesAreFresh loads the demo as `serve --demo` does and
@@ -35,7 +35,7 @@ func TestDeskStoriesAreFresh(t *testing.T) {
 		Feeds: &feedService{db: db}, Now: func() time.Time { return now }}); err != nil {
 		t.Fatal(err)
 	}
-	if _, more, err := jobs.NewClustering(db, nil, nil).Run(ctx, 10); err != nil || more {
+	if _, more, err := story.NewService(story.Config{Store: db}).Run(ctx, 10); err != nil || more {
 		t.Fatalf("clustering: more %v, %v", more, err)
 	}
 	stories, err := db.FindStories(ctx, newsdesk.StoryFilter{MinOutlets: 2})

@@ -15,7 +15,6 @@ import (
 	"github.com/newsdesk/newsdesk/desk"
 	"github.com/newsdesk/newsdesk/site"
 	"github.com/newsdesk/newsdesk/staff"
-	"github.com/newsdesk/newsdesk/store"
 	"github.com/newsdesk/newsdesk/store/storetest"
 )
 
@@ -71,12 +70,12 @@ func seedStories(t *testing.T, e *env) storyNews {
 	for _, it := range list {
 		n.items[it.GUID] = it
 	}
-	err = e.db.ClusterStories(ctx, func(b *store.StoryBatch) error {
+	err = e.db.ClusterStories(ctx, func(b newsdesk.StoryBatch) error {
 		todo, err := b.Unclustered(time.Time{}, 100)
 		if err != nil {
 			return err
 		}
-		byID := map[int64]store.ClusterItem{}
+		byID := map[int64]newsdesk.ClusterItem{}
 		for _, it := range todo {
 			byID[it.ID] = it
 		}

@@ -26,6 +26,7 @@ import (
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/store"
+	"github.com/newsdesk/newsdesk/story"
 )
 
 // Queue names.
@@ -71,6 +72,8 @@ type Config struct {
 	// Extractor fetches the pages of new items and stores their articles;
 	// nil when extraction is turned off.
 	Extractor Extractor
+	// Stories clusters new items into stories; nil for one over DB.
+	Stories *story.Service
 	// WebSub renews and cancels WebSub subscriptions; nil when WebSub is
 	// off.
 	WebSub WebSub
@@ -142,6 +145,9 @@ func New(cfg Config) (*Queue, error) {
 	if cfg.DeadAfter <= 0 {
 		cfg.DeadAfter = DefaultDeadAfter
 	}
+	if cfg.Stories == nil {
+		cfg.Stories = story.NewService(story.Config{Store: cfg.DB, Logger: cfg.Logger, Now: cfg.Now})
+	}
 	if cfg.Extractor != nil {
 		cfg.Feeds = extractAfterPoll{FeedService: cfg.Feeds, db: cfg.DB, logger: cfg.Logger}
 	}
@@ -163,7 +169,7 @@ func New(cfg Config) (*Queue, error) {
 		workers := river.NewWorkers()
 		river.AddWorker(workers, &pollWorker{feeds: cfg.Feeds, logger: cfg.Logger})
 		river.AddWorker(workers, &scheduleWorker{sources: cfg.Sources, now: cfg.Now})
-		river.AddWorker(workers, &clusterWorker{clustering: NewClustering(cfg.DB, cfg.Logger, cfg.Now), logger: cfg.Logger})
+		river.AddWorker(workers, &clusterWorker{stories: cfg.Stories, logger: cfg.Logger})
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: 1},

@@ -104,7 +104,7 @@ func (d *DB) CreateSource(ctx context.Context, s *newsdesk.Source) error {
 // and the removal is logged for the clustering workers, whose memory
 // still holds the items.
 func (d *DB) DeleteSource(ctx context.Context, id int64) error {
-	err := d.storyTx(ctx, func(b *StoryBatch) error {
+	err := d.storyTx(ctx, func(b *storyBatch) error {
 		stories, err := queryIDs(ctx, b.tx, d.q(`SELECT DISTINCT si.story_id FROM story_items si
 			JOIN items i ON i.id = si.item_id WHERE i.source_id = ?`), id)
 		if err != nil {
@@ -120,7 +120,7 @@ func (d *DB) DeleteSource(ctx context.Context, id int64) error {
 		if len(stories) == 0 {
 			return nil
 		}
-		if _, err := d.logChange(ctx, b.tx, StoryChange{Kind: ChangeRemove, OtherID: id}, b.now); err != nil {
+		if _, err := d.logChange(ctx, b.tx, newsdesk.StoryChange{Kind: newsdesk.StoryChangeRemove, OtherID: id}, b.now); err != nil {
 			return err
 		}
 		// Most of a source's stories are its own items alone, and are

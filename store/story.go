@@ -13,7 +13,10 @@ import (
 	"github.com/newsdesk/newsdesk"
 )
 
-var _ newsdesk.StoryService = (*DB)(nil)
+var (
+	_ newsdesk.StoryService = (*DB)(nil)
+	_ newsdesk.StoryBatch   = (*storyBatch)(nil)
+)
 
 // storiesLock is the PostgreSQL advisory lock key that serialises every
 // change to stories: clustering batches, and editors' merges and splits.
@@ -21,47 +24,7 @@ var _ newsdesk.StoryService = (*DB)(nil)
 // from its start, which serialises them already.
 const storiesLock = 0x73746f72 // "stor"
 
-// Kinds of StoryChange.
-const (
-	ChangeAdd   = "add"   // an item joined a story (a new one if StoryID was unknown)
-	ChangeMerge = "merge" // story OtherID was merged into StoryID
-	ChangeSplit = "split" // Items moved from story StoryID to a new story OtherID
-	// ChangeRemove: source OtherID was deleted, and its items with it.
-	// StoryID is zero; the items are not listed, as a source may have
-	// many.
-	ChangeRemove = "remove"
-)
-
-// StoryChange is one entry of the log of changes to stories, in the order
-// they were made.
-type StoryChange struct {
-	Seq     int64
-	Kind    string
-	StoryID int64
-	OtherID int64
-	ItemID  int64 // add
-	CopyOf  int64 // add
-	Items   []int64
-}
-
-// ClusterItem is an item as the clustering worker sees it: its title and
-// text (the extracted article's text, else the feed's summary), its outlet
-// and its time.
-type ClusterItem struct {
-	ID       int64
-	SourceID int64
-	Source   string
-	Title    string
-	Text     string
-	// SeenAt is when the item was published, or when it was fetched if the
-	// feed gave no time or one after that.
-	SeenAt time.Time
-	// Where the item is, for items already clustered.
-	StoryID int64
-	CopyOf  int64
-}
-
-// clusterItemColumns select a ClusterItem from items i, sources s and
+// clusterItemColumns select a newsdesk.ClusterItem from items i, sources s and
 // articles a (left-joined).
 const clusterItemColumns = `i.id, i.source_id, s.name, i.title,
 	COALESCE(NULLIF(a.text, ''), i.summary), i.published_at, i.fetched_at`
@@ -69,8 +32,8 @@ const clusterItemColumns = `i.id, i.source_id, s.name, i.title,
 const clusterItemFrom = ` FROM items i JOIN sources s ON s.id = i.source_id
 	LEFT JOIN articles a ON a.item_id = i.id`
 
-func scanClusterItem(row interface{ Scan(...any) error }, extra ...any) (ClusterItem, error) {
-	var it ClusterItem
+func scanClusterItem(row interface{ Scan(...any) error }, extra ...any) (newsdesk.ClusterItem, error) {
+	var it newsdesk.ClusterItem
 	var published sql.NullTime
 	var fetched time.Time
 	dest := append([]any{&it.ID, &it.SourceID, &it.Source, &it.Title, &it.Text, &published, &fetched}, extra...)
@@ -104,12 +67,12 @@ func (d *DB) lockStories(ctx context.Context, tx *sql.Tx) error {
 
 // storyTx runs fn in a transaction that holds the stories lock, and then
 // brings every story fn touched up to date.
-func (d *DB) storyTx(ctx context.Context, fn func(b *StoryBatch) error) error {
+func (d *DB) storyTx(ctx context.Context, fn func(b *storyBatch) error) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		if err := d.lockStories(ctx, tx); err != nil {
 			return err
 		}
-		b := &StoryBatch{d: d, tx: tx, ctx: ctx, now: d.now(), touched: map[int64]bool{}}
+		b := &storyBatch{d: d, tx: tx, ctx: ctx, now: d.now(), touched: map[int64]bool{}}
 		if err := fn(b); err != nil {
 			return err
 		}
@@ -127,11 +90,11 @@ func (d *DB) storyTx(ctx context.Context, fn func(b *StoryBatch) error) error {
 	})
 }
 
-// StoryBatch is a transaction that holds the stories lock: one clustering
-// batch, in which the worker reads what changed, reads the items still to
-// cluster and records where each goes. Its methods use the context
-// ClusterStories was given.
-type StoryBatch struct {
+// storyBatch is a transaction that holds the stories lock: a clustering
+// batch (newsdesk.StoryBatch), or an editor's merge or split, or a
+// source's removal. Its methods use the context the transaction was
+// begun with.
+type storyBatch struct {
 	d       *DB
 	tx      *sql.Tx
 	ctx     context.Context
@@ -143,8 +106,8 @@ type StoryBatch struct {
 // that no other process clusters, merges or splits meanwhile, and commits
 // what fn recorded if it returns nil. The stories fn changed are brought
 // up to date (counts, outlets, span, lead, rank) before the commit.
-func (d *DB) ClusterStories(ctx context.Context, fn func(b *StoryBatch) error) error {
-	if err := d.storyTx(ctx, fn); err != nil {
+func (d *DB) ClusterStories(ctx context.Context, fn func(b newsdesk.StoryBatch) error) error {
+	if err := d.storyTx(ctx, func(b *storyBatch) error { return fn(b) }); err != nil {
 		return fmt.Errorf("cluster stories: %w", err)
 	}
 	return nil
@@ -152,18 +115,12 @@ func (d *DB) ClusterStories(ctx context.Context, fn func(b *StoryBatch) error) e
 
 // Tx returns the batch's transaction, for the job queue, which shares the
 // database, to record in it that the job clustering this batch is done.
-func (b *StoryBatch) Tx() *sql.Tx { return b.tx }
-
-// ErrChangesPruned is returned by StoryBatch.Changes when changes made
-// after the one asked from were pruned from the log: the reader is too far
-// behind to catch up by replaying, and must start again from the stored
-// stories (see DB.StorySnapshot).
-var ErrChangesPruned = errors.New("the story changes asked for were pruned from the log")
+func (b *storyBatch) Tx() *sql.Tx { return b.tx }
 
 // Changes returns the changes to stories made after the one numbered
-// after, in order. It returns ErrChangesPruned if some of them are no
+// after, in order. It returns newsdesk.ErrStoryLogPruned if some of them are no
 // longer in the log (see PruneChanges).
-func (b *StoryBatch) Changes(after int64) ([]StoryChange, error) {
+func (b *storyBatch) Changes(after int64) ([]newsdesk.StoryChange, error) {
 	return b.d.storyChanges(b.ctx, b.tx, after)
 }
 
@@ -179,7 +136,7 @@ func (b *StoryBatch) Changes(after int64) ([]StoryChange, error) {
 // processes sharing PostgreSQL, which no sensible keep notices), and the
 // oldest change to keep is found by walking the log from its start, over
 // the few changes made since the last prune, without an index on time.
-func (b *StoryBatch) PruneChanges(keep time.Duration) (int64, error) {
+func (b *storyBatch) PruneChanges(keep time.Duration) (int64, error) {
 	res, err := b.tx.ExecContext(b.ctx, b.d.q(`DELETE FROM story_log WHERE seq < COALESCE(
 		(SELECT seq FROM story_log WHERE created_at >= ? ORDER BY seq LIMIT 1),
 		(SELECT MAX(seq) FROM story_log))`), b.now.Add(-keep))
@@ -190,7 +147,7 @@ func (b *StoryBatch) PruneChanges(keep time.Duration) (int64, error) {
 	return n, nil
 }
 
-func (d *DB) storyChanges(ctx context.Context, q querier, after int64) ([]StoryChange, error) {
+func (d *DB) storyChanges(ctx context.Context, q querier, after int64) ([]newsdesk.StoryChange, error) {
 	// Change numbers come from the database's sequence, which never
 	// reuses one but may skip one (a transaction that rolled back), so a
 	// gap before the oldest change left may also be a skipped number.
@@ -201,7 +158,7 @@ func (d *DB) storyChanges(ctx context.Context, q querier, after int64) ([]StoryC
 		return nil, fmt.Errorf("story changes: %w", err)
 	}
 	if oldest.Valid && after < oldest.Int64-1 {
-		return nil, fmt.Errorf("story changes after %d, the oldest left being %d: %w", after, oldest.Int64, ErrChangesPruned)
+		return nil, fmt.Errorf("story changes after %d, the oldest left being %d: %w", after, oldest.Int64, newsdesk.ErrStoryLogPruned)
 	}
 	rows, err := q.QueryContext(ctx, d.q(`SELECT seq, kind, story_id, other_id, item_id, copy_of, items
 		FROM story_log WHERE seq > ? ORDER BY seq`), after)
@@ -209,9 +166,9 @@ func (d *DB) storyChanges(ctx context.Context, q querier, after int64) ([]StoryC
 		return nil, fmt.Errorf("story changes: %w", err)
 	}
 	defer rows.Close()
-	var out []StoryChange
+	var out []newsdesk.StoryChange
 	for rows.Next() {
-		var c StoryChange
+		var c newsdesk.StoryChange
 		var items string
 		if err := rows.Scan(&c.Seq, &c.Kind, &c.StoryID, &c.OtherID, &c.ItemID, &c.CopyOf, &items); err != nil {
 			return nil, fmt.Errorf("story changes: %w", err)
@@ -226,7 +183,7 @@ func (d *DB) storyChanges(ctx context.Context, q querier, after int64) ([]StoryC
 
 // Unclustered returns up to limit items fetched at or after since that are
 // in no story yet, in the order they arrived.
-func (b *StoryBatch) Unclustered(since time.Time, limit int) ([]ClusterItem, error) {
+func (b *storyBatch) Unclustered(since time.Time, limit int) ([]newsdesk.ClusterItem, error) {
 	rows, err := b.tx.QueryContext(b.ctx, b.d.q(`SELECT `+clusterItemColumns+clusterItemFrom+`
 		WHERE i.fetched_at >= ? AND NOT EXISTS (SELECT 1 FROM story_items si WHERE si.item_id = i.id)
 		ORDER BY i.id LIMIT ?`), since.UTC(), limit)
@@ -234,7 +191,7 @@ func (b *StoryBatch) Unclustered(since time.Time, limit int) ([]ClusterItem, err
 		return nil, fmt.Errorf("unclustered items: %w", err)
 	}
 	defer rows.Close()
-	var out []ClusterItem
+	var out []newsdesk.ClusterItem
 	for rows.Next() {
 		it, err := scanClusterItem(rows)
 		if err != nil {
@@ -247,8 +204,8 @@ func (b *StoryBatch) Unclustered(since time.Time, limit int) ([]ClusterItem, err
 
 // Items returns the items with the given IDs, where they are, by ID.
 // Items that no longer exist are left out.
-func (b *StoryBatch) Items(ids []int64) (map[int64]ClusterItem, error) {
-	out := make(map[int64]ClusterItem, len(ids))
+func (b *storyBatch) Items(ids []int64) (map[int64]newsdesk.ClusterItem, error) {
+	out := make(map[int64]newsdesk.ClusterItem, len(ids))
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
 		rows, err := b.tx.QueryContext(b.ctx, b.d.q(`SELECT `+clusterItemColumns+`,
@@ -279,13 +236,13 @@ func (b *StoryBatch) Items(ids []int64) (map[int64]ClusterItem, error) {
 // Add records that the item is in the story (a new story if storyID is
 // zero), as a copy of the item copyOf if that is not zero, and returns the
 // story's ID and the change's number.
-func (b *StoryBatch) Add(it ClusterItem, storyID, copyOf int64) (story, seq int64, err error) {
+func (b *storyBatch) Add(it newsdesk.ClusterItem, storyID, copyOf int64) (story, seq int64, err error) {
 	if storyID == 0 {
 		if storyID, err = b.d.newStory(b.ctx, b.tx, b.now); err != nil {
 			return 0, 0, err
 		}
 	}
-	seq, err = b.d.logChange(b.ctx, b.tx, StoryChange{Kind: ChangeAdd, StoryID: storyID, ItemID: it.ID, CopyOf: copyOf}, b.now)
+	seq, err = b.d.logChange(b.ctx, b.tx, newsdesk.StoryChange{Kind: newsdesk.StoryChangeAdd, StoryID: storyID, ItemID: it.ID, CopyOf: copyOf}, b.now)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -303,7 +260,7 @@ func (b *StoryBatch) Add(it ClusterItem, storyID, copyOf int64) (story, seq int6
 
 // Merge moves every item of story from into story into, and returns the
 // change's number.
-func (b *StoryBatch) Merge(into, from int64) (int64, error) {
+func (b *storyBatch) Merge(into, from int64) (int64, error) {
 	return b.d.mergeStories(b.ctx, b.tx, into, from, b.now, b.touched)
 }
 
@@ -316,7 +273,7 @@ func (d *DB) newStory(ctx context.Context, tx *sql.Tx, now time.Time) (int64, er
 	return id, nil
 }
 
-func (d *DB) logChange(ctx context.Context, tx *sql.Tx, c StoryChange, now time.Time) (int64, error) {
+func (d *DB) logChange(ctx context.Context, tx *sql.Tx, c newsdesk.StoryChange, now time.Time) (int64, error) {
 	ids := make([]string, len(c.Items))
 	for i, id := range c.Items {
 		ids[i] = strconv.FormatInt(id, 10)
@@ -358,7 +315,7 @@ func int64Args(ids []int64) []any {
 // the stories last seen within window of the newest story, in the order
 // they were clustered, each with its story; and the number of the last
 // change they reflect. It reads one consistent snapshot and takes no lock.
-func (d *DB) StorySnapshot(ctx context.Context, window time.Duration) ([]ClusterItem, int64, error) {
+func (d *DB) StorySnapshot(ctx context.Context, window time.Duration) ([]newsdesk.ClusterItem, int64, error) {
 	opts := &sql.TxOptions{ReadOnly: true}
 	if d.dialect == Postgres {
 		opts.Isolation = sql.LevelRepeatableRead
@@ -391,7 +348,7 @@ func (d *DB) StorySnapshot(ctx context.Context, window time.Duration) ([]Cluster
 		return nil, 0, fmt.Errorf("story snapshot: %w", err)
 	}
 	defer rows.Close()
-	var out []ClusterItem
+	var out []newsdesk.ClusterItem
 	for rows.Next() {
 		var story, copyOf int64
 		it, err := scanClusterItem(rows, &story, &copyOf)
@@ -492,7 +449,7 @@ func (m storyMember) candidate(isCopy func(storyMember) bool) newsdesk.LeadCandi
 
 // mergeStories moves the items of from into into and marks from as merged.
 func (d *DB) mergeStories(ctx context.Context, tx *sql.Tx, into, from int64, now time.Time, touched map[int64]bool) (int64, error) {
-	seq, err := d.logChange(ctx, tx, StoryChange{Kind: ChangeMerge, StoryID: into, OtherID: from}, now)
+	seq, err := d.logChange(ctx, tx, newsdesk.StoryChange{Kind: newsdesk.StoryChangeMerge, StoryID: into, OtherID: from}, now)
 	if err != nil {
 		return 0, err
 	}

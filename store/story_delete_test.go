@@ -20,9 +20,9 @@ func TestDeleteSourceKeepsStoriesTrue(t *testing.T) {
 		now := time.Date(2026, 5, 4, 20, 0, 0, 0, time.UTC)
 		db.Now = func() time.Time { return now }
 		items := storyFixture(t, db)
-		byID := map[int64]store.ClusterItem{}
+		byID := map[int64]newsdesk.ClusterItem{}
 		var bridge, strike int64
-		err := db.ClusterStories(ctx, func(b *store.StoryBatch) error {
+		err := db.ClusterStories(ctx, func(b newsdesk.StoryBatch) error {
 			todo, err := b.Unclustered(time.Time{}, 100)
 			if err != nil {
 				return err
@@ -48,7 +48,7 @@ func TestDeleteSourceKeepsStoriesTrue(t *testing.T) {
 			t.Fatal(err)
 		}
 		var head int64
-		db.ClusterStories(ctx, func(b *store.StoryBatch) error {
+		db.ClusterStories(ctx, func(b newsdesk.StoryBatch) error {
 			changes, _ := b.Changes(0)
 			head = changes[len(changes)-1].Seq
 			return nil
@@ -102,9 +102,9 @@ func TestDeleteSourceKeepsStoriesTrue(t *testing.T) {
 		}
 
 		// The clustering workers learn of each removal from the log.
-		db.ClusterStories(ctx, func(b *store.StoryBatch) error {
+		db.ClusterStories(ctx, func(b newsdesk.StoryBatch) error {
 			changes, err := b.Changes(head)
-			if err != nil || len(changes) != 2 || changes[0].Kind != store.ChangeRemove || changes[0].OtherID != ledger {
+			if err != nil || len(changes) != 2 || changes[0].Kind != newsdesk.StoryChangeRemove || changes[0].OtherID != ledger {
 				t.Errorf("changes after the deletions: %+v, %v", changes, err)
 			}
 			return nil

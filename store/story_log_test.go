@@ -21,11 +21,11 @@ func TestStoryLogPruned(t *testing.T) {
 		clock := time.Date(2026, 5, 4, 20, 0, 0, 0, time.UTC)
 		db.Now = func() time.Time { return clock }
 		storyFixture(t, db)
-		var todo []store.ClusterItem
+		var todo []newsdesk.ClusterItem
 		var seqs []int64
-		cluster := func(items []store.ClusterItem) {
+		cluster := func(items []newsdesk.ClusterItem) {
 			t.Helper()
-			err := db.ClusterStories(ctx, func(b *store.StoryBatch) error {
+			err := db.ClusterStories(ctx, func(b newsdesk.StoryBatch) error {
 				for _, it := range items {
 					_, seq, err := b.Add(it, 0, 0)
 					if err != nil {
@@ -39,7 +39,7 @@ func TestStoryLogPruned(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		db.ClusterStories(ctx, func(b *store.StoryBatch) (err error) {
+		db.ClusterStories(ctx, func(b newsdesk.StoryBatch) (err error) {
 			todo, err = b.Unclustered(time.Time{}, 100)
 			return err
 		})
@@ -55,10 +55,10 @@ func TestStoryLogPruned(t *testing.T) {
 		changes := func(after int64) string {
 			t.Helper()
 			var out string
-			db.ClusterStories(ctx, func(b *store.StoryBatch) error {
+			db.ClusterStories(ctx, func(b newsdesk.StoryBatch) error {
 				list, err := b.Changes(after)
 				switch {
-				case errors.Is(err, store.ErrChangesPruned):
+				case errors.Is(err, newsdesk.ErrStoryLogPruned):
 					out = "pruned"
 				case err != nil:
 					t.Fatal(err)
@@ -72,7 +72,7 @@ func TestStoryLogPruned(t *testing.T) {
 		prune := func(keep time.Duration) int64 {
 			t.Helper()
 			var n int64
-			err := db.ClusterStories(ctx, func(b *store.StoryBatch) (err error) {
+			err := db.ClusterStories(ctx, func(b newsdesk.StoryBatch) (err error) {
 				n, err = b.PruneChanges(keep)
 				return err
 			})

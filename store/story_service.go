@@ -153,7 +153,7 @@ func (d *DB) MergeStories(ctx context.Context, into, from int64) error {
 	if into == from {
 		return newsdesk.Errorf(newsdesk.EINVALID, "Choose two different stories to merge.")
 	}
-	return d.storyTx(ctx, func(b *StoryBatch) error {
+	return d.storyTx(ctx, func(b *storyBatch) error {
 		for _, id := range []int64{into, from} {
 			if _, err := d.standing(ctx, b.tx, id); err != nil {
 				return err
@@ -174,7 +174,7 @@ func (d *DB) SplitStory(ctx context.Context, id int64, itemIDs []int64) (int64, 
 		return 0, newsdesk.Errorf(newsdesk.EINVALID, "Choose the articles to move to a new story.")
 	}
 	var newID int64
-	err := d.storyTx(ctx, func(b *StoryBatch) error {
+	err := d.storyTx(ctx, func(b *storyBatch) error {
 		s, err := d.standing(ctx, b.tx, id)
 		if err != nil {
 			return err
@@ -197,7 +197,7 @@ func (d *DB) SplitStory(ctx context.Context, id int64, itemIDs []int64) (int64, 
 		if newID, err = d.newStory(ctx, b.tx, b.now); err != nil {
 			return err
 		}
-		if _, err := d.logChange(ctx, b.tx, StoryChange{Kind: ChangeSplit, StoryID: id, OtherID: newID, Items: ids}, b.now); err != nil {
+		if _, err := d.logChange(ctx, b.tx, newsdesk.StoryChange{Kind: newsdesk.StoryChangeSplit, StoryID: id, OtherID: newID, Items: ids}, b.now); err != nil {
 			return err
 		}
 		if _, err := b.tx.ExecContext(ctx, d.q(`UPDATE story_items SET story_id = ?

@@ -68,7 +68,7 @@ func TestStoriesClusteredAndFound(t *testing.T) {
 		items := storyFixture(t, db)
 
 		var bridge, strike int64
-		err := db.ClusterStories(ctx, func(b *store.StoryBatch) error {
+		err := db.ClusterStories(ctx, func(b newsdesk.StoryBatch) error {
 			todo, err := b.Unclustered(now.Add(-time.Hour), 100)
 			if err != nil {
 				return err
@@ -152,18 +152,18 @@ func TestStoriesClusteredAndFound(t *testing.T) {
 		}
 
 		// Everything is clustered now, and the log says what was done.
-		db.ClusterStories(ctx, func(b *store.StoryBatch) error {
+		db.ClusterStories(ctx, func(b newsdesk.StoryBatch) error {
 			if todo, err := b.Unclustered(time.Time{}, 100); err != nil || len(todo) != 0 {
 				t.Errorf("unclustered after clustering: %v, %v", todo, err)
 			}
 			changes, err := b.Changes(0)
-			if err != nil || len(changes) != 5 || changes[3].Kind != store.ChangeAdd || changes[3].CopyOf != items["l-wire"].ID {
+			if err != nil || len(changes) != 5 || changes[3].Kind != newsdesk.StoryChangeAdd || changes[3].CopyOf != items["l-wire"].ID {
 				t.Errorf("changes: %+v, %v", changes, err)
 			}
 			return nil
 		})
 		// Adding an item twice is refused: an item is in one story.
-		err = db.ClusterStories(ctx, func(b *store.StoryBatch) error {
+		err = db.ClusterStories(ctx, func(b newsdesk.StoryBatch) error {
 			got, err := b.Items([]int64{items["l-bridge"].ID})
 			if err != nil {
 				return err
@@ -185,7 +185,7 @@ func TestStoriesMergeAndSplit(t *testing.T) {
 		ctx := context.Background()
 		items := storyFixture(t, db)
 		ids := map[string]int64{}
-		err := db.ClusterStories(ctx, func(b *store.StoryBatch) error {
+		err := db.ClusterStories(ctx, func(b newsdesk.StoryBatch) error {
 			todo, err := b.Unclustered(time.Time{}, 100)
 			if err != nil {
 				return err
@@ -269,8 +269,8 @@ func TestStoriesMergeAndSplit(t *testing.T) {
 		}
 
 		// The log holds the editors' changes after the clustering, in order.
-		var changes []store.StoryChange
-		db.ClusterStories(ctx, func(b *store.StoryBatch) (err error) { changes, err = b.Changes(head); return err })
+		var changes []newsdesk.StoryChange
+		db.ClusterStories(ctx, func(b newsdesk.StoryBatch) (err error) { changes, err = b.Changes(head); return err })
 		var got []string
 		for _, c := range changes {
 			got = append(got, fmt.Sprint(c.Kind, " ", c.StoryID, " ", c.OtherID, " ", c.Items))

@@ -26,6 +26,7 @@ import (
 	"github.com/newsdesk/newsdesk/site"
 	"github.com/newsdesk/newsdesk/staff"
 	"github.com/newsdesk/newsdesk/store"
+	"github.com/newsdesk/newsdesk/story"
 	"github.com/newsdesk/newsdesk/web"
 )
 
@@ -144,8 +145,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	riverLog := quietlog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: riverLevel(level)}), quietlog.Options{})
 	defer riverLog.Flush()
+	stories := story.NewService(story.Config{Store: db, Logger: logger})
 	queue, err := jobs.New(jobs.Config{
-		DB: db, Sources: db, Feeds: feeds, Extractor: extractor, WebSub: upkeep, Hub: hubJobs, Workers: queueWorkers,
+		DB: db, Sources: db, Feeds: feeds, Extractor: extractor, Stories: stories, WebSub: upkeep, Hub: hubJobs, Workers: queueWorkers,
 		Tick: *tick, JobTimeout: *jobTimeout,
 		Logger: slog.New(riverLog).With("part", "jobs"),
 	})
@@ -190,7 +192,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		public = defaultPublicURL(ln.Addr())
 		logger.Warn(fmt.Sprintf("public URL not set; absolute links will say %s; set --public-url", public))
 	}
-	handler := routes(logger, db, feeds, webSub, rel, feedHub, queue, *title, public.String(), *secure)
+	handler := routes(logger, db, feeds, stories, webSub, rel, feedHub, queue, *title, public.String(), *secure)
 	server := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -300,7 +302,7 @@ func hostPortOf(raw string) string {
 // routes mounts the site, the desk, the API, the WebSub callback (nil
 // webSub: WebSub off) and the hub (nil feedHub: off) on one mux. Absolute
 // links start with publicURL.
-func routes(logger *slog.Logger, db *store.DB, feeds *ingest.Service, webSub *ingest.WebSub, rel *postindex.Index, feedHub *hub.Hub, queue *jobs.Queue, title, publicURL string, secure bool) http.Handler {
+func routes(logger *slog.Logger, db *store.DB, feeds *ingest.Service, stories newsdesk.StoryService, webSub *ingest.WebSub, rel *postindex.Index, feedHub *hub.Hub, queue *jobs.Queue, title, publicURL string, secure bool) http.Handler {
 	mux := http.NewServeMux()
 	// Posts written through the desk and the API reach this process's
 	// related-articles index at once, not at its next look, and the
@@ -316,7 +318,7 @@ func routes(logger *slog.Logger, db *store.DB, feeds *ingest.Service, webSub *in
 	// authentication, so that failed sign-ins through each count together.
 	staffService := staff.New(staff.Config{Users: db, Logger: logger})
 	mux.Handle("/desk/", desk.New(desk.Config{
-		Sources: db, Items: db, Posts: postService, Staff: staffService, Feeds: feeds, Stories: db, Articles: db,
+		Sources: db, Items: db, Posts: postService, Staff: staffService, Feeds: feeds, Stories: stories, Articles: db,
 		Search: db, Logger: logger, Now: time.Now, SecureCookies: secure,
 	}))
 	mux.Handle("/api/", api.New(api.Config{

@@ -1,4 +1,4 @@
-package jobs_test
+package story_test
 
 import (
 	"context"
@@ -8,9 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/newsdesk/newsdesk/jobs"
+	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/store"
 	"github.com/newsdesk/newsdesk/store/storetest"
+	"github.com/newsdesk/newsdesk/story"
 )
 
 // The clustering job prunes the story log of changes over a week old. A
@@ -22,22 +23,22 @@ func TestClusteringPrunesStoryLog(t *testing.T) {
 		ctx := context.Background()
 		one := storetest.SQLite(t)
 		saveNews(t, one, news)
-		runClustering(t, jobs.NewClustering(one, nil, func() time.Time { return clusterClock }))
+		runClustering(t, story.NewService(story.Config{Store: one, Now: func() time.Time { return clusterClock }}))
 		want := storiesByGUID(t, one)
 
 		clock := clusterClock
 		now := func() time.Time { return clock }
 		db.Now = now
-		a, b := jobs.NewClustering(db, nil, now), jobs.NewClustering(db, nil, now)
+		a, b := story.NewService(story.Config{Store: db, Now: now}), story.NewService(story.Config{Store: db, Now: now})
 		// count returns how many changes the log holds after the one
 		// numbered after, or -1 if some were pruned.
 		count := func(after int64) int {
 			t.Helper()
 			n := 0
-			db.ClusterStories(ctx, func(b *store.StoryBatch) error {
+			db.ClusterStories(ctx, func(b newsdesk.StoryBatch) error {
 				changes, err := b.Changes(after)
 				switch {
-				case errors.Is(err, store.ErrChangesPruned):
+				case errors.Is(err, newsdesk.ErrStoryLogPruned):
 					n = -1
 				case err != nil:
 					t.Fatal(err)

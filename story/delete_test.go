@@ -1,4 +1,4 @@
-package jobs_test
+package story_test
 
 import (
 	"context"
@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
-	"github.com/newsdesk/newsdesk/jobs"
 	"github.com/newsdesk/newsdesk/store"
 	"github.com/newsdesk/newsdesk/store/storetest"
+	"github.com/newsdesk/newsdesk/story"
 )
 
 // When a source is deleted, a running worker forgets its items: later
@@ -22,7 +22,7 @@ func TestClusteringAfterSourceDeleted(t *testing.T) {
 		now := func() time.Time { return clusterClock }
 		db.Now = now
 		ids := saveNews(t, db, news)
-		cl := jobs.NewClustering(db, nil, now)
+		cl := story.NewService(story.Config{Store: db, Now: now})
 		runClustering(t, cl)
 
 		// The Courier carried the wire story first; the Herald's is a copy
