@@ -81,7 +81,7 @@ func (a LeadCandidate) Leads(b LeadCandidate) bool {
 type StoryItem struct {
 	Item *Item
 	// CopyOf is the item this one is a near-duplicate of (the first of
-	// them to arrive), zero if it is not a copy.
+	// them to be clustered), zero if it is not a copy.
 	CopyOf int64
 	// SeenAt is the item's time in the story (see Story.FirstSeen).
 	SeenAt time.Time

@@ -12,21 +12,37 @@ import (
 // each goes. The store implements StoryBatch; the service keeps its
 // in-memory clusterer in step with the database through it.
 
-// ClusterItem is an item as clustering sees it: its title and text (the
-// extracted article's text, else the feed's summary), its outlet and its
-// time.
+// ClusterItem is an item as clustering sees it: its title, its feed's
+// summary and its extracted article's text, its outlet and its time.
 type ClusterItem struct {
 	ID       int64
 	SourceID int64
 	Source   string
 	Title    string
-	Text     string
+	Summary  string
+	// Article is the text of the item's extracted article; empty when it
+	// has none (extraction is off, has not run, or failed).
+	Article string
 	// SeenAt is when the item was published, or when it was fetched if the
 	// feed gave no time or one after that.
 	SeenAt time.Time
 	// Where the item is, for items already clustered.
 	StoryID int64
 	CopyOf  int64
+}
+
+// UnclusteredFilter says which of the items in no story yet
+// StoryBatch.Unclustered returns.
+type UnclusteredFilter struct {
+	// Since leaves out the items fetched before it.
+	Since time.Time
+	// AwaitArticlesSince, when not zero, leaves out the items fetched at
+	// or after it that link to a page and have no article yet: their
+	// article is on its way, and they are to be clustered on its text.
+	// Items fetched before it are returned with their feed's text: an
+	// item waits for its article that long at most.
+	AwaitArticlesSince time.Time
+	Limit              int
 }
 
 // Kinds of StoryChange.
@@ -71,9 +87,9 @@ type StoryBatch interface {
 	// before this batch, except the newest change, and returns how many
 	// it deleted.
 	PruneChanges(keep time.Duration) (int64, error)
-	// Unclustered returns up to limit items fetched at or after since
-	// that are in no story yet, in the order they arrived.
-	Unclustered(since time.Time, limit int) ([]ClusterItem, error)
+	// Unclustered returns the items that are in no story yet and are
+	// ready to be (see UnclusteredFilter), oldest first.
+	Unclustered(f UnclusteredFilter) ([]ClusterItem, error)
 	// Items returns the items with the given IDs, where they are, by ID.
 	// Items that no longer exist are left out.
 	Items(ids []int64) (map[int64]ClusterItem, error)

@@ -208,7 +208,7 @@ func clusterInDatabase(ctx context.Context, dsn string, docs []newseval.Article,
 	runtime.GC()
 	cl := story.NewService(story.Config{Store: db})
 	c0, t0 := cpuNow(), time.Now()
-	n, more, err := cl.Run(ctx, 1_000_000)
+	n, more, err := cl.Run(ctx, story.RunOptions{MaxBatches: 1_000_000})
 	cpu, wall := cpuNow()-c0, time.Since(t0)
 	if err != nil {
 		return clusterOutput{}, err

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/ingest"
 	"github.com/newsdesk/newsdesk/posts"
 	"github.com/newsdesk/newsdesk/store/storetest"
 	"github.com/newsdesk/newsdesk/story"
@@ -17,8 +18,20 @@ import (
 // stories page's list: the events the outlets covered in the last two
 // days lead it with a coverage worth the name, ranked by how many outlets
 // covered them, and a few older stories follow with less. Demo dates a
-// week or more in the past would leave every story at coverage 0.0.
+// week or more in the past would leave every story at coverage 0.0. The
+// stories are the same whether the items are clustered on what the feeds
+// say or, as serve does, after their pages' articles are extracted.
 func TestDeskStoriesAreFresh(t *testing.T) {
+	for _, extracted := range []bool{false, true} {
+		name := "feeds only"
+		if extracted {
+			name = "articles extracted"
+		}
+		t.Run(name, func(t *testing.T) { testDeskStories(t, extracted) })
+	}
+}
+
+func testDeskStories(t *testing.T, extracted bool) {
 	ctx := context.Background()
 	db := storetest.SQLite(t)
 	editor := &newsdesk.User{Email: "demo@example.com", Name: "Demo Editor", Role: newsdesk.RoleEditor, PasswordHash: "x"}
@@ -35,7 +48,24 @@ func TestDeskStoriesAreFresh(t *testing.T) {
 		Feeds: &feedService{db: db}, Now: func() time.Time { return now }}); err != nil {
 		t.Fatal(err)
 	}
-	if _, more, err := story.NewService(story.Config{Store: db}).Run(ctx, 10); err != nil || more {
+	opts := story.RunOptions{MaxBatches: 10}
+	if extracted {
+		f := ingest.NewFetcher()
+		f.Allow = ingest.MustAllow(strings.TrimPrefix(srv.URL, "http://"))
+		f.Hosts = ingest.NewHostLimiter(ingest.DefaultPerHost, 0)
+		articles := ingest.NewArticles(ingest.ArticlesConfig{Items: db, Articles: db, Fetcher: f})
+		items, err := db.FindItems(ctx, newsdesk.ItemFilter{Limit: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range items {
+			if a, err := articles.ExtractItem(ctx, it.ID, true); err != nil || a.Text == "" {
+				t.Fatalf("item %s: no article (%v)", it.GUID, err)
+			}
+		}
+		opts.ArticleWait = time.Hour
+	}
+	if _, more, err := story.NewService(story.Config{Store: db}).Run(ctx, opts); err != nil || more {
 		t.Fatalf("clustering: more %v, %v", more, err)
 	}
 	stories, err := db.FindStories(ctx, newsdesk.StoryFilter{MinOutlets: 2})

@@ -71,7 +71,7 @@ func seedStories(t *testing.T, e *env) storyNews {
 		n.items[it.GUID] = it
 	}
 	err = e.db.ClusterStories(ctx, func(b newsdesk.StoryBatch) error {
-		todo, err := b.Unclustered(time.Time{}, 100)
+		todo, err := b.Unclustered(newsdesk.UnclusteredFilter{Limit: 100})
 		if err != nil {
 			return err
 		}

@@ -63,7 +63,7 @@ func (w *clusterWorker) Work(ctx context.Context, job *river.Job[ClusterArgs]) e
 		_, err := river.JobCompleteTx[riverdriver.Driver[*sql.Tx]](ctx, tb.Tx(), job)
 		return err
 	}
-	n, more, err := w.stories.RunThen(ctx, clusterRunBatches, done)
+	n, more, err := w.stories.Run(ctx, story.RunOptions{MaxBatches: clusterRunBatches, Done: done})
 	if n > 0 {
 		w.logger.Info("clustered", "items", n)
 	}

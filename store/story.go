@@ -26,8 +26,8 @@ const storiesLock = 0x73746f72 // "stor"
 
 // clusterItemColumns select a newsdesk.ClusterItem from items i, sources s and
 // articles a (left-joined).
-const clusterItemColumns = `i.id, i.source_id, s.name, i.title,
-	COALESCE(NULLIF(a.text, ''), i.summary), i.published_at, i.fetched_at`
+const clusterItemColumns = `i.id, i.source_id, s.name, i.title, i.summary,
+	COALESCE(a.text, ''), i.published_at, i.fetched_at`
 
 const clusterItemFrom = ` FROM items i JOIN sources s ON s.id = i.source_id
 	LEFT JOIN articles a ON a.item_id = i.id`
@@ -36,7 +36,7 @@ func scanClusterItem(row interface{ Scan(...any) error }, extra ...any) (newsdes
 	var it newsdesk.ClusterItem
 	var published sql.NullTime
 	var fetched time.Time
-	dest := append([]any{&it.ID, &it.SourceID, &it.Source, &it.Title, &it.Text, &published, &fetched}, extra...)
+	dest := append([]any{&it.ID, &it.SourceID, &it.Source, &it.Title, &it.Summary, &it.Article, &published, &fetched}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return it, err
 	}
@@ -181,12 +181,17 @@ func (d *DB) storyChanges(ctx context.Context, q querier, after int64) ([]newsde
 	return out, rows.Err()
 }
 
-// Unclustered returns up to limit items fetched at or after since that are
-// in no story yet, in the order they arrived.
-func (b *storyBatch) Unclustered(since time.Time, limit int) ([]newsdesk.ClusterItem, error) {
-	rows, err := b.tx.QueryContext(b.ctx, b.d.q(`SELECT `+clusterItemColumns+clusterItemFrom+`
-		WHERE i.fetched_at >= ? AND NOT EXISTS (SELECT 1 FROM story_items si WHERE si.item_id = i.id)
-		ORDER BY i.id LIMIT ?`), since.UTC(), limit)
+// Unclustered returns the items in no story yet that f lets through, in
+// the order they arrived.
+func (b *storyBatch) Unclustered(f newsdesk.UnclusteredFilter) ([]newsdesk.ClusterItem, error) {
+	query := `SELECT ` + clusterItemColumns + clusterItemFrom + `
+		WHERE i.fetched_at >= ? AND NOT EXISTS (SELECT 1 FROM story_items si WHERE si.item_id = i.id)`
+	args := []any{f.Since.UTC()}
+	if !f.AwaitArticlesSince.IsZero() {
+		query += ` AND (a.item_id IS NOT NULL OR i.url = '' OR i.fetched_at < ?)`
+		args = append(args, f.AwaitArticlesSince.UTC())
+	}
+	rows, err := b.tx.QueryContext(b.ctx, b.d.q(query+` ORDER BY i.id LIMIT ?`), append(args, f.Limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("unclustered items: %w", err)
 	}

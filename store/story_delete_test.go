@@ -23,7 +23,7 @@ func TestDeleteSourceKeepsStoriesTrue(t *testing.T) {
 		byID := map[int64]newsdesk.ClusterItem{}
 		var bridge, strike int64
 		err := db.ClusterStories(ctx, func(b newsdesk.StoryBatch) error {
-			todo, err := b.Unclustered(time.Time{}, 100)
+			todo, err := b.Unclustered(newsdesk.UnclusteredFilter{Limit: 100})
 			if err != nil {
 				return err
 			}

@@ -40,7 +40,7 @@ func TestStoryLogPruned(t *testing.T) {
 			}
 		}
 		db.ClusterStories(ctx, func(b newsdesk.StoryBatch) (err error) {
-			todo, err = b.Unclustered(time.Time{}, 100)
+			todo, err = b.Unclustered(newsdesk.UnclusteredFilter{Limit: 100})
 			return err
 		})
 		if len(todo) != 5 {

@@ -69,7 +69,7 @@ func TestStoriesClusteredAndFound(t *testing.T) {
 
 		var bridge, strike int64
 		err := db.ClusterStories(ctx, func(b newsdesk.StoryBatch) error {
-			todo, err := b.Unclustered(now.Add(-time.Hour), 100)
+			todo, err := b.Unclustered(newsdesk.UnclusteredFilter{Since: now.Add(-time.Hour), Limit: 100})
 			if err != nil {
 				return err
 			}
@@ -84,8 +84,9 @@ func TestStoriesClusteredAndFound(t *testing.T) {
 			if want := []string{"l-bridge", "l-wire", "c-bridge", "c-wire", "w-bridge"}; !slices.Equal(guids, want) {
 				t.Errorf("unclustered items %q, want %q in arrival order", guids, want)
 			}
-			if todo[0].Text != "The whole article about the bridge, long." || todo[1].Text != "Dockworkers return after a three-day strike over pay." {
-				t.Errorf("texts %q, %q: want the article's text, else the summary", todo[0].Text, todo[1].Text)
+			if todo[0].Article != "The whole article about the bridge, long." || todo[0].Summary != "The Calder bridge closes on Monday." ||
+				todo[1].Article != "" || todo[1].Summary != "Dockworkers return after a three-day strike over pay." {
+				t.Errorf("first items: %+v, %+v: want each with its summary, and its article's text if any", todo[0], todo[1])
 			}
 			if todo[0].Source != "Ledger" || !todo[0].SeenAt.Equal(*items["l-bridge"].PublishedAt) {
 				t.Errorf("first item: source %q seen at %v", todo[0].Source, todo[0].SeenAt)
@@ -153,7 +154,7 @@ func TestStoriesClusteredAndFound(t *testing.T) {
 
 		// Everything is clustered now, and the log says what was done.
 		db.ClusterStories(ctx, func(b newsdesk.StoryBatch) error {
-			if todo, err := b.Unclustered(time.Time{}, 100); err != nil || len(todo) != 0 {
+			if todo, err := b.Unclustered(newsdesk.UnclusteredFilter{Limit: 100}); err != nil || len(todo) != 0 {
 				t.Errorf("unclustered after clustering: %v, %v", todo, err)
 			}
 			changes, err := b.Changes(0)
@@ -186,7 +187,7 @@ func TestStoriesMergeAndSplit(t *testing.T) {
 		items := storyFixture(t, db)
 		ids := map[string]int64{}
 		err := db.ClusterStories(ctx, func(b newsdesk.StoryBatch) error {
-			todo, err := b.Unclustered(time.Time{}, 100)
+			todo, err := b.Unclustered(newsdesk.UnclusteredFilter{Limit: 100})
 			if err != nil {
 				return err
 			}
@@ -296,6 +297,76 @@ func TestStoriesMergeAndSplit(t *testing.T) {
 		}
 		if snap[0].ID != items["l-bridge"].ID || snap[0].StoryID != ids["l-bridge"] || snap[4].ID != items["w-bridge"].ID || snap[4].StoryID != newID {
 			t.Errorf("snapshot: %+v", snap)
+		}
+	})
+}
+
+// With extraction on, an item that links to a page waits for its article
+// before it is clustered, for a while at most: the batch leaves it out
+// until it has an article or was fetched before AwaitArticlesSince. Items
+// with an article, or with no page to fetch, are clustered at once.
+func TestUnclusteredAwaitsArticles(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		fetched := time.Date(2026, 5, 4, 20, 0, 0, 0, time.UTC)
+		db.Now = func() time.Time { return fetched }
+		src := &newsdesk.Source{Name: "Ledger", FeedURL: "https://ledger.example/feed"}
+		if err := db.CreateSource(ctx, src); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.SaveItems(ctx, src.ID, []*newsdesk.Item{
+			{GUID: "extracted", URL: "https://ledger.example/1", Title: "Bridge closes", Summary: "Feed text."},
+			{GUID: "waiting", URL: "https://ledger.example/2", Title: "Ferry returns", Summary: "Feed text."},
+			{GUID: "failed", URL: "https://ledger.example/3", Title: "Port strike", Summary: "Feed text."},
+			{GUID: "no-page", Title: "Council votes", Summary: "Feed text."},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		ids := map[string]int64{}
+		list, _ := db.FindItems(ctx, newsdesk.ItemFilter{SourceID: src.ID})
+		for _, it := range list {
+			ids[it.GUID] = it.ID
+		}
+		for _, a := range []*newsdesk.Article{
+			{ItemID: ids["extracted"], Text: "The whole article about the bridge."},
+			{ItemID: ids["failed"], Error: "The page answered 404 Not Found."},
+		} {
+			if err := db.SaveArticle(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, tt := range []struct {
+			name  string
+			await time.Time
+			want  []string
+		}{
+			{"extraction off", time.Time{}, []string{"extracted", "waiting", "failed", "no-page"}},
+			{"awaiting articles", fetched.Add(-15 * time.Minute), []string{"extracted", "failed", "no-page"}},
+			{"waited long enough", fetched.Add(time.Second), []string{"extracted", "waiting", "failed", "no-page"}},
+		} {
+			var got []string
+			var texts []string
+			err := db.ClusterStories(ctx, func(b newsdesk.StoryBatch) error {
+				todo, err := b.Unclustered(newsdesk.UnclusteredFilter{AwaitArticlesSince: tt.await, Limit: 100})
+				for _, it := range todo {
+					for g, id := range ids {
+						if id == it.ID {
+							got = append(got, g)
+						}
+					}
+					texts = append(texts, it.Article)
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("%s: unclustered %q, want %q", tt.name, got, tt.want)
+			}
+			if texts[0] != "The whole article about the bridge." || texts[len(texts)-1] != "" {
+				t.Errorf("%s: articles' texts %q, want the one article's text", tt.name, texts)
+			}
 		}
 	})
 }

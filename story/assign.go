@@ -60,29 +60,41 @@ type state struct {
 // stories (a change could not be replayed), so it must be rebuilt.
 var errStale = errors.New("clustering state is stale")
 
-// Run clusters up to maxBatches batches of the items still to cluster and
-// returns how many it clustered, and whether items may remain.
-func (s *Service) Run(ctx context.Context, maxBatches int) (clustered int, more bool, err error) {
-	return s.RunThen(ctx, maxBatches, nil)
+// RunOptions shape one Run.
+type RunOptions struct {
+	// MaxBatches is how many batches the run clusters at most; one if
+	// zero.
+	MaxBatches int
+	// ArticleWait, when not zero, is how long an item that links to a
+	// page waits for its article: until it has one (or its extraction
+	// failed for good) or was fetched that long ago, the item is left for
+	// a later run, so that it is clustered on the article's text rather
+	// than the feed's. Zero clusters every item on what it has (extraction
+	// off).
+	ArticleWait time.Duration
+	// Done, if not nil, is called in the batch that leaves no item to
+	// cluster, before it commits: the clustering job records there, in
+	// the batch's transaction, that it is done. Items made ready while
+	// that batch ran are clustered in it too, after Done, so that none is
+	// left behind by a stage that could not queue another clustering job
+	// because this one was still running.
+	Done func(b newsdesk.StoryBatch) error
 }
 
-// RunThen is Run, calling done (if not nil) in the batch that leaves no
-// item to cluster, before it commits: the clustering job records there,
-// in the batch's transaction, that it is done. Items stored while that
-// batch ran are clustered in it too, after done, so that none is left
-// behind by a poll that could not queue another clustering job because
-// this one was still running.
-func (s *Service) RunThen(ctx context.Context, maxBatches int, done func(b newsdesk.StoryBatch) error) (clustered int, more bool, err error) {
+// Run clusters the items that are ready, oldest first, a batch at a time,
+// and returns how many it clustered, and whether items may remain.
+func (s *Service) Run(ctx context.Context, opts RunOptions) (clustered int, more bool, err error) {
+	opts.MaxBatches = max(opts.MaxBatches, 1)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	retried := false
-	for batch := 0; batch < maxBatches; batch++ {
+	for batch := 0; batch < opts.MaxBatches; batch++ {
 		if s.st == nil || s.st.c.Len() > reloadAfter {
 			if err := s.restore(ctx); err != nil {
 				return clustered, true, err
 			}
 		}
-		n, last, err := s.batch(ctx, done)
+		n, last, err := s.batch(ctx, opts)
 		if err != nil {
 			s.st = nil // memory may be ahead of what was committed
 			if errors.Is(err, errStale) && !retried {
@@ -138,13 +150,17 @@ func (st *state) place(it newsdesk.ClusterItem, dbStory int64) error {
 }
 
 // batch replays the logged changes memory lacks, then clusters one batch
-// of new items, in one transaction under the stories lock. It reports
-// whether that was the last of them; if so, done is called in the
-// transaction (see RunThen).
-func (s *Service) batch(ctx context.Context, done func(b newsdesk.StoryBatch) error) (n int, last bool, err error) {
+// of the items ready, in one transaction under the stories lock. It
+// reports whether that was the last of them; if so, opts.Done is called
+// in the transaction (see RunOptions).
+func (s *Service) batch(ctx context.Context, opts RunOptions) (n int, last bool, err error) {
 	st := s.st
 	now := s.now()
 	prune := now.Sub(s.pruned) >= pruneEvery
+	ready := newsdesk.UnclusteredFilter{Since: now.Add(-lookback), Limit: clusterBatch}
+	if opts.ArticleWait > 0 {
+		ready.AwaitArticlesSince = now.Add(-opts.ArticleWait)
+	}
 	err = s.store.ClusterStories(ctx, func(b newsdesk.StoryBatch) error {
 		changes, err := b.Changes(st.head)
 		if errors.Is(err, newsdesk.ErrStoryLogPruned) {
@@ -156,7 +172,7 @@ func (s *Service) batch(ctx context.Context, done func(b newsdesk.StoryBatch) er
 		if err := st.replay(b, changes); err != nil {
 			return err
 		}
-		todo, err := b.Unclustered(now.Add(-lookback), clusterBatch)
+		todo, err := b.Unclustered(ready)
 		if err != nil {
 			return err
 		}
@@ -166,17 +182,18 @@ func (s *Service) batch(ctx context.Context, done func(b newsdesk.StoryBatch) er
 			}
 		}
 		n, last = len(todo), len(todo) < clusterBatch
-		if last && done != nil {
-			if err := done(b); err != nil {
+		if last && opts.Done != nil {
+			if err := opts.Done(b); err != nil {
 				return err
 			}
-			// A poll that stored items after the look above found this
+			// A stage that made items ready after the look above (a poll
+			// storing them, an extraction storing an article) found this
 			// job running, so queued none: its items are clustered here.
-			// (On SQLite no poll can store meanwhile; on PostgreSQL one
-			// that queues after done waits for this commit and then
+			// (On SQLite no stage can store meanwhile; on PostgreSQL one
+			// that queues after Done waits for this commit and then
 			// queues its job.)
 			for {
-				late, err := b.Unclustered(now.Add(-lookback), clusterBatch)
+				late, err := b.Unclustered(ready)
 				if err != nil {
 					return err
 				}
@@ -325,8 +342,34 @@ func (st *state) replay(b newsdesk.StoryBatch, changes []newsdesk.StoryChange) e
 func key(id int64) string { return strconv.FormatInt(id, 10) }
 
 func doc(it newsdesk.ClusterItem) cluster.Doc {
-	return cluster.Doc{ID: key(it.ID), Title: it.Title, Text: it.Text, Source: it.Source, Published: it.SeenAt}
+	return cluster.Doc{ID: key(it.ID), Title: it.Title, Text: clusterText(it), Source: it.Source, Published: it.SeenAt}
 }
+
+// clusterText is the text an item is clustered on, with its headline: the
+// feed's summary when it says enough to stand for the article, else the
+// extracted article's text, else whatever summary there is.
+//
+// An outlet's own summary (its standfirst, or its article's opening) is
+// the kind of text the clusterer is tuned and measured on: headline and
+// snippet, as in the Google News set. A whole article carries every side
+// street and name its report passes by, and measured worse: on the
+// demo's 38 items, B-cubed F1 0.913 (precision 0.875) on the articles'
+// text, against 0.955 (precision 1.0) on the feeds' summaries. But many
+// feeds give a teaser ("Read more") or nothing at all, and then the
+// article is what tells its event: on the demo with its summaries left
+// out, F1 0.913 on the articles' text against 0.846 on the headlines
+// alone.
+func clusterText(it newsdesk.ClusterItem) string {
+	if it.Article == "" || len(strings.Fields(it.Summary)) >= summaryMinWords {
+		return it.Summary
+	}
+	return it.Article
+}
+
+// summaryMinWords is the least number of words of a feed's summary that
+// stands for its article: shorter ones are teasers ("Our reporter has the
+// details.", "Continue reading").
+const summaryMinWords = 15
 
 // DedupText is what near-duplicates are found in: the text alone, since
 // outlets that carry wire copy often retitle it, unless the text is too
@@ -343,4 +386,12 @@ func DedupText(title, text string) string {
 // without its headline.
 const dedupMinWords = 25
 
-func dedupText(it newsdesk.ClusterItem) string { return DedupText(it.Title, it.Text) }
+// dedupText is what an item's copies are found by: its extracted article,
+// the fullest text of it there is, else its feed's summary.
+func dedupText(it newsdesk.ClusterItem) string {
+	text := it.Article
+	if text == "" {
+		text = it.Summary
+	}
+	return DedupText(it.Title, text)
+}

@@ -43,8 +43,9 @@ type Config struct {
 // clusters, and kept in step with the database by replaying the changes
 // other processes and editors logged (see newsdesk.StoryChange) before
 // each batch. Every batch runs under the stories lock, so however many
-// processes share the database, items are clustered one at a time, in the
-// order they arrived, once.
+// processes share the database, items are clustered one at a time, once,
+// in the order they arrived among those ready (an item may wait for its
+// article: see RunOptions.ArticleWait).
 //
 // The same items in the same order, with the same editors' changes, give
 // the same stories.

@@ -115,7 +115,7 @@ func storiesByGUID(t *testing.T, db *store.DB) []string {
 
 func runClustering(t *testing.T, cl *story.Service) int {
 	t.Helper()
-	n, more, err := cl.Run(context.Background(), 100)
+	n, more, err := cl.Run(context.Background(), story.RunOptions{MaxBatches: 100})
 	if err != nil || more {
 		t.Fatalf("clustering: %v (more: %v)", err, more)
 	}
@@ -261,7 +261,7 @@ func TestClusteringTwoWorkers(t *testing.T) {
 		counts := make([]int, 2)
 		for i, cl := range []*story.Service{a, b} {
 			wg.Go(func() {
-				n, _, err := cl.Run(context.Background(), 100)
+				n, _, err := cl.Run(context.Background(), story.RunOptions{MaxBatches: 100})
 				if err != nil {
 					t.Error(err)
 				}
@@ -274,6 +274,69 @@ func TestClusteringTwoWorkers(t *testing.T) {
 		}
 		if got := storiesByGUID(t, db); !slices.Equal(got, want) {
 			t.Errorf("two workers made\n%s\nwant, as one worker made,\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	})
+}
+
+// With extraction on, an item is clustered on its article's text once
+// the article is in, not on its feed's summary; an item whose article
+// does not come is clustered on the summary once it has waited long
+// enough, and never before.
+func TestClusteringWaitsForArticles(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clock := clusterClock
+		now := func() time.Time { return clock }
+		db.Now = now
+		const wait = 15 * time.Minute
+		run := func(cl *story.Service) int {
+			t.Helper()
+			n, more, err := cl.Run(ctx, story.RunOptions{MaxBatches: 100, ArticleWait: wait})
+			if err != nil || more {
+				t.Fatalf("clustering: %v (more: %v)", err, more)
+			}
+			return n
+		}
+		// The Gazette's feed says nothing of what its item is about; its
+		// page does.
+		ids := saveNews(t, db, append(slices.Clone(news),
+			newsItem{"Gazette", "teaser", "quake", "Read the latest", "Our reporter has the story."}))
+		cl := story.NewService(story.Config{Store: db, Now: now})
+		if n := run(cl); n != 0 {
+			t.Fatalf("clustered %d items before their articles were in, want none", n)
+		}
+		for _, n := range news {
+			if err := db.SaveArticle(ctx, &newsdesk.Article{ItemID: ids[n.guid], Text: n.summary}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := run(cl); n != len(news) {
+			t.Fatalf("clustered %d items, want the %d whose articles are in", n, len(news))
+		}
+		if err := db.SaveArticle(ctx, &newsdesk.Article{ItemID: ids["teaser"],
+			Text: "A magnitude 7.1 earthquake struck off northern Japan on Tuesday; the tsunami warning for the Sendai coast was lifted two hours later and buildings shook in Sendai."}); err != nil {
+			t.Fatal(err)
+		}
+		if n := run(cl); n != 1 {
+			t.Fatalf("clustered %d items, want the teaser", n)
+		}
+		if storyOf(t, db, "teaser") != storyOf(t, db, "quake-1") {
+			t.Errorf("the teaser is not in the quake story: clustered on its feed summary, not its article")
+		}
+
+		// A page that never comes: the item waits, then is clustered on
+		// what its feed said.
+		saveNews(t, db, []newsItem{{"Gazette", "slow", "chip", "Chipmaker unveils faster processor", "The chipmaker's processor, twice as fast, ships to laptop makers in March."}})
+		clock = clock.Add(wait - time.Second)
+		if n := run(cl); n != 0 {
+			t.Fatalf("clustered %d items while the slow page may still come, want none", n)
+		}
+		clock = clock.Add(2 * time.Second)
+		if n := run(cl); n != 1 {
+			t.Fatalf("clustered %d items after the wait, want the slow one", n)
+		}
+		if storyOf(t, db, "slow") != storyOf(t, db, "chip-1") {
+			t.Errorf("the slow item is not in the chip story")
 		}
 	})
 }
