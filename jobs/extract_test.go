@@ -81,9 +81,13 @@ func startExtractingQueue(t *testing.T, db *store.DB) *jobs.Queue {
 	f := ingest.NewFetcher()
 	f.Allow = ingest.MustAllow("127.0.0.1")
 	f.Hosts = ingest.NewHostLimiter(ingest.DefaultPerHost, 0)
-	feeds := ingest.New(ingest.Config{Sources: db, Items: db, Fetcher: f})
+	p, err := jobs.NewPipeline(jobs.PipelineConfig{DB: db, Extract: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	feeds := ingest.New(ingest.Config{Sources: db, Items: p.Items(), Fetcher: f})
 	articles := ingest.NewArticles(ingest.ArticlesConfig{Items: db, Articles: db, Fetcher: f})
-	q, err := jobs.New(jobs.Config{DB: db, Sources: db, Feeds: feeds, Extractor: articles,
+	q, err := jobs.New(jobs.Config{DB: db, Sources: db, Pipeline: p, Feeds: feeds, Extractor: articles,
 		Workers: 2, Tick: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -181,9 +185,9 @@ func TestPollExtractsNewItems(t *testing.T) {
 	})
 }
 
-// Items stored outside a poll job (a source added from the desk) are
-// found by the sweep and extracted too.
-func TestSweepExtractsItemsOfAddedSource(t *testing.T) {
+// Items stored without their extraction queued (by a newsdesk from
+// before the pipeline's door, say) are found by the sweep and extracted.
+func TestSweepExtractsItemsStoredWithoutTheirJobs(t *testing.T) {
 	db := storetest.SQLite(t)
 	srv := newPageServer(t, "news/dredging", "news/lighthouse")
 	startExtractingQueue(t, db)
@@ -209,7 +213,7 @@ func TestExtractionOff(t *testing.T) {
 	if err := db.CreateSource(ctx, src); err != nil {
 		t.Fatal(err)
 	}
-	startQueue(t, db, feeds(db))
+	startQueue(t, db, feeds(t, db))
 	waitFor(t, "items", func() bool { n, _ := db.CountItems(ctx, src.ID); return n == 1 })
 	time.Sleep(time.Second)
 	if n := srv.requests("/news/dredging") + srv.requests("/robots.txt"); n != 0 {

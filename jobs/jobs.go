@@ -3,6 +3,9 @@
 // is retried with backoff when it fails for a reason of ours, and several
 // processes share the work when the database is PostgreSQL.
 //
+// What becomes of a new item, poll, extract, cluster, is written down
+// once, in pipeline.go; this file runs the queue.
+//
 // Both databases are reached through database/sql (riversqlite, and
 // riverdatabasesql over pgx's stdlib for PostgreSQL), so the queue's
 // transactions are the store's transactions: one *sql.Tx type throughout.
@@ -29,49 +32,30 @@ import (
 	"github.com/newsdesk/newsdesk/story"
 )
 
-// Queue names.
-const queueIngest = "ingest"
-
-// PollArgs asks for one poll of a source.
-type PollArgs struct {
-	SourceID int64 `json:"source_id"`
-}
-
-// Kind names the job in the database.
-func (PollArgs) Kind() string { return "poll_source" }
-
 // activeStates are the states in which a second job of the same arguments
-// would be redundant: one poll of a source queued or running is enough.
+// would be redundant: one poll of a source queued or running is enough,
+// and one cluster job.
 var activeStates = []rivertype.JobState{
 	rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
 	rivertype.JobStateRetryable, rivertype.JobStateScheduled,
 }
 
-// InsertOpts keeps at most one poll of a source queued or running.
-func (PollArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{
-		Queue:       queueIngest,
-		MaxAttempts: 5,
-		UniqueOpts:  river.UniqueOpts{ByArgs: true, ByState: activeStates},
-	}
-}
-
-// ScheduleArgs asks for a look at which sources are due, queueing a poll
-// for each. It runs periodically on the elected leader, so once per tick
-// however many processes there are.
-type ScheduleArgs struct{}
-
-// Kind names the job in the database.
-func (ScheduleArgs) Kind() string { return "schedule_polls" }
-
 // Config is what a Queue uses.
 type Config struct {
 	DB      *store.DB
 	Sources newsdesk.SourceService
-	Feeds   newsdesk.FeedService
+	// Pipeline is the door new items enter by (see pipeline.go); nil for
+	// one over DB that extracts when Extractor is set. Feeds should store
+	// through its Items, or new items wait for the sweeps.
+	Pipeline *Pipeline
+	Feeds    newsdesk.FeedService
 	// Extractor fetches the pages of new items and stores their articles;
 	// nil when extraction is turned off.
 	Extractor Extractor
+	// ArticleWait is how long an item waits for its article before it is
+	// clustered on its feed's text; DefaultArticleWait if zero. Unused
+	// when extraction is off.
+	ArticleWait time.Duration
 	// Stories clusters new items into stories; nil for one over DB.
 	Stories *story.Service
 	// WebSub renews and cancels WebSub subscriptions; nil when WebSub is
@@ -148,8 +132,15 @@ func New(cfg Config) (*Queue, error) {
 	if cfg.Stories == nil {
 		cfg.Stories = story.NewService(story.Config{Store: cfg.DB, Logger: cfg.Logger, Now: cfg.Now})
 	}
-	if cfg.Extractor != nil {
-		cfg.Feeds = extractAfterPoll{FeedService: cfg.Feeds, db: cfg.DB, logger: cfg.Logger}
+	if cfg.Pipeline == nil {
+		p, err := NewPipeline(PipelineConfig{DB: cfg.DB, Extract: cfg.Extractor != nil, Logger: cfg.Logger})
+		if err != nil {
+			return nil, err
+		}
+		cfg.Pipeline = p
+	}
+	if cfg.ArticleWait <= 0 {
+		cfg.ArticleWait = DefaultArticleWait
 	}
 	rc := &river.Config{
 		Logger:     cfg.Logger,
@@ -167,30 +158,39 @@ func New(cfg Config) (*Queue, error) {
 		life = newLifeline(cfg, driver(cfg.DB).GetExecutor())
 		rc.Middleware = []rivertype.Middleware{life}
 		workers := river.NewWorkers()
-		river.AddWorker(workers, &pollWorker{feeds: cfg.Feeds, logger: cfg.Logger})
 		river.AddWorker(workers, &scheduleWorker{sources: cfg.Sources, now: cfg.Now})
-		river.AddWorker(workers, &clusterWorker{stories: cfg.Stories, logger: cfg.Logger})
+		river.AddWorker(workers, &pollWorker{feeds: cfg.Feeds, logger: cfg.Logger})
+		// The extraction stage runs with extraction off too, passing the
+		// items it is given straight to clustering: a CLI or another
+		// process may have queued them.
+		river.AddWorker(workers, &extractWorker{extractor: cfg.Extractor, pipeline: cfg.Pipeline, logger: cfg.Logger})
+		clustering := &clusterWorker{stories: cfg.Stories, logger: cfg.Logger}
+		if cfg.Extractor != nil {
+			clustering.articleWait = cfg.ArticleWait
+		}
+		river.AddWorker(workers, clustering)
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: 1},
 			queueIngest:        {MaxWorkers: cfg.Workers},
+			queueExtract:       {MaxWorkers: cfg.Workers},
 			queueStories:       {MaxWorkers: 1},
 		}
+		// The scheduler, and the pipeline's safety nets (see
+		// pipeline.go): each runs once a tick on the elected leader, and
+		// at start.
+		periodic := func(id string, args river.JobArgs) *river.PeriodicJob {
+			return river.NewPeriodicJob(river.PeriodicInterval(cfg.Tick),
+				func() (river.JobArgs, *river.InsertOpts) { return args, nil },
+				&river.PeriodicJobOpts{ID: id, RunOnStart: true})
+		}
 		rc.PeriodicJobs = []*river.PeriodicJob{
-			river.NewPeriodicJob(river.PeriodicInterval(cfg.Tick),
-				func() (river.JobArgs, *river.InsertOpts) {
-					return ScheduleArgs{}, &river.InsertOpts{
-						MaxAttempts: 1,
-						UniqueOpts:  river.UniqueOpts{ByState: activeStates},
-					}
-				},
-				&river.PeriodicJobOpts{ID: "schedule_polls", RunOnStart: true}),
-			river.NewPeriodicJob(river.PeriodicInterval(cfg.Tick),
-				func() (river.JobArgs, *river.InsertOpts) { return ClusterArgs{}, nil },
-				&river.PeriodicJobOpts{ID: "cluster_items", RunOnStart: true}),
+			periodic("schedule_polls", ScheduleArgs{}),
+			periodic("cluster_items", ClusterArgs{}),
 		}
 		if cfg.Extractor != nil {
-			addExtraction(cfg, workers, rc)
+			river.AddWorker(workers, &sweepExtractWorker{db: cfg.DB, now: cfg.Now})
+			rc.PeriodicJobs = append(rc.PeriodicJobs, periodic("sweep_extractions", SweepExtractArgs{}))
 		}
 		if cfg.WebSub != nil {
 			addWebSub(cfg, workers, rc)
@@ -252,58 +252,4 @@ func (q *Queue) EnqueuePoll(ctx context.Context, sourceID int64) error {
 		return fmt.Errorf("queue poll of source %d: %w", sourceID, err)
 	}
 	return nil
-}
-
-type pollWorker struct {
-	river.WorkerDefaults[PollArgs]
-	feeds  newsdesk.FeedService
-	logger *slog.Logger
-}
-
-// Work polls the source. A failure of the outlet's (unreachable, not a
-// feed, ...) is recorded on the source and rescheduled by its backoff, so
-// the job itself is done; only our own failures are retried by the queue.
-func (w *pollWorker) Work(ctx context.Context, job *river.Job[PollArgs]) error {
-	n, err := w.feeds.PollSource(ctx, job.Args.SourceID)
-	if err != nil && ctx.Err() != nil {
-		return ctx.Err() // timed out or shutting down: let River run it again
-	}
-	switch newsdesk.ErrorCode(err) {
-	case "":
-		if n > 0 {
-			w.logger.Info("polled", "source", job.Args.SourceID, "new_items", n)
-			queueClustering(ctx, w.logger)
-		}
-		return nil
-	case newsdesk.EUNAVAILABLE, newsdesk.EUNPROCESSABLE, newsdesk.ETOOLARGE, newsdesk.EINVALID:
-		return nil
-	case newsdesk.ENOTFOUND:
-		return river.JobCancel(err) // the source was deleted
-	default:
-		return err
-	}
-}
-
-type scheduleWorker struct {
-	river.WorkerDefaults[ScheduleArgs]
-	sources newsdesk.SourceService
-	now     func() time.Time
-}
-
-// Work queues a poll for every due source.
-func (w *scheduleWorker) Work(ctx context.Context, job *river.Job[ScheduleArgs]) error {
-	client := river.ClientFromContext[*sql.Tx](ctx)
-	due, err := w.sources.DueSources(ctx, w.now(), 1000)
-	if err != nil {
-		return err
-	}
-	if len(due) == 0 {
-		return nil
-	}
-	params := make([]river.InsertManyParams, len(due))
-	for i, s := range due {
-		params[i] = river.InsertManyParams{Args: PollArgs{SourceID: s.ID}}
-	}
-	_, err = client.InsertMany(ctx, params)
-	return err
 }

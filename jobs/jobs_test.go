@@ -45,12 +45,16 @@ func startQueue(t *testing.T, db *store.DB, feeds newsdesk.FeedService) *jobs.Qu
 }
 
 // feeds is the ingest service, allowed to fetch from the tests' servers
-// on loopback.
-func feeds(db *store.DB) *ingest.Service {
+// on loopback, storing through the pipeline's door with extraction off.
+func feeds(t *testing.T, db *store.DB) *ingest.Service {
 	f := ingest.NewFetcher()
 	f.Allow = ingest.MustAllow("127.0.0.1")
 	f.Hosts = ingest.NewHostLimiter(ingest.DefaultPerHost, 0)
-	return ingest.New(ingest.Config{Sources: db, Items: db, Fetcher: f})
+	p, err := jobs.NewPipeline(jobs.PipelineConfig{DB: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ingest.New(ingest.Config{Sources: db, Items: p.Items(), Fetcher: f})
 }
 
 func waitFor(t *testing.T, what string, cond func() bool) {
@@ -79,7 +83,7 @@ func TestDueSourceIsPolled(t *testing.T) {
 		if err := db.CreateSource(ctx, src); err != nil {
 			t.Fatal(err)
 		}
-		startQueue(t, db, feeds(db))
+		startQueue(t, db, feeds(t, db))
 		waitFor(t, "items", func() bool { n, _ := db.CountItems(ctx, src.ID); return n == 2 })
 		got, _ := db.FindSourceByID(ctx, src.ID)
 		if got.Status != newsdesk.SourceOK || got.Name != "Tidewater Times" {
@@ -118,7 +122,7 @@ func TestFailedJobIsRetried(t *testing.T) {
 	if err := db.CreateSource(ctx, src); err != nil {
 		t.Fatal(err)
 	}
-	feeds := &flakyFeeds{FeedService: feeds(db)}
+	feeds := &flakyFeeds{FeedService: feeds(t, db)}
 	q := startQueue(t, db, feeds)
 	if err := q.EnqueuePoll(ctx, src.ID); err != nil {
 		t.Fatal(err)
@@ -142,7 +146,7 @@ func TestOutletFailureIsNotRetried(t *testing.T) {
 	defer srv.Close()
 	src := &newsdesk.Source{Name: "x", FeedURL: srv.URL}
 	db.CreateSource(ctx, src)
-	startQueue(t, db, feeds(db))
+	startQueue(t, db, feeds(t, db))
 	waitFor(t, "failed poll recorded", func() bool {
 		s, _ := db.FindSourceByID(ctx, src.ID)
 		return s.Status == newsdesk.SourceError

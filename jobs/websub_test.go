@@ -52,7 +52,7 @@ func TestWebSubUpkeepJobs(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		svc := feeds(db)
+		svc := feeds(t, db)
 		public, _ := url.Parse("https://desk.example/")
 		ws := ingest.NewWebSub(svc, ingest.WebSubConfig{Leases: db, PublicURL: public})
 		if err := jobs.Migrate(ctx, db); err != nil {

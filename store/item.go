@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/newsdesk/newsdesk"
@@ -108,6 +109,15 @@ const itemBatch = 400
 // SaveItems stores new items of a source in one transaction, skipping GUIDs
 // the source already has, and returns how many rows were new.
 func (d *DB) SaveItems(ctx context.Context, sourceID int64, items []*newsdesk.Item) (int, error) {
+	return d.SaveItemsThen(ctx, sourceID, items, nil)
+}
+
+// SaveItemsThen is SaveItems, calling then (if not nil and some items
+// were new) in the same transaction, before it commits, with the IDs of
+// the new items in the order they were stored. The job queue, which shares
+// the database, queues their next stage there, so that no item is stored
+// without it; an error from then stores nothing.
+func (d *DB) SaveItemsThen(ctx context.Context, sourceID int64, items []*newsdesk.Item, then func(tx *sql.Tx, ids []int64) error) (int, error) {
 	if len(items) == 0 {
 		return 0, nil
 	}
@@ -117,25 +127,31 @@ func (d *DB) SaveItems(ctx context.Context, sourceID int64, items []*newsdesk.It
 		clean[i] = cleanItem(it)
 	}
 	items = clean
-	added := 0
+	var added []int64
 	err := d.tx(ctx, func(tx *sql.Tx) error {
 		for start := 0; start < len(items); start += itemBatch {
 			batch := items[start:min(start+itemBatch, len(items))]
-			n, err := d.insertItems(ctx, tx, sourceID, batch, now)
+			ids, err := d.insertItems(ctx, tx, sourceID, batch, now)
 			if err != nil {
 				return err
 			}
-			added += n
+			added = append(added, ids...)
 		}
-		return nil
+		if then == nil || len(added) == 0 {
+			return nil
+		}
+		slices.Sort(added)
+		return then(tx, added)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("save items of source %d: %w", sourceID, err)
 	}
-	return added, nil
+	return len(added), nil
 }
 
-func (d *DB) insertItems(ctx context.Context, tx *sql.Tx, sourceID int64, items []*newsdesk.Item, now any) (int, error) {
+// insertItems inserts the items a source does not have yet and returns
+// their IDs.
+func (d *DB) insertItems(ctx context.Context, tx *sql.Tx, sourceID int64, items []*newsdesk.Item, now any) ([]int64, error) {
 	var b strings.Builder
 	b.WriteString(`INSERT INTO items (source_id, guid, url, title, summary, content, author, published_at, fetched_at, image_url) VALUES `)
 	args := make([]any, 0, len(items)*10)
@@ -156,17 +172,21 @@ func (d *DB) insertItems(ctx context.Context, tx *sql.Tx, sourceID int64, items 
 		rows++
 	}
 	if rows == 0 {
-		return 0, nil
+		return nil, nil
 	}
 	// RETURNING names only the rows inserted, so only new items get
 	// their enclosures and categories stored.
 	b.WriteString(" ON CONFLICT (source_id, guid) DO NOTHING RETURNING id, guid")
 	added, err := insertedIDs(ctx, tx, d.q(b.String()), args)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	if err := d.saveItemMedia(ctx, tx, items, added); err != nil {
-		return 0, err
+		return nil, err
 	}
-	return len(added), nil
+	ids := make([]int64, 0, len(added))
+	for _, id := range added {
+		ids = append(ids, id)
+	}
+	return ids, nil
 }

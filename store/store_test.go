@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -287,6 +289,55 @@ func TestUsersAndSessions(t *testing.T) {
 		}
 		if _, err := db.FindSession(ctx, "t1", now); newsdesk.ErrorCode(err) != newsdesk.EUNAUTHORIZED {
 			t.Fatalf("session after password change: %v", err)
+		}
+	})
+}
+
+// SaveItemsThen hands the new items' IDs, in the order stored, to its
+// follow-up in the items' own transaction (where the job queue queues
+// their next stage); an error there stores nothing, so that no item is
+// stored without its next stage.
+func TestSaveItemsThen(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := &newsdesk.Source{Name: "Valley Courier", FeedURL: "https://courier.example/rss"}
+		if err := db.CreateSource(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		item := func(guid string) *newsdesk.Item { return &newsdesk.Item{GUID: guid, Title: guid} }
+		var got []int64
+		then := func(tx *sql.Tx, ids []int64) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM items`).Scan(&n); err != nil || n < len(ids) {
+				return fmt.Errorf("the new items are not in the transaction (%d rows, %v)", n, err)
+			}
+			got = ids
+			return nil
+		}
+		if n, err := db.SaveItemsThen(ctx, s.ID, []*newsdesk.Item{item("a"), item("b")}, then); err != nil || n != 2 {
+			t.Fatalf("first save: %d new, %v", n, err)
+		}
+		if len(got) != 2 || got[0] >= got[1] {
+			t.Fatalf("follow-up given %v, want two IDs in order", got)
+		}
+		first := got
+		got = nil
+		if n, err := db.SaveItemsThen(ctx, s.ID, []*newsdesk.Item{item("a"), item("c"), item("b")}, then); err != nil || n != 1 {
+			t.Fatalf("second save: %d new, %v", n, err)
+		}
+		if len(got) != 1 || got[0] <= first[1] {
+			t.Fatalf("follow-up given %v, want the one new item's ID", got)
+		}
+		called := false
+		if _, err := db.SaveItemsThen(ctx, s.ID, []*newsdesk.Item{item("a")}, func(*sql.Tx, []int64) error { called = true; return nil }); err != nil || called {
+			t.Fatalf("no new item: follow-up called %v, err %v", called, err)
+		}
+		failed := errors.New("the queue is down")
+		if _, err := db.SaveItemsThen(ctx, s.ID, []*newsdesk.Item{item("d")}, func(*sql.Tx, []int64) error { return failed }); !errors.Is(err, failed) {
+			t.Fatalf("failed follow-up: err %v", err)
+		}
+		if n, _ := db.CountItems(ctx, s.ID); n != 3 {
+			t.Fatalf("%d items after a failed follow-up, want 3: the item must not be stored without it", n)
 		}
 	})
 }

@@ -106,10 +106,11 @@ func TestBrowserDemo(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#password"), demoPassword),
 		chromedp.Click(chromedp.CSS(`form[action="/desk/signin"] button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`form[action="/desk/signout"]`)))
-	// The clustering job runs as the workers start: reload until the
-	// stories are there.
+	// Items are clustered once their pages' articles are in, and the
+	// demo's pages come from one loopback host, half a second apart (its
+	// politeness delay): reload until the stories are there.
 	var coverage []string
-	for deadline := time.Now().Add(15 * time.Second); ; {
+	for deadline := time.Now().Add(60 * time.Second); ; {
 		do("open the stories", chromedp.Navigate(base+"/desk/stories"), chromedp.WaitVisible(chromedp.CSS("h1")))
 		if coverage, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](
 			`Array.from(document.querySelectorAll("ol.stories .coverage"), e => e.textContent)`)); err != nil {

@@ -116,7 +116,13 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		defer demoSrv.Close()
 		fetcher.Allow = fetcher.Allow.Merge(ingest.MustAllow(hostPortOf(demoSrv.URL)))
 	}
-	feeds := ingest.New(ingest.Config{Sources: db, Items: db, Fetcher: fetcher, Concurrency: *feedsAtOnce,
+	// Every new item, however it arrives, enters the pipeline (poll,
+	// extract, cluster: jobs/pipeline.go) through the items feeds store.
+	pipeline, err := jobs.NewPipeline(jobs.PipelineConfig{DB: db, Extract: *extractFlag, Logger: logger})
+	if err != nil {
+		return err
+	}
+	feeds := ingest.New(ingest.Config{Sources: db, Items: pipeline.Items(), Fetcher: fetcher, Concurrency: *feedsAtOnce,
 		Interval: *interval, MinInterval: *minInterval, MaxInterval: *maxInterval, Logger: logger})
 	var webSub *ingest.WebSub // nil: WebSub off
 	var upkeep jobs.WebSub    // webSub for the job queue, a nil interface when off
@@ -147,7 +153,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	defer riverLog.Flush()
 	stories := story.NewService(story.Config{Store: db, Logger: logger})
 	queue, err := jobs.New(jobs.Config{
-		DB: db, Sources: db, Feeds: feeds, Extractor: extractor, Stories: stories, WebSub: upkeep, Hub: hubJobs, Workers: queueWorkers,
+		DB: db, Sources: db, Pipeline: pipeline, Feeds: feeds, Extractor: extractor, Stories: stories, WebSub: upkeep, Hub: hubJobs, Workers: queueWorkers,
 		Tick: *tick, JobTimeout: *jobTimeout,
 		Logger: slog.New(riverLog).With("part", "jobs"),
 	})

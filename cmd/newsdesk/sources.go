@@ -10,6 +10,8 @@ import (
 
 	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/ingest"
+	"github.com/newsdesk/newsdesk/jobs"
+	"github.com/newsdesk/newsdesk/store"
 )
 
 const sourcesUsage = `Usage: newsdesk sources <add|list|poll|remove|import|export> [flags] [args]
@@ -18,7 +20,8 @@ const sourcesUsage = `Usage: newsdesk sources <add|list|poll|remove|import|expor
                a site's home page works too: newsdesk finds the feed it names
                (--no-check follows it without fetching it first)
   list         show every source with its status, last error and next check
-  poll ID      fetch a source now
+  poll ID      fetch a source now; its new items are queued for the
+               server's workers to extract and cluster
   remove ID    stop following a source and delete its items (posts stay)
   import FILE  follow every feed an OPML file lists (- reads standard input)
   export       write every source as OPML 2.0 to standard output
@@ -87,7 +90,10 @@ func cmdSourcesAdd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	feeds := ingest.New(ingest.Config{Sources: db, Items: db, Fetcher: fetcher})
+	feeds, err := cliFeeds(db, fetcher)
+	if err != nil {
+		return err
+	}
 	s, err := feeds.AddFeed(ctx, pos[0])
 	if err != nil {
 		return err
@@ -102,7 +108,7 @@ func cmdSourcesAdd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Following %s (source %d): %d items.\n", s.Name, s.ID, n)
+	fmt.Fprintf(e.stdout, "Following %s (source %d): %d items.\n%s", s.Name, s.ID, n, queuedNote(n))
 	return nil
 }
 
@@ -153,7 +159,7 @@ func cmdSourcesList(ctx context.Context, e *env, args []string) error {
 }
 
 func cmdSourcesPoll(ctx context.Context, e *env, args []string) error {
-	fs := e.flagSet("sources poll", "sources poll [flags] ID", "Fetches a source's feed now and stores its new items.")
+	fs := e.flagSet("sources poll", "sources poll [flags] ID", "Fetches a source's feed now and stores its new items. Their pages are queued\nfor extraction and the items for story clustering, which the workers of\nnewsdesk serve do (this command runs none).")
 	dsn := databaseFlag(fs)
 	fetch := fetchFlags(fs)
 	pos, err := e.parse(fs, args)
@@ -173,12 +179,38 @@ func cmdSourcesPoll(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	n, err := ingest.New(ingest.Config{Sources: db, Items: db, Fetcher: fetcher}).PollSource(ctx, id)
+	feeds, err := cliFeeds(db, fetcher)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Source %d: %d new items.\n", id, n)
+	n, err := feeds.PollSource(ctx, id)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Source %d: %d new items.\n%s", id, n, queuedNote(n))
 	return nil
+}
+
+// cliFeeds reads feeds for a command. The items it stores enter the
+// pipeline as any others do (jobs/pipeline.go): their extraction and
+// clustering are queued in the database, for the workers of
+// `newsdesk serve`, since a command runs none. It asks for extraction,
+// not knowing how the server runs; a server with --extract=false passes
+// the items straight to clustering.
+func cliFeeds(db *store.DB, fetcher *ingest.Fetcher) (*ingest.Service, error) {
+	p, err := jobs.NewPipeline(jobs.PipelineConfig{DB: db, Extract: true})
+	if err != nil {
+		return nil, err
+	}
+	return ingest.New(ingest.Config{Sources: db, Items: p.Items(), Fetcher: fetcher}), nil
+}
+
+// queuedNote says where new items went, when there are any.
+func queuedNote(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return "Their pages are queued for extraction and the items for story clustering, which newsdesk serve's workers do.\n"
 }
 
 func cmdSourcesRemove(ctx context.Context, e *env, args []string) error {

@@ -51,7 +51,10 @@ func cmdSourcesImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	feeds := ingest.New(ingest.Config{Sources: db, Items: db, Fetcher: fetcher})
+	feeds, err := cliFeeds(db, fetcher)
+	if err != nil {
+		return err
+	}
 
 	bar := newProgressBar(e.stderr)
 	report, err := feeds.ImportOPML(ctx, in, newsdesk.ImportOptions{NoCheck: *noCheck, Progress: bar.update})
