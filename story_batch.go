@@ -42,7 +42,13 @@ type UnclusteredFilter struct {
 	// Items fetched before it are returned with their feed's text: an
 	// item waits for its article that long at most.
 	AwaitArticlesSince time.Time
-	Limit              int
+	// InOrderSince, when not zero (and later than AwaitArticlesSince),
+	// also leaves out every item that arrived after one fetched at or
+	// after it that still awaits its article, so that items are
+	// clustered in the order they arrived unless a page takes longer
+	// than that to come in.
+	InOrderSince time.Time
+	Limit        int
 }
 
 // Kinds of StoryChange.

@@ -32,11 +32,14 @@ package jobs
 //     failure is stored. Then queue the cluster job. A process that runs
 //     with extraction off (--extract=false) only queues the cluster job.
 //  3. cluster (ClusterArgs, on queue "stories"): the stories service
-//     (story.Service) puts every item that is ready in a story, oldest
-//     first. With extraction on, an item is ready once its article is
-//     stored, or its failure, or when it links to no page, or when it has
-//     waited ArticleWait (15 minutes) for its article; with extraction
-//     off, at once. So an item whose feed gives only a teaser or a
+//     (story.Service) puts every item that is ready in a story, in the
+//     order the items arrived. With extraction on, an item is ready once
+//     its article is stored, or its failure, or when it links to no page,
+//     or when it has waited ArticleWait (15 minutes) for its article; and
+//     it waits for the items that arrived before it, but for one whose
+//     page is slow only a minute (orderWait), since the stories depend
+//     on the order. With extraction off, every item is ready at once, in
+//     the order it arrived. So an item whose feed gives only a teaser or a
 //     headline is clustered on its extracted article, not on the teaser,
 //     and copies are told by their articles' whole text; an item whose
 //     page failed or is that slow goes by what its feed says (see
@@ -93,6 +96,10 @@ const (
 	// unlucky page's tries, with room for a queue of pages at a polite
 	// host.
 	DefaultArticleWait = 15 * time.Minute
+	// orderWait is how long an item whose page is slow holds up the
+	// clustering of the items that arrived after it: pages usually come
+	// in within seconds, in about the order they were queued.
+	orderWait = time.Minute
 	// clusterRunBatches is how many batches one run of the cluster job
 	// clusters before it makes way for other work and comes back (a first
 	// start on a database full of items has a backlog).
@@ -341,7 +348,11 @@ func (w *clusterWorker) Work(ctx context.Context, job *river.Job[ClusterArgs]) e
 		_, err := river.JobCompleteTx[riverdriver.Driver[*sql.Tx]](ctx, tb.Tx(), job)
 		return err
 	}
-	n, more, err := w.stories.Run(ctx, story.RunOptions{MaxBatches: clusterRunBatches, ArticleWait: w.articleWait, Done: done})
+	opts := story.RunOptions{MaxBatches: clusterRunBatches, ArticleWait: w.articleWait, Done: done}
+	if w.articleWait > 0 {
+		opts.OrderWait = orderWait
+	}
+	n, more, err := w.stories.Run(ctx, opts)
 	if n > 0 {
 		w.logger.Info("clustered", "items", n)
 	}

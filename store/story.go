@@ -191,6 +191,14 @@ func (b *storyBatch) Unclustered(f newsdesk.UnclusteredFilter) ([]newsdesk.Clust
 		query += ` AND (a.item_id IS NOT NULL OR i.url = '' OR i.fetched_at < ?)`
 		args = append(args, f.AwaitArticlesSince.UTC())
 	}
+	if !f.InOrderSince.IsZero() {
+		// Before the first item still awaiting its article, if any.
+		query += ` AND i.id < COALESCE((SELECT MIN(w.id) FROM items w
+			WHERE w.fetched_at >= ? AND w.url <> ''
+			AND NOT EXISTS (SELECT 1 FROM articles wa WHERE wa.item_id = w.id)
+			AND NOT EXISTS (SELECT 1 FROM story_items ws WHERE ws.item_id = w.id)), i.id + 1)`
+		args = append(args, f.InOrderSince.UTC())
+	}
 	rows, err := b.tx.QueryContext(b.ctx, b.d.q(query+` ORDER BY i.id LIMIT ?`), append(args, f.Limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("unclustered items: %w", err)

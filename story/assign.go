@@ -72,6 +72,13 @@ type RunOptions struct {
 	// than the feed's. Zero clusters every item on what it has (extraction
 	// off).
 	ArticleWait time.Duration
+	// OrderWait, when not zero (and shorter than ArticleWait), keeps the
+	// order items arrived in: an item waits for the items before it to be
+	// ready, but for one still awaiting its article only until that one
+	// was fetched OrderWait ago. Clustering, which depends on the order,
+	// then follows the feeds' order, not the order pages happen to come
+	// in, unless a page is that slow.
+	OrderWait time.Duration
 	// Done, if not nil, is called in the batch that leaves no item to
 	// cluster, before it commits: the clustering job records there, in
 	// the batch's transaction, that it is done. Items made ready while
@@ -81,8 +88,9 @@ type RunOptions struct {
 	Done func(b newsdesk.StoryBatch) error
 }
 
-// Run clusters the items that are ready, oldest first, a batch at a time,
-// and returns how many it clustered, and whether items may remain.
+// Run clusters the items that are ready, in the order they arrived, a
+// batch at a time, and returns how many it clustered, and whether items
+// may remain.
 func (s *Service) Run(ctx context.Context, opts RunOptions) (clustered int, more bool, err error) {
 	opts.MaxBatches = max(opts.MaxBatches, 1)
 	s.mu.Lock()
@@ -160,6 +168,9 @@ func (s *Service) batch(ctx context.Context, opts RunOptions) (n int, last bool,
 	ready := newsdesk.UnclusteredFilter{Since: now.Add(-lookback), Limit: clusterBatch}
 	if opts.ArticleWait > 0 {
 		ready.AwaitArticlesSince = now.Add(-opts.ArticleWait)
+		if opts.OrderWait > 0 {
+			ready.InOrderSince = now.Add(-min(opts.OrderWait, opts.ArticleWait))
+		}
 	}
 	err = s.store.ClusterStories(ctx, func(b newsdesk.StoryBatch) error {
 		changes, err := b.Changes(st.head)

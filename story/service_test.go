@@ -340,3 +340,67 @@ func TestClusteringWaitsForArticles(t *testing.T) {
 		}
 	})
 }
+
+// Pages come in out of order, but items are clustered in the order they
+// arrived, which the stories depend on: an item waits for the items
+// before it, and for one whose page is slow only up to OrderWait.
+func TestClusteringKeepsArrivalOrder(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clock := clusterClock
+		now := func() time.Time { return clock }
+		db.Now = now
+		opts := story.RunOptions{MaxBatches: 100, ArticleWait: 15 * time.Minute, OrderWait: time.Minute}
+		run := func(cl *story.Service) int {
+			t.Helper()
+			n, more, err := cl.Run(ctx, opts)
+			if err != nil || more {
+				t.Fatalf("clustering: %v (more: %v)", err, more)
+			}
+			return n
+		}
+		ids := saveNews(t, db, news)
+		cl := story.NewService(story.Config{Store: db, Now: now})
+		for i := len(news) - 1; i >= 1; i-- {
+			if err := db.SaveArticle(ctx, &newsdesk.Article{ItemID: ids[news[i].guid], Text: news[i].summary}); err != nil {
+				t.Fatal(err)
+			}
+			if n := run(cl); n != 0 {
+				t.Fatalf("clustered %d items while the first item's page is still coming", n)
+			}
+		}
+		if err := db.SaveArticle(ctx, &newsdesk.Article{ItemID: ids[news[0].guid], Text: news[0].summary}); err != nil {
+			t.Fatal(err)
+		}
+		if n := run(cl); n != len(news) {
+			t.Fatalf("clustered %d items, want all %d", n, len(news))
+		}
+		one := storetest.SQLite(t)
+		saveNews(t, one, news)
+		runClustering(t, story.NewService(story.Config{Store: one, Now: now}))
+		if got, want := storiesByGUID(t, db), storiesByGUID(t, one); !slices.Equal(got, want) {
+			t.Errorf("stories:\n%s\nwant, as clustered in the order the items arrived,\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+
+		// A slow page holds up the item after it for a minute, no more.
+		saveNews(t, db, []newsItem{
+			{"Gazette", "slow", "vote", "Straujuma sworn in", "Laimdota Straujuma took office as Latvia's prime minister after the parliament vote in Riga."},
+			{"Gazette", "quick", "chip", "Processor shipments begin", "The chipmaker's faster processor ships to laptop makers in March."},
+		})
+		ids = itemIDs(t, db)
+		if err := db.SaveArticle(ctx, &newsdesk.Article{ItemID: ids["quick"], Text: "The chipmaker's faster processor ships to laptop makers in March."}); err != nil {
+			t.Fatal(err)
+		}
+		if n := run(cl); n != 0 {
+			t.Fatalf("clustered %d items ahead of the slow one", n)
+		}
+		clock = clock.Add(time.Minute + time.Second)
+		if n := run(cl); n != 1 || storyOf(t, db, "quick") != storyOf(t, db, "chip-1") {
+			t.Fatalf("after a minute clustered %d items, want the quick one, in the chip story", n)
+		}
+		clock = clock.Add(15 * time.Minute)
+		if n := run(cl); n != 1 || storyOf(t, db, "slow") != storyOf(t, db, "vote-1") {
+			t.Fatalf("after the article wait clustered %d items, want the slow one, in the vote story", n)
+		}
+	})
+}
