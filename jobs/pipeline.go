@@ -57,8 +57,8 @@ package jobs
 // the cluster job, items stored before this pipeline): a sweep queues the
 // extraction of recent items that have no article and none queued, and a
 // cluster job is queued, which also clusters the items whose wait for
-// their article ran out. Nothing else depends on them: a test of an entry
-// point runs with a tick of an hour.
+// their article ran out, and those a slow page held up. Nothing else
+// depends on them: a test of an entry point runs with a tick of an hour.
 
 import (
 	"context"
