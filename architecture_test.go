@@ -114,23 +114,23 @@ func isDatabase(importPath string) bool {
 
 // pure are the packages that take text in and give results out: they are
 // tested and benchmarked alone and reused by the offline commands.
-var pure = []string{"extract", "story", "related", "textproc"}
+var pure = []string{"extract", "cluster", "related", "textproc"}
 
 // surfaces are the packages that answer HTTP requests: each decodes,
 // calls services, and encodes. What two of them share lives in web.
 var surfaces = []string{"site", "desk", "api", "hubcallback"}
 
 // services hold the rules above the store (how a post credits its item,
-// who may sign in and how failures count), and every surface, the demo
+// who may sign in and how failures count, which story a new item joins), and every surface, the demo
 // and the CLI call them. They know nothing of HTTP, so that a command or
 // a job calls them as a handler does, and nothing of the store but the
 // root's interfaces, so that the rules sit above one place of storage.
-var services = []string{"posts", "staff"}
+var services = []string{"posts", "staff", "story"}
 
 // wrapped names, for each root interface of storage that a service
 // wraps, the service that holds its rules: the surfaces and the demo use
 // the service, never the bare storage, so no rule can be skipped.
-var wrapped = map[string]string{"PostService": "posts", "UserService": "staff"}
+var wrapped = map[string]string{"PostService": "posts", "UserService": "staff", "StoryService": "story"}
 
 // isWeb is true of web, the kit every surface shares, and its helpers.
 func isWeb(name string) bool { return name == "web" || strings.HasPrefix(name, "web/") }

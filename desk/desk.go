@@ -17,6 +17,7 @@ import (
 	"github.com/newsdesk/newsdesk/extract"
 	"github.com/newsdesk/newsdesk/posts"
 	"github.com/newsdesk/newsdesk/staff"
+	"github.com/newsdesk/newsdesk/story"
 	"github.com/newsdesk/newsdesk/web"
 )
 
@@ -33,7 +34,7 @@ type Config struct {
 	// Staff signs editors in and finds who is signed in.
 	Staff *staff.Service
 	// Stories, when set, makes the stories page the desk's landing page.
-	Stories newsdesk.StoryService
+	Stories *story.Service
 	// Articles, when set, shows each item's extracted article.
 	Articles newsdesk.ArticleService
 	// Search, when set, adds the search page, across items and posts.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk"
+	"github.com/newsdesk/newsdesk/story"
 )
 
 // storiesPerPage is how many stories the stories page lists at a time.
@@ -30,7 +31,7 @@ type storyRow struct {
 
 // handleStories lists stories, best covered first, with a way to merge
 // two of them.
-func handleStories(stories newsdesk.StoryService, now func() time.Time, pages *renderer) http.Handler {
+func handleStories(stories *story.Service, now func() time.Time, pages *renderer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		n, err := pageNumber(q.Get("page"))
@@ -122,7 +123,7 @@ type articleGroup struct {
 // handleStory shows one story: its articles by outlet, copies folded under
 // the article they copy, with ways to write a post from its lead and to
 // split articles off.
-func handleStory(stories newsdesk.StoryService, now func() time.Time, pages *renderer) http.Handler {
+func handleStory(stories *story.Service, now func() time.Time, pages *renderer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s, ok := findStory(w, r, stories, pages)
 		if !ok {
@@ -189,7 +190,7 @@ func groupByOutlet(s *newsdesk.Story) []outletGroup {
 }
 
 // findStory loads the story the path names, or writes the error page.
-func findStory(w http.ResponseWriter, r *http.Request, stories newsdesk.StoryService, pages *renderer) (*newsdesk.Story, bool) {
+func findStory(w http.ResponseWriter, r *http.Request, stories *story.Service, pages *renderer) (*newsdesk.Story, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		pages.notFound(w, r)
@@ -218,7 +219,7 @@ func formIDs(r *http.Request, name, what string) ([]int64, error) {
 
 // handleMergeStories merges the stories ticked on the stories page into
 // the first of them (the best covered, as the page lists them).
-func handleMergeStories(stories newsdesk.StoryService, pages *renderer) http.Handler {
+func handleMergeStories(stories *story.Service, pages *renderer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := r.ParseForm(); err != nil {
 			pages.error(w, r, formError(err))
@@ -248,7 +249,7 @@ func handleMergeStories(stories newsdesk.StoryService, pages *renderer) http.Han
 
 // handleSplitStory moves the articles ticked on a story's page into a new
 // story.
-func handleSplitStory(stories newsdesk.StoryService, pages *renderer) http.Handler {
+func handleSplitStory(stories *story.Service, pages *renderer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 		if err != nil {

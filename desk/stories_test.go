@@ -16,6 +16,7 @@ import (
 	"github.com/newsdesk/newsdesk/site"
 	"github.com/newsdesk/newsdesk/staff"
 	"github.com/newsdesk/newsdesk/store/storetest"
+	"github.com/newsdesk/newsdesk/story"
 )
 
 // newStoriesEnv is newEnv with the stories service, as newsdesk serves the
@@ -28,7 +29,7 @@ func newStoriesEnv(t *testing.T) *env {
 	mux := http.NewServeMux()
 	mux.Handle("/", site.New(site.Config{Posts: testPosts(db), Title: "The Harbour Digest"}))
 	mux.Handle("/desk/", desk.New(desk.Config{
-		Sources: db, Items: db, Posts: testPosts(db), Staff: testStaff(db), Feeds: feeds, Stories: db,
+		Sources: db, Items: db, Posts: testPosts(db), Staff: testStaff(db), Feeds: feeds, Stories: story.NewService(story.Config{Store: db}),
 		Now: func() time.Time { return testNow },
 	}))
 	srv := httptest.NewServer(mux)

@@ -308,7 +308,7 @@ func hostPortOf(raw string) string {
 // routes mounts the site, the desk, the API, the WebSub callback (nil
 // webSub: WebSub off) and the hub (nil feedHub: off) on one mux. Absolute
 // links start with publicURL.
-func routes(logger *slog.Logger, db *store.DB, feeds *ingest.Service, stories newsdesk.StoryService, webSub *ingest.WebSub, rel *postindex.Index, feedHub *hub.Hub, queue *jobs.Queue, title, publicURL string, secure bool) http.Handler {
+func routes(logger *slog.Logger, db *store.DB, feeds *ingest.Service, stories *story.Service, webSub *ingest.WebSub, rel *postindex.Index, feedHub *hub.Hub, queue *jobs.Queue, title, publicURL string, secure bool) http.Handler {
 	mux := http.NewServeMux()
 	// Posts written through the desk and the API reach this process's
 	// related-articles index at once, not at its next look, and the
