@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func extractString(t *testing.T, page, pageURL string) *Article {
+func extractString(t *testing.T, page, pageURL string) *Result {
 	t.Helper()
 	u, _ := url.Parse(pageURL)
 	a, err := Extract([]byte(page), "text/html; charset=utf-8", u)

@@ -58,7 +58,7 @@ func TestEvalSet(t *testing.T) {
 	type bad struct {
 		p      evalset.Page
 		fp, fn int
-		a      *Article
+		a      *Result
 	}
 	var worst []bad
 	var s evalset.Score

@@ -23,7 +23,7 @@ type Explanation struct {
 	Why      string // why that reading was kept
 	// Metadata as the page declared it, beside what Extract picked.
 	Declared []Field
-	Article  *Article
+	Result   *Result
 }
 
 // Field is one named value of the page's metadata.
@@ -65,10 +65,10 @@ const maxExplained = 12
 
 // ExtractExplain is Extract, also returning how the article was found.
 // It costs more than Extract and is meant for understanding one page.
-func ExtractExplain(body []byte, contentType string, pageURL *url.URL) (*Article, *Explanation, error) {
+func ExtractExplain(body []byte, contentType string, pageURL *url.URL) (*Result, *Explanation, error) {
 	ex := &Explanation{}
 	a, err := extract(body, contentType, pageURL, ex)
-	ex.Article = a
+	ex.Result = a
 	return a, ex, err
 }
 
@@ -273,7 +273,7 @@ func shortTextPrefix(n *html.Node, max int) string {
 // WriteText writes the explanation for a reader.
 func (x *Explanation) WriteText(w io.Writer) error {
 	var b strings.Builder
-	if a := x.Article; a != nil {
+	if a := x.Result; a != nil {
 		fmt.Fprintf(&b, "title:     %q\nbyline:    %q\n", a.Title, a.Byline)
 		if !a.Published.IsZero() {
 			fmt.Fprintf(&b, "published: %s\n", a.Published.Format("2006-01-02T15:04:05Z07:00"))
@@ -312,7 +312,7 @@ func (x *Explanation) WriteText(w io.Writer) error {
 	if len(x.Readings) > 0 {
 		fmt.Fprintf(&b, "\nkept reading %d: %s\n", x.Kept+1, x.Why)
 	}
-	if a := x.Article; a != nil {
+	if a := x.Result; a != nil {
 		fmt.Fprintf(&b, "\ntext (%d bytes):\n%s\n", len(a.Text), indent(a.Text, 1200))
 	}
 	_, err := io.WriteString(w, b.String())

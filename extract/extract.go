@@ -2,7 +2,7 @@
 // plain text and as sanitised HTML), title, byline, publication date,
 // site name, language and lead image.
 //
-// It is pure: bytes and a URL in, an Article out. It imports neither the
+// It is pure: bytes and a URL in, a Result out. It imports neither the
 // store nor anything that serves HTTP, so the ingest workers, the CLI and
 // the benchmark all call the same function.
 //
@@ -36,8 +36,10 @@ const MaxBytes = 6 << 20
 // flattened. Real pages rarely nest beyond 60.
 const maxDepth = 200
 
-// Article is what Extract finds in a page.
-type Article struct {
+// Result is what Extract finds in a page: the article and its metadata. (It
+// is not called Article, which newsdesk.Article is: an item's article as
+// stored.)
+type Result struct {
 	Title     string
 	Byline    string
 	SiteName  string
@@ -51,16 +53,16 @@ type Article struct {
 // Extract finds the article in body, an HTML page served with
 // contentType (which may be "") from pageURL (which may be nil; links
 // and images are then kept only when absolute). It fails only when the
-// page cannot be parsed at all; a page with no article gives an Article
+// page cannot be parsed at all; a page with no article gives a Result
 // with empty Text.
-func Extract(body []byte, contentType string, pageURL *url.URL) (*Article, error) {
+func Extract(body []byte, contentType string, pageURL *url.URL) (*Result, error) {
 	return extract(body, contentType, pageURL, nil)
 }
 
 // extract is Extract, recording how it went in ex when ex is not nil
 // (ExtractExplain). Every record is behind a nil check, so that
 // Extract pays nothing for it.
-func extract(body []byte, contentType string, pageURL *url.URL, ex *Explanation) (*Article, error) {
+func extract(body []byte, contentType string, pageURL *url.URL, ex *Explanation) (*Result, error) {
 	if len(body) > MaxBytes {
 		body = body[:MaxBytes]
 	}
@@ -79,7 +81,7 @@ func extract(body []byte, contentType string, pageURL *url.URL, ex *Explanation)
 	root := findBody(doc)
 	m := pageMeta{meta: make(map[string]string, 32), body: root}
 	m.walk(doc, pageURL)
-	a := &Article{}
+	a := &Result{}
 	m.fill(a, pageURL)
 	if ex != nil {
 		ex.Declared = m.declared()
@@ -241,7 +243,7 @@ func flatten(n *html.Node, depth int) {
 	}
 }
 
-// jsonArticle is the JSON form of an Article, for the CLI.
+// jsonArticle is the JSON form of a Result, for the CLI.
 type jsonArticle struct {
 	Title     string `json:"title"`
 	Byline    string `json:"byline"`
@@ -256,7 +258,7 @@ type jsonArticle struct {
 // WriteJSON writes a as one JSON object on one line, with the keys
 // title, byline, published (RFC 3339, "" when unknown), site_name,
 // language, image, text and html.
-func WriteJSON(w io.Writer, a *Article) error {
+func WriteJSON(w io.Writer, a *Result) error {
 	j := jsonArticle{Title: a.Title, Byline: a.Byline, SiteName: a.SiteName, Language: a.Language,
 		Image: a.Image, Text: a.Text, HTML: a.HTML}
 	if !a.Published.IsZero() {

@@ -15,7 +15,7 @@ import (
 	"golang.org/x/net/html"
 )
 
-func mustExtract(t testing.TB, file, pageURL string) *Article {
+func mustExtract(t testing.TB, file, pageURL string) *Result {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", file))
 	if err != nil {
@@ -87,7 +87,7 @@ func TestArticle(t *testing.T) {
 
 func TestMetadata(t *testing.T) {
 	a := mustExtract(t, "article.html", "https://courier.example/2024/03/05/harbour")
-	want := Article{
+	want := Result{
 		Title: "Harbour reopens after storm repairs", Byline: "Ada Fairweather",
 		SiteName: "The Coastal Courier", Language: "en-GB", Image: "https://courier.example/img/harbour.jpg",
 		Published: time.Date(2024, 3, 5, 8, 30, 0, 0, time.UTC),
@@ -172,7 +172,7 @@ func TestCharset(t *testing.T) {
 // checkSafe asserts the properties every output must have, whatever the
 // input: HTML that re-parses without script, event handlers or
 // javascript: URLs, and valid UTF-8 text.
-func checkSafe(t testing.TB, a *Article) {
+func checkSafe(t testing.TB, a *Result) {
 	t.Helper()
 	if !utf8.ValidString(a.Text) {
 		t.Errorf("text is not valid UTF-8")
@@ -263,7 +263,7 @@ func TestHostile(t *testing.T) {
 }
 
 func TestWriteJSON(t *testing.T) {
-	a := &Article{Title: "T", Byline: "B", Text: "x <y>", HTML: "<p>x</p>"}
+	a := &Result{Title: "T", Byline: "B", Text: "x <y>", HTML: "<p>x</p>"}
 	var buf bytes.Buffer
 	if err := WriteJSON(&buf, a); err != nil {
 		t.Fatal(err)

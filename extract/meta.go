@@ -517,7 +517,7 @@ func (m *pageMeta) first(keys ...string) string {
 }
 
 // fill sets a's metadata from what the page said.
-func (m *pageMeta) fill(a *Article, base *url.URL) {
+func (m *pageMeta) fill(a *Result, base *url.URL) {
 	a.SiteName = collapse(firstNonEmpty(m.first("og:site_name", "application-name", "twitter:site:name"), m.ld.publisher))
 	a.Title = m.pickTitle(a.SiteName)
 	if base != nil {
