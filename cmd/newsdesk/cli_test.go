@@ -34,10 +34,13 @@ func TestHelpExplainsEveryCommand(t *testing.T) {
 	} {
 		var out, errb bytes.Buffer
 		err := run(context.Background(), args, func(string) string { return "" }, nil, &out, &errb)
-		if !errors.Is(err, flag.ErrHelp) {
-			t.Errorf("%v: err %v, want flag.ErrHelp", args, err)
+		if code := exitCode(err); code != 0 || !errors.Is(err, errHelp) {
+			t.Errorf("%v: err %v, exit %d; want the help shown and exit 0", args, err, code)
 		}
-		help := errb.String()
+		if errb.Len() != 0 {
+			t.Errorf("%v: help went to standard error:\n%s", args, errb.String())
+		}
+		help := out.String()
 		if !strings.Contains(help, "Usage: newsdesk "+args[0]) {
 			t.Errorf("%v: help does not start with usage:\n%s", args, help)
 		}
@@ -191,5 +194,24 @@ func TestServeSaysWhyItCannotListen(t *testing.T) {
 	_, _, msg := cli(t, "", "serve", "--database", filepath.Join(t.TempDir(), "n.db"), "--addr", taken.Addr().String())
 	if !strings.Contains(msg, "Cannot listen on "+taken.Addr().String()) || !strings.Contains(msg, "another program is using that port") {
 		t.Errorf("serve on a taken port: %q", msg)
+	}
+}
+
+// A command line with no command, or a group with no subcommand, is a
+// usage error: the usage goes to standard error and the exit status is 2,
+// so a script that forgot an argument does not carry on as if it worked.
+func TestUsageErrorsExitTwo(t *testing.T) {
+	for _, args := range [][]string{{}, {"sources"}, {"users"}} {
+		var out, errb bytes.Buffer
+		err := run(context.Background(), args, func(string) string { return "" }, nil, &out, &errb)
+		if !errors.Is(err, flag.ErrHelp) || exitCode(err) != 2 {
+			t.Errorf("%v: err %v, exit %d; want a usage error, exit 2", args, err, exitCode(err))
+		}
+		if !strings.Contains(errb.String(), "Usage:") || out.Len() != 0 {
+			t.Errorf("%v: usage not on standard error (stdout %q, stderr %q)", args, out.String(), errb.String())
+		}
+	}
+	if exitCode(errors.New("boom")) != 1 || exitCode(nil) != 0 {
+		t.Error("exitCode: a failure exits 1 and success 0")
 	}
 }

@@ -47,6 +47,18 @@ func envName(flagName string) string {
 // the command line from its environment variable; flags win over the
 // environment. It returns the arguments that are not flags.
 func (e *env) parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	// Asked for help, the command prints it where the person asked for it
+	// reads it (standard output) and stops: that is success, exit 0.
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "-h" || a == "-help" || a == "--help" {
+			fs.SetOutput(e.stdout)
+			fs.Usage()
+			return nil, errHelp
+		}
+	}
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {

@@ -21,14 +21,47 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
-	switch {
-	case err == nil:
-	case errors.Is(err, flag.ErrHelp):
-		os.Exit(2)
-	default:
+	code := exitCode(err)
+	if code == 1 {
 		fmt.Fprintln(os.Stderr, "newsdesk: "+userMessage(err))
-		os.Exit(1)
 	}
+	os.Exit(code)
+}
+
+// errHelp is what a command returns when it was asked for its help
+// (--help, -h, help) and printed it: the program did what was asked.
+var errHelp = errors.New("help shown")
+
+// exitCode is the process's exit status for what run returned: 0 when it
+// did what was asked (help included), 2 for a command line it could not
+// read (its usage is printed), 1 for a failure.
+func exitCode(err error) int {
+	switch {
+	case err == nil, errors.Is(err, errHelp):
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 2
+	default:
+		return 1
+	}
+}
+
+// groupHelp answers for a command made of subcommands (sources, users)
+// when it is given none or asked for its help: asked, it prints usage to
+// standard output and returns errHelp; given nothing, it prints usage to
+// standard error and returns flag.ErrHelp, a usage error. Otherwise it
+// returns nil and the command goes on.
+func (e *env) groupHelp(usage string, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, usage)
+		return flag.ErrHelp
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(e.stdout, usage)
+		return errHelp
+	}
+	return nil
 }
 
 // userMessage says what went wrong in words for the person at the

@@ -28,9 +28,8 @@ const sourcesUsage = `Usage: newsdesk sources <add|list|poll|remove|import|expor
 `
 
 func cmdSources(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(e.stderr, sourcesUsage)
-		return flag.ErrHelp
+	if err := e.groupHelp(sourcesUsage, args); err != nil {
+		return err
 	}
 	switch args[0] {
 	case "add":

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -148,8 +147,8 @@ func TestSourcesImportBadFiles(t *testing.T) {
 	for _, args := range [][]string{{"sources", "import", "--help"}, {"sources", "export", "--help"}} {
 		var out, errb bytes.Buffer
 		err := run(context.Background(), args, func(string) string { return "" }, nil, &out, &errb)
-		if !errors.Is(err, flag.ErrHelp) || !strings.Contains(errb.String(), "Usage: newsdesk "+args[0]+" "+args[1]) {
-			t.Errorf("%v: %v\n%s", args, err, errb.String())
+		if !errors.Is(err, errHelp) || !strings.Contains(out.String(), "Usage: newsdesk "+args[0]+" "+args[1]) {
+			t.Errorf("%v: %v\n%s", args, err, out.String())
 		}
 	}
 }

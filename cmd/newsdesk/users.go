@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"crypto/rand"
-	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -21,9 +20,8 @@ const usersUsage = `Usage: newsdesk users <add|list> [flags] [args]
 `
 
 func cmdUsers(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(e.stderr, usersUsage)
-		return flag.ErrHelp
+	if err := e.groupHelp(usersUsage, args); err != nil {
+		return err
 	}
 	switch args[0] {
 	case "add":
