@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/newsdesk/newsdesk"
 	"github.com/newsdesk/newsdesk/jobs"
 	"github.com/newsdesk/newsdesk/store"
 )
@@ -90,6 +91,62 @@ func (e *env) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 func databaseFlag(fs *flag.FlagSet) *string {
 	return fs.String("database", store.DefaultSQLitePath,
 		"where data lives: a SQLite file path, or a postgres:// URL")
+}
+
+// dbCommand is a command that works on the database: its flags, --database
+// among them. Every such command starts the same way, with open.
+type dbCommand struct {
+	*flag.FlagSet
+	e   *env
+	dsn *string
+}
+
+// dbCommand returns the flags of a command that works on the database,
+// --database added; the command adds its own before calling open.
+func (e *env) dbCommand(name, synopsis, about string) *dbCommand {
+	fs := e.flagSet(name, synopsis, about)
+	return &dbCommand{FlagSet: fs, e: e, dsn: databaseFlag(fs)}
+}
+
+// open parses args (see env.parse), lets check refuse the arguments that
+// are not flags before anything is opened (nil: the command takes none),
+// then opens and migrates the database, which the caller closes.
+func (c *dbCommand) open(ctx context.Context, args []string, check func(pos []string) error) ([]string, *store.DB, error) {
+	pos, err := c.e.parse(c.FlagSet, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	if check == nil {
+		check = noArgs
+	}
+	if err := check(pos); err != nil {
+		c.Usage()
+		return nil, nil, err
+	}
+	db, err := openDB(ctx, *c.dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pos, db, nil
+}
+
+// noArgs refuses arguments to a command that takes only flags.
+func noArgs(pos []string) error {
+	if len(pos) > 0 {
+		return newsdesk.Errorf(newsdesk.EINVALID, "This command takes no arguments but flags; %q is not one.", pos[0])
+	}
+	return nil
+}
+
+// oneArg returns a check for a command that takes one argument, saying
+// what to give when it is missing.
+func oneArg(what string) func(pos []string) error {
+	return func(pos []string) error {
+		if len(pos) != 1 {
+			return newsdesk.Errorf(newsdesk.EINVALID, "Give %s.", what)
+		}
+		return nil
+	}
 }
 
 // openDB opens and migrates the database, newsdesk's tables and the job

@@ -6,13 +6,9 @@ import (
 )
 
 func cmdMigrate(ctx context.Context, e *env, args []string) error {
-	fs := e.flagSet("migrate", "migrate [flags]",
+	fs := e.dbCommand("migrate", "migrate [flags]",
 		"Creates or updates the database's tables and exits. serve also does this\nat start, so running it by hand is only needed before a rolling deploy.")
-	dsn := databaseFlag(fs)
-	if _, err := e.parse(fs, args); err != nil {
-		return err
-	}
-	db, err := openDB(ctx, *dsn)
+	_, db, err := fs.open(ctx, args, nil)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"strconv"
 	"text/tabwriter"
@@ -51,21 +50,12 @@ func cmdSources(ctx context.Context, e *env, args []string) error {
 }
 
 func cmdSourcesAdd(ctx context.Context, e *env, args []string) error {
-	fs := e.flagSet("sources add", "sources add [flags] URL",
+	fs := e.dbCommand("sources add", "sources add [flags] URL",
 		"Checks that URL serves an RSS, Atom or JSON feed, follows it as a new source\nnamed after the feed, and stores its items. URL may be a site's home page:\nnewsdesk follows the feed the page names (<link rel=\"alternate\">), or else\nthe first it finds at /feed, /rss.xml, /atom.xml, /feed.xml or /index.xml.\nNothing is stored if no feed can be read; the message says why.")
-	dsn := databaseFlag(fs)
 	noCheck := fs.Bool("no-check", false, "follow the feed without fetching it first (for a feed that is down for now)")
 	name := fs.String("name", "", "the outlet's name, as credited on posts (default: the feed's title)")
-	fetch := fetchFlags(fs)
-	pos, err := e.parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return newsdesk.Errorf(newsdesk.EINVALID, "Give one feed URL.")
-	}
-	db, err := openDB(ctx, *dsn)
+	fetch := fetchFlags(fs.FlagSet)
+	pos, db, err := fs.open(ctx, args, oneArg("one feed URL"))
 	if err != nil {
 		return err
 	}
@@ -112,13 +102,9 @@ func cmdSourcesAdd(ctx context.Context, e *env, args []string) error {
 }
 
 func cmdSourcesList(ctx context.Context, e *env, args []string) error {
-	fs := e.flagSet("sources list", "sources list [flags]",
+	fs := e.dbCommand("sources list", "sources list [flags]",
 		"Lists every source with its status, how often it is polled, when it is\nchecked next, and its last error (or a note about its last poll).")
-	dsn := databaseFlag(fs)
-	if _, err := e.parse(fs, args); err != nil {
-		return err
-	}
-	db, err := openDB(ctx, *dsn)
+	_, db, err := fs.open(ctx, args, nil)
 	if err != nil {
 		return err
 	}
@@ -158,22 +144,14 @@ func cmdSourcesList(ctx context.Context, e *env, args []string) error {
 }
 
 func cmdSourcesPoll(ctx context.Context, e *env, args []string) error {
-	fs := e.flagSet("sources poll", "sources poll [flags] ID", "Fetches a source's feed now and stores its new items. Their pages are queued\nfor extraction and the items for story clustering, which the workers of\nnewsdesk serve do (this command runs none).")
-	dsn := databaseFlag(fs)
-	fetch := fetchFlags(fs)
-	pos, err := e.parse(fs, args)
-	if err != nil {
-		return err
-	}
-	id, err := sourceID(fs, pos)
-	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, *dsn)
+	fs := e.dbCommand("sources poll", "sources poll [flags] ID", "Fetches a source's feed now and stores its new items. Their pages are queued\nfor extraction and the items for story clustering, which the workers of\nnewsdesk serve do (this command runs none).")
+	fetch := fetchFlags(fs.FlagSet)
+	pos, db, err := fs.open(ctx, args, checkSourceID)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	id, _ := sourceID(pos)
 	fetcher, err := fetch.fetcher()
 	if err != nil {
 		return err
@@ -213,22 +191,14 @@ func queuedNote(n int) string {
 }
 
 func cmdSourcesRemove(ctx context.Context, e *env, args []string) error {
-	fs := e.flagSet("sources remove", "sources remove [flags] ID",
+	fs := e.dbCommand("sources remove", "sources remove [flags] ID",
 		"Stops following a source and deletes its items. Posts made from them keep\ntheir credit and link.")
-	dsn := databaseFlag(fs)
-	pos, err := e.parse(fs, args)
-	if err != nil {
-		return err
-	}
-	id, err := sourceID(fs, pos)
-	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, *dsn)
+	pos, db, err := fs.open(ctx, args, checkSourceID)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	id, _ := sourceID(pos)
 	if err := db.DeleteSource(ctx, id); err != nil {
 		return err
 	}
@@ -236,9 +206,15 @@ func cmdSourcesRemove(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func sourceID(fs *flag.FlagSet, pos []string) (int64, error) {
+// checkSourceID refuses anything but one source ID.
+func checkSourceID(pos []string) error {
+	_, err := sourceID(pos)
+	return err
+}
+
+// sourceID reads the one source ID a command takes.
+func sourceID(pos []string) (int64, error) {
 	if len(pos) != 1 {
-		fs.Usage()
 		return 0, newsdesk.Errorf(newsdesk.EINVALID, "Give one source ID (see newsdesk sources list).")
 	}
 	id, err := strconv.ParseInt(pos[0], 10, 64)

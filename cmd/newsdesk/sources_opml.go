@@ -14,23 +14,19 @@ import (
 )
 
 func cmdSourcesImport(ctx context.Context, e *env, args []string) error {
-	fs := e.flagSet("sources import", "sources import [flags] FILE",
+	fs := e.dbCommand("sources import", "sources import [flags] FILE",
 		"Follows every feed an OPML file lists (the file feed readers export), folders\n"+
 			"included, each named by its title in the file. FILE - reads standard input.\n"+
 			"Feeds already followed are skipped. Each feed is fetched first, as sources\n"+
 			"add does, and one that fails is reported without stopping the others; the\n"+
 			"command then exits with status 1. Progress shows on standard error.")
-	dsn := databaseFlag(fs)
 	noCheck := fs.Bool("no-check", false, "follow each feed without fetching it first; the scheduler polls it soon")
-	fetch := fetchFlags(fs)
-	pos, err := e.parse(fs, args)
+	fetch := fetchFlags(fs.FlagSet)
+	pos, db, err := fs.open(ctx, args, oneArg("one OPML file, or - for standard input"))
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return newsdesk.Errorf(newsdesk.EINVALID, "Give one OPML file, or - for standard input.")
-	}
+	defer db.Close()
 	in := e.stdin
 	if pos[0] != "-" {
 		f, err := os.Open(pos[0])
@@ -46,11 +42,6 @@ func cmdSourcesImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dsn)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
 	feeds, err := cliFeeds(db, fetcher)
 	if err != nil {
 		return err
@@ -96,18 +87,14 @@ func cmdSourcesImport(ctx context.Context, e *env, args []string) error {
 }
 
 func cmdSourcesExport(ctx context.Context, e *env, args []string) error {
-	fs := e.flagSet("sources export", "sources export [flags] > newsdesk-sources.opml",
+	fs := e.dbCommand("sources export", "sources export [flags] > newsdesk-sources.opml",
 		"Writes every source as an OPML 2.0 document to standard output, for a feed\nreader or another newsdesk (sources import) to read.")
-	dsn := databaseFlag(fs)
-	pos, err := e.parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 0 {
-		fs.Usage()
-		return newsdesk.Errorf(newsdesk.EINVALID, "sources export takes no arguments; it writes to standard output.")
-	}
-	db, err := openDB(ctx, *dsn)
+	_, db, err := fs.open(ctx, args, func(pos []string) error {
+		if len(pos) != 0 {
+			return newsdesk.Errorf(newsdesk.EINVALID, "sources export takes no arguments; it writes to standard output.")
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
