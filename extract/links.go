@@ -115,6 +115,12 @@ const (
 // nothing else, in its Content-Security-Policy's frame-src.
 const EmbedOrigins = youTubePlayer + " " + vimeoPlayer
 
+// EmbedURL returns the privacy-friendly player URL for a YouTube or
+// Vimeo page or player URL (youtube-nocookie.com; Vimeo with dnt=1), or
+// "" when u is neither. It is the one test of what newsdesk embeds, for
+// the Markdown of posts as for articles.
+func EmbedURL(u string) string { return embedURL(u) }
+
 // embedURL turns a YouTube or Vimeo player or page URL into the
 // privacy-friendly player URL (youtube-nocookie.com; Vimeo with
 // dnt=1), or "" when src is neither.

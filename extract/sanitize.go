@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 
@@ -42,12 +43,28 @@ var renamed = map[atom.Atom]atom.Atom{
 	atom.Center: atom.Div, atom.Tt: atom.Code,
 }
 
+// codeTags hold code, or text that is not the page's (a <title>), and are
+// dropped with their content. The cleaner has removed them from an
+// article already; a fragment comes straight from its author.
+var codeTags = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true,
+	atom.Object: true, atom.Embed: true, atom.Applet: true, atom.Title: true,
+}
+
 // voidTags have no end tag.
 var voidTags = map[atom.Atom]bool{atom.Br: true, atom.Hr: true, atom.Img: true}
 
 type htmlWriter struct {
 	b    strings.Builder
 	base *url.URL
+
+	// authored is set for HTML a person wrote to be shown as written (a
+	// post's Markdown, rendered): its links stay links wherever they
+	// stand, and only its iframes become players, since its author put
+	// them where a player belongs. A scraped page's bare video links and
+	// URLs in text become players instead, as the page's own embeds were
+	// mostly scripts that the cleaner removed.
+	authored bool
 }
 
 func (w *htmlWriter) node(n *html.Node, depth int) {
@@ -65,18 +82,23 @@ func (w *htmlWriter) node(n *html.Node, depth int) {
 		}
 		return
 	}
-	if n.DataAtom == atom.A {
+	if n.DataAtom == atom.A && !w.authored {
 		if e := bareVideoLink(n); e != "" {
 			w.embed(e)
 			return
 		}
+	}
+	if codeTags[n.DataAtom] || n.Namespace != "" {
+		// Scripts, and SVG and MathML with all they hold (they can hold
+		// scripts and styles of their own).
+		return
 	}
 	a := n.DataAtom
 	if r, ok := renamed[a]; ok {
 		a = r
 	}
 	attrs, ok := allowed[a]
-	if !ok || n.Namespace != "" || depth > maxDepth {
+	if !ok || depth > maxDepth {
 		// Not allowed: write the content only.
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			w.node(c, depth+1)
@@ -142,7 +164,7 @@ func (w *htmlWriter) attrs(n *html.Node, keys []string, skip string) {
 // URL in it, as editors paste them into text.
 func (w *htmlWriter) text(s string) {
 	writeEscaped(&w.b, s)
-	if !strings.Contains(s, "youtu") && !strings.Contains(s, "vimeo.com") {
+	if w.authored || (!strings.Contains(s, "youtu") && !strings.Contains(s, "vimeo.com")) {
 		return
 	}
 	for _, f := range strings.Fields(s) {
@@ -206,4 +228,27 @@ func sanitizedHTML(nodes []*html.Node, base *url.URL) string {
 		w.node(n, 0)
 	}
 	return strings.TrimSpace(w.b.String())
+}
+
+// SanitizeFragment returns the HTML fragment s written as the sanitiser
+// writes an article: only the allowed elements and attributes, headings
+// from <h2>, links and images resolved against base and kept only when
+// they are http(s) (or mailto: for links), and YouTube and Vimeo iframes
+// as privacy-friendly players; nothing that runs and no other frame.
+// Unlike an article's, the fragment's links stay links wherever they
+// stand: it is HTML someone wrote (a post's Markdown, rendered), and an
+// iframe is how it asks for a player.
+//
+// It fails only when s nests elements deeper than the HTML parser
+// accepts (512).
+func SanitizeFragment(s string, base *url.URL) (string, error) {
+	nodes, err := html.ParseFragment(strings.NewReader(s), &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div})
+	if err != nil {
+		return "", fmt.Errorf("parse html fragment: %w", err)
+	}
+	w := htmlWriter{base: base, authored: true}
+	for _, n := range nodes {
+		w.node(n, 0)
+	}
+	return strings.TrimSpace(w.b.String()), nil
 }
