@@ -196,7 +196,10 @@ var hostile = []struct {
 	// Bombs: bounded time and memory, an answer either way.
 	{name: "brackets thousands deep", src: strings.Repeat("[", 50_000) + "a" + strings.Repeat("]", 50_000), code: newsdesk.EINVALID},
 	{name: "unclosed brackets", src: strings.Repeat("[", MaxSize), code: newsdesk.EINVALID},
-	{name: "brackets deep on every line", src: strings.Repeat(strings.Repeat("[", 60)+"a"+strings.Repeat("]", 60)+"\n", MaxSize/122)},
+	{name: "brackets deep on every line", src: strings.Repeat(strings.Repeat("[", 60)+"a"+strings.Repeat("]", 60)+"\n", MaxSize/122), code: newsdesk.EINVALID},
+	{name: "empty brackets on every line", src: strings.Repeat("[]\n", MaxSize/3), code: newsdesk.EINVALID},
+	{name: "emphasis marks that never match", src: strings.Repeat("*_ ", MaxSize/3)},
+	{name: "strikethrough marks that never match", src: strings.Repeat("*~a", MaxSize/3)},
 	{name: "lists deep by indentation", src: deepList(MaxSize), code: newsdesk.EINVALID},
 	{name: "link openers", src: strings.Repeat("[a](", 1000), code: newsdesk.EINVALID},
 	{name: "image openers on many lines", src: strings.Repeat(strings.Repeat("![a](", 60)+"\n", 300)},

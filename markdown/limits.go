@@ -37,6 +37,16 @@ const (
 	// hundreds of millions of cells (it ran out of time at 20 s).
 	maxTableCells = 20_000
 
+	// maxDelimiters bounds the emphasis marks ("*", "_", "~") one block
+	// may use; the rest are text (see cappedDelimiters).
+	maxDelimiters = 100
+
+	// maxLookups bounds, in a paragraph, the number of its lines times
+	// its "]" not followed by "(" or ":": goldmark looks each such reference
+	// up through the paragraph's lines from the first (100 KB of "[\n]"
+	// took 1.6 s).
+	maxLookups = 50_000
+
 	// maxDefinitionRun bounds link reference definitions in one
 	// paragraph: goldmark copies the rest of the paragraph for each
 	// (100 KB of them took 290 ms).
@@ -57,6 +67,8 @@ func checkShape(src string) error {
 	var (
 		definitions int // link reference definitions in this paragraph
 		brackets    int // "[" open in this paragraph
+		lines       int // in this paragraph
+		lookups     int // "]" not followed by "(" in this paragraph
 		columns     int // of the table this line may be a row of, or 0
 		cells       int
 	)
@@ -67,14 +79,20 @@ func checkShape(src string) error {
 		if longestRun(line, '"') > maxQuoteRun || longestRun(line, '\'') > maxQuoteRun {
 			return newsdesk.Errorf(newsdesk.EINVALID, "The post has more than %d quotation marks in a row.", maxQuoteRun)
 		}
-		if containers(line) > maxNesting {
+		c := containers(line)
+		if c > maxNesting {
 			return newsdesk.Errorf(newsdesk.EINVALID, tooDeep, maxNesting)
 		}
 		rest := strings.TrimLeft(line, " \t>")
 		if strings.TrimSpace(rest) == "" {
-			definitions, brackets, columns = 0, 0, 0
+			definitions, brackets, lines, lookups, columns = 0, 0, 0, 0, 0
 			continue
 		}
+		if c > 0 || rest[0] == '#' {
+			// A list item or a heading: a new block.
+			lines, lookups = 0, 0
+		}
+		lines++
 		for i := 0; i < len(line); i++ {
 			switch line[i] {
 			case '[':
@@ -83,7 +101,13 @@ func checkShape(src string) error {
 				}
 			case ']':
 				brackets = max(brackets-1, 0)
+				if i+1 == len(line) || line[i+1] != '(' && line[i+1] != ':' {
+					lookups++
+				}
 			}
+		}
+		if lines*lookups > maxLookups {
+			return newsdesk.Errorf(newsdesk.EINVALID, "A paragraph of the post has too many lines and brackets ([…]) together: split it with blank lines.")
 		}
 		if rest[0] == '[' && strings.Contains(rest, "]:") {
 			if definitions++; definitions > maxDefinitionRun {

@@ -43,6 +43,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
@@ -52,9 +53,24 @@ import (
 // keeps nothing between conversions and is safe for concurrent use, and
 // building one for each post would cost more than rendering a short post.
 var converter = goldmark.New(
+	goldmark.WithParser(parser.NewParser(
+		parser.WithBlockParsers(parser.DefaultBlockParsers()...),
+		// goldmark's own inline parsers (parser.DefaultInlineParsers)
+		// and the GFM strikethrough's, with the same priorities, but
+		// those that push emphasis delimiters capped (see
+		// cappedDelimiters).
+		parser.WithInlineParsers(
+			util.Prioritized(parser.NewCodeSpanParser(), 100),
+			util.Prioritized(parser.NewLinkParser(), 200),
+			util.Prioritized(parser.NewAutoLinkParser(), 300),
+			util.Prioritized(parser.NewRawHTMLParser(), 400),
+			util.Prioritized(cappedDelimiters{parser.NewEmphasisParser()}, 500),
+			util.Prioritized(cappedDelimiters{extension.NewStrikethroughParser()}, 500),
+		),
+		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
+	)),
 	goldmark.WithExtensions(
 		extension.Table,
-		extension.Strikethrough,
 		extension.Linkify,
 		extension.NewTypographer(extension.WithTypographicSubstitutions(map[extension.TypographicPunctuation][]byte{
 			// Writers type "--" for the dash of a sentence, as
@@ -67,10 +83,50 @@ var converter = goldmark.New(
 			extension.RightAngleQuote: nil,
 		})),
 	),
-	// Ahead of goldmark's own HTML renderer (priority 1000: lower
-	// goes first), so these replace its functions for the same nodes.
-	goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(htmlRenderer{}, 100))),
+	goldmark.WithRendererOptions(renderer.WithNodeRenderers(
+		util.Prioritized(extension.NewStrikethroughHTMLRenderer(), 500),
+		// Ahead of goldmark's own HTML renderer (priority 1000: lower
+		// goes first), so these replace its functions for the same
+		// nodes.
+		util.Prioritized(htmlRenderer{}, 100),
+	)),
 )
+
+// delimitersKey holds, in a parse's context, how many emphasis
+// delimiters the block being parsed has pushed.
+var delimitersKey = parser.NewContextKey()
+
+// cappedDelimiters lets an inline parser that pushes emphasis delimiters
+// ("*", "_", "~") push at most maxDelimiters in one block; beyond them
+// the marks are plain text. goldmark matches each closing delimiter by
+// looking back through all the block's delimiters, so a block of
+// unmatched ones costs the square of their number (100 KB of "*_ " took
+// 11 s). No real paragraph has that many: it is a few dozen at most.
+type cappedDelimiters struct{ parser.InlineParser }
+
+// Parse implements parser.InlineParser.
+func (p cappedDelimiters) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
+	n := pc.ComputeIfAbsent(delimitersKey, func() any { return new(int) }).(*int)
+	if *n >= maxDelimiters {
+		return nil
+	}
+	node := p.InlineParser.Parse(parent, block, pc)
+	if node != nil {
+		*n++
+	}
+	return node
+}
+
+// CloseBlock implements parser.CloseBlocker: the next block starts a
+// new count.
+func (p cappedDelimiters) CloseBlock(parent ast.Node, block text.Reader, pc parser.Context) {
+	if n, ok := pc.Get(delimitersKey).(*int); ok {
+		*n = 0
+	}
+	if c, ok := p.InlineParser.(parser.CloseBlocker); ok {
+		c.CloseBlock(parent, block, pc)
+	}
+}
 
 // HTML returns src, a post's Markdown, as sanitised HTML ready to be
 // placed in a page or a feed. Relative links and images are resolved

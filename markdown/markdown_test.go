@@ -196,6 +196,7 @@ func TestLimits(t *testing.T) {
 		{"numbered lists nested", strings.Repeat("1. ", maxNesting+1) + "a", newsdesk.EINVALID},
 		{"lists nested by indentation", deepList(10_000), newsdesk.EINVALID},
 		{"table cells", "|" + strings.Repeat("a|", 200) + "\n|" + strings.Repeat("-|", 200) + "\n" + strings.Repeat("a\n", maxTableCells/200), newsdesk.EINVALID},
+		{"references through a long paragraph", strings.Repeat("[a]\n", 300), newsdesk.EINVALID},
 		{"link definitions in a row", strings.Repeat("[a]: https://example.org\n", maxDefinitionRun+1), newsdesk.EINVALID},
 	}
 	for _, tt := range tests {
@@ -211,13 +212,15 @@ func TestLimits(t *testing.T) {
 	}
 	// Just inside every limit is accepted.
 	for name, src := range map[string]string{
-		"MaxSize":          strings.Repeat("a ", MaxSize/2),
-		"links on a line":  strings.Repeat("[a](b) ", maxLinksPerLine),
-		"quotation marks":  strings.Repeat(`"`, maxQuoteRun),
-		"nesting":          strings.Repeat("> ", maxNesting-2) + "a",
-		"brackets":         strings.Repeat("[", maxNesting) + "a" + strings.Repeat("]", maxNesting) + "\n\n" + strings.Repeat("[", maxNesting),
-		"table cells":      "|" + strings.Repeat("a|", 20) + "\n|" + strings.Repeat("-|", 20) + "\n" + strings.Repeat("|a|\n", maxTableCells/21-3),
-		"link definitions": strings.Repeat("[a]: https://example.org\n", maxDefinitionRun) + "\n[a]",
+		"MaxSize":              strings.Repeat("a ", MaxSize/2),
+		"links on a line":      strings.Repeat("[a](b) ", maxLinksPerLine),
+		"quotation marks":      strings.Repeat(`"`, maxQuoteRun),
+		"nesting":              strings.Repeat("> ", maxNesting-2) + "a",
+		"brackets":             strings.Repeat("[", maxNesting) + "a" + strings.Repeat("]", maxNesting) + "\n\n" + strings.Repeat("[", maxNesting),
+		"table cells":          "|" + strings.Repeat("a|", 20) + "\n|" + strings.Repeat("-|", 20) + "\n" + strings.Repeat("|a|\n", maxTableCells/21-3),
+		"link definitions":     strings.Repeat("[a]: https://example.org\n", maxDefinitionRun) + "\n[a]",
+		"references":           strings.Repeat("[a]\n", 200),
+		"a list of references": strings.Repeat("- [a] b\n", 1000),
 	} {
 		if _, err := HTML(src, nil); err != nil {
 			t.Errorf("%s: %v", name, err)
@@ -249,4 +252,23 @@ func TestConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestEmphasisCap checks that a paragraph's emphasis marks beyond
+// maxDelimiters are shown as typed, and that the next paragraph counts
+// anew.
+func TestEmphasisCap(t *testing.T) {
+	src := strings.Repeat("*a* ", maxDelimiters/2) + "*b* ~~c~~\n\n*d*"
+	got, err := HTML(src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(got, "<em>a</em>"); n != maxDelimiters/2 {
+		t.Errorf("%d emphasised, want %d", n, maxDelimiters/2)
+	}
+	for _, want := range []string{"*b* ~~c~~</p>", "<p><em>d</em></p>"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %s:\n...%s", want, got[len(got)-80:])
+		}
+	}
 }

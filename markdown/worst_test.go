@@ -40,9 +40,14 @@ var worst = []struct {
 		return strings.Repeat("- ", maxNesting-1) + "a\n" + fill("a\n")[:MaxSize-2*maxNesting]
 	}},
 	{"quotes nested on every line", func() string { return fill(strings.Repeat(">", maxNesting-1) + " a\n") }},
-	{"brackets nested on every line", func() string {
-		return fill(strings.Repeat("[", maxNesting) + "a" + strings.Repeat("]", maxNesting) + "\n")
+	{"brackets nested in every paragraph", func() string {
+		return fill(strings.Repeat("[", maxNesting) + "a" + strings.Repeat("]", maxNesting) + "\n\n")
 	}},
+	{"references looked up through long paragraphs", func() string {
+		return fill(strings.Repeat("[a]\n", 223) + "\n")
+	}},
+	{"emphasis marks unmatched", func() string { return fill(strings.Repeat("*_ ", maxDelimiters) + "\n\n") }},
+	{"strikethrough marks unmatched", func() string { return fill(strings.Repeat("*~a", maxDelimiters) + "\n\n") }},
 	{"unclosed brackets in every paragraph", func() string { return fill(strings.Repeat("[", maxNesting) + "\n\n") }},
 	{"emphasis nested", func() string {
 		return fill(strings.Repeat("*", maxNesting-2) + "a" + strings.Repeat("*", maxNesting-2) + " ")
