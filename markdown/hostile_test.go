@@ -199,6 +199,7 @@ var hostile = []struct {
 	{name: "brackets deep on every line", src: strings.Repeat(strings.Repeat("[", 60)+"a"+strings.Repeat("]", 60)+"\n", MaxSize/122), code: newsdesk.EINVALID},
 	{name: "empty brackets on every line", src: strings.Repeat("[]\n", MaxSize/3), code: newsdesk.EINVALID},
 	{name: "emphasis marks that never match", src: strings.Repeat("*_ ", MaxSize/3)},
+	{name: "backticks that never match", src: strings.Repeat("`\\`", MaxSize/3) + "`"},
 	{name: "strikethrough marks that never match", src: strings.Repeat("*~a", MaxSize/3)},
 	{name: "lists deep by indentation", src: deepList(MaxSize), code: newsdesk.EINVALID},
 	{name: "link openers", src: strings.Repeat("[a](", 1000), code: newsdesk.EINVALID},
@@ -231,7 +232,11 @@ func deepList(size int) string {
 func TestHostile(t *testing.T) {
 	for _, tt := range hostile {
 		t.Run(tt.name, func(t *testing.T) {
+			start := cpuTime(t)
 			got, err := HTML(tt.src, postURL)
+			if took := cpuTime(t) - start; took > fastEnough {
+				t.Errorf("HTML took %v of processor time", took)
+			}
 			if code := newsdesk.ErrorCode(err); code != tt.code {
 				t.Fatalf("HTML(%.60q) error %v, want code %q", tt.src, err, tt.code)
 			}

@@ -57,15 +57,15 @@ var converter = goldmark.New(
 		parser.WithBlockParsers(parser.DefaultBlockParsers()...),
 		// goldmark's own inline parsers (parser.DefaultInlineParsers)
 		// and the GFM strikethrough's, with the same priorities, but
-		// those that push emphasis delimiters capped (see
-		// cappedDelimiters).
+		// capped where their work grows with the square of a block's
+		// marks (see capped).
 		parser.WithInlineParsers(
-			util.Prioritized(parser.NewCodeSpanParser(), 100),
+			util.Prioritized(capped{parser.NewCodeSpanParser(), parser.NewContextKey(), maxCodeSpanMarks}, 100),
 			util.Prioritized(parser.NewLinkParser(), 200),
 			util.Prioritized(parser.NewAutoLinkParser(), 300),
 			util.Prioritized(parser.NewRawHTMLParser(), 400),
-			util.Prioritized(cappedDelimiters{parser.NewEmphasisParser()}, 500),
-			util.Prioritized(cappedDelimiters{extension.NewStrikethroughParser()}, 500),
+			util.Prioritized(capped{parser.NewEmphasisParser(), delimiters, maxDelimiters}, 500),
+			util.Prioritized(capped{extension.NewStrikethroughParser(), delimiters, maxDelimiters}, 500),
 		),
 		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
 	)),
@@ -92,22 +92,26 @@ var converter = goldmark.New(
 	)),
 )
 
-// delimitersKey holds, in a parse's context, how many emphasis
-// delimiters the block being parsed has pushed.
-var delimitersKey = parser.NewContextKey()
+// delimiters holds, in a parse's context, how many emphasis and
+// strikethrough delimiters the block being parsed has: they share one
+// list.
+var delimiters = parser.NewContextKey()
 
-// cappedDelimiters lets an inline parser that pushes emphasis delimiters
-// ("*", "_", "~") push at most maxDelimiters in one block; beyond them
-// the marks are plain text. goldmark matches each closing delimiter by
-// looking back through all the block's delimiters, so a block of
-// unmatched ones costs the square of their number (100 KB of "*_ " took
-// 11 s). No real paragraph has that many: it is a few dozen at most.
-type cappedDelimiters struct{ parser.InlineParser }
+// capped lets an inline parser succeed at most max times in one block,
+// counted under key in the parse's context; beyond, its marks are plain
+// text. No real paragraph comes near the limits (see limits.go), and
+// they keep goldmark from work that grows with the square of a block's
+// marks.
+type capped struct {
+	parser.InlineParser
+	key parser.ContextKey
+	max int
+}
 
 // Parse implements parser.InlineParser.
-func (p cappedDelimiters) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
-	n := pc.ComputeIfAbsent(delimitersKey, func() any { return new(int) }).(*int)
-	if *n >= maxDelimiters {
+func (p capped) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
+	n := pc.ComputeIfAbsent(p.key, func() any { return new(int) }).(*int)
+	if *n >= p.max {
 		return nil
 	}
 	node := p.InlineParser.Parse(parent, block, pc)
@@ -119,8 +123,8 @@ func (p cappedDelimiters) Parse(parent ast.Node, block text.Reader, pc parser.Co
 
 // CloseBlock implements parser.CloseBlocker: the next block starts a
 // new count.
-func (p cappedDelimiters) CloseBlock(parent ast.Node, block text.Reader, pc parser.Context) {
-	if n, ok := pc.Get(delimitersKey).(*int); ok {
+func (p capped) CloseBlock(parent ast.Node, block text.Reader, pc parser.Context) {
+	if n, ok := pc.Get(p.key).(*int); ok {
 		*n = 0
 	}
 	if c, ok := p.InlineParser.(parser.CloseBlocker); ok {
