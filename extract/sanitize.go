@@ -14,8 +14,8 @@ import (
 // below are written, every attribute is escaped, and every URL is
 // resolved against the page and kept only when it is http(s) (or mailto
 // for links). Elements that are not allowed are dropped with their
-// content when they can hold code (script, style, svg, math, ...; the
-// cleaner has already removed them) and otherwise replaced by their
+// content when they can hold code (codeTags, SVG and MathML; the cleaner
+// removes them from an article before) and otherwise replaced by their
 // content. Serializing the parsed tree once is cheaper than rendering it
 // and having bluemonday parse it again (see BenchmarkSanitizers), and
 // the result is safe by construction rather than by filtering.
