@@ -87,8 +87,7 @@ func checkShape(src string) error {
 		if longestRun(line, '"') > maxQuoteRun || longestRun(line, '\'') > maxQuoteRun {
 			return newsdesk.Errorf(newsdesk.EINVALID, "The post has more than %d quotation marks in a row.", maxQuoteRun)
 		}
-		c := containers(line)
-		if c > maxNesting {
+		if containers(line) > maxNesting {
 			return newsdesk.Errorf(newsdesk.EINVALID, tooDeep, maxNesting)
 		}
 		rest := strings.TrimLeft(line, " \t>")
@@ -96,8 +95,9 @@ func checkShape(src string) error {
 			definitions, brackets, lines, lookups, columns = 0, 0, 0, 0, 0
 			continue
 		}
-		if c > 0 || rest[0] == '#' {
-			// A list item or a heading: a new block.
+		if containers(rest) > 0 || heading(rest) {
+			// A list item or a heading: a new block. (A quote's ">"
+			// goes on every line of its paragraphs.)
 			lines, lookups = 0, 0
 		}
 		lines++
@@ -167,6 +167,16 @@ func containers(line string) int {
 		}
 	}
 	return n
+}
+
+// heading reports whether line starts an ATX heading: one to six "#"
+// and then a space or the end of the line.
+func heading(line string) bool {
+	n := 0
+	for n < len(line) && line[n] == '#' {
+		n++
+	}
+	return n >= 1 && n <= 6 && (n == len(line) || line[n] == ' ' || line[n] == '\t' || line[n] == '\n' || line[n] == '\r')
 }
 
 // tableDelimiter reports whether line could be the row under a table's

@@ -197,6 +197,8 @@ func TestLimits(t *testing.T) {
 		{"lists nested by indentation", deepList(10_000), newsdesk.EINVALID},
 		{"table cells", "|" + strings.Repeat("a|", 200) + "\n|" + strings.Repeat("-|", 200) + "\n" + strings.Repeat("a\n", maxTableCells/200), newsdesk.EINVALID},
 		{"references through a long paragraph", strings.Repeat("[a]\n", 300), newsdesk.EINVALID},
+		{"references through a long paragraph of lines like headings", strings.Repeat("#[a]\n", 300), newsdesk.EINVALID},
+		{"references through a long quoted paragraph", strings.Repeat("> [a]\n", 300), newsdesk.EINVALID},
 		{"link definitions in a row", strings.Repeat("[a]: https://example.org\n", maxDefinitionRun+1), newsdesk.EINVALID},
 	}
 	for _, tt := range tests {
@@ -221,6 +223,7 @@ func TestLimits(t *testing.T) {
 		"link definitions":     strings.Repeat("[a]: https://example.org\n", maxDefinitionRun) + "\n[a]",
 		"references":           strings.Repeat("[a]\n", 200),
 		"a list of references": strings.Repeat("- [a] b\n", 1000),
+		"headed references":    strings.Repeat("# [a]\n", 1000),
 	} {
 		if _, err := HTML(src, nil); err != nil {
 			t.Errorf("%s: %v", name, err)
