@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -245,5 +246,27 @@ func TestHostile(t *testing.T) {
 				t.Errorf("HTML(%.60q) = %.300s\nwhich does not show %q", tt.src, got, tt.shows)
 			}
 		})
+	}
+}
+
+// TestHostileDocument renders a post that tries many attacks at once,
+// as one of the fuzz target's seeds.
+func TestHostileDocument(t *testing.T) {
+	src, err := os.ReadFile("testdata/hostile.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := HTML(string(src), postURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSafe(t, got)
+	if n := strings.Count(got, "<iframe"); n != 2 {
+		t.Errorf("%d players, want 2 (the pasted YouTube frame and the Vimeo link):\n%s", n, got)
+	}
+	for _, shows := range []string{"<script>alert(document.cookie)</script>", "click", "cell", "another"} {
+		if !strings.Contains(textOf(t, got), shows) {
+			t.Errorf("the page does not show %q", shows)
+		}
 	}
 }

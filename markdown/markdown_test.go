@@ -108,6 +108,7 @@ func TestText(t *testing.T) {
 		{"headings, lists, quotes and code are paragraphs", "# Head\n\n- a\n- **b**\n\n> quoted\n\n```\ncode <x>\n```",
 			"Head\n\na\n\nb\n\nquoted\n\ncode <x>"},
 		{"links keep their text, images go", "See [the report](https://example.org) ![chart](c.png) now.", "See the report  now."},
+		{"a paragraph of images alone leaves nothing", "a\n\n![x](x.png) ![y](y.png)\n\nb", "a\n\nb"},
 		{"pasted addresses stay", "See https://example.org/a and www.example.com.", "See https://example.org/a and www.example.com."},
 		{"video on its own line stays an address, on its own", "Watch:\nhttps://youtu.be/dQw4w9WgXcQ\nNow.",
 			"Watch:\n\nhttps://youtu.be/dQw4w9WgXcQ\n\nNow."},

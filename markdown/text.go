@@ -8,6 +8,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
 	gmhtml "github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/util"
 	"golang.org/x/net/html"
 )
 
@@ -108,7 +109,9 @@ func (t *textWriter) inlines(n ast.Node) {
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 		switch c := c.(type) {
 		case *ast.Text:
-			if v := c.Value(t.source); len(v) > 0 {
+			// Space alone does not start a paragraph: between images
+			// that are left out, it would make one of nothing.
+			if v := c.Value(t.source); len(v) > 0 && (t.open || !util.IsBlank(v)) {
 				t.start()
 				gmhtml.DefaultWriter.Write(t.w, v)
 			}
