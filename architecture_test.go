@@ -114,7 +114,7 @@ func isDatabase(importPath string) bool {
 
 // pure are the packages that take text in and give results out: they are
 // tested and benchmarked alone and reused by the offline commands.
-var pure = []string{"extract", "cluster", "related", "textproc"}
+var pure = []string{"extract", "cluster", "related", "textproc", "markdown"}
 
 // surfaces are the packages that answer HTTP requests: each decodes,
 // calls services, and encodes. What two of them share lives in web.
